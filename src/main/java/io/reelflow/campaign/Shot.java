@@ -1,0 +1,56 @@
+package io.reelflow.campaign;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+
+/** One prompt of a batch; it gets a draft per revision and at most one final. */
+@Entity
+@Table(name = "shot")
+public class Shot extends PanacheEntityBase {
+
+    /** Where a shot is in the draft-review-final flow. */
+    public enum State {
+        DRAFTING,
+        AWAITING_REVIEW,
+        FAILED
+    }
+
+    @Id
+    @GeneratedValue(generator = "shot_seq")
+    @SequenceGenerator(name = "shot_seq", sequenceName = "shot_seq", allocationSize = 50)
+    public Long id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "batch_id")
+    public Batch batch;
+
+    @Column(name = "shot_key")
+    public String shotKey;
+    public int position;
+    public String prompt;
+    @Column(name = "aspect_ratio")
+    public String aspectRatio;
+    @Column(name = "reference_image_url")
+    public String referenceImageUrl;
+    @Enumerated(EnumType.STRING)
+    public State state;
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+
+    public static List<Shot> ofBatch(Batch batch) {
+        return list("batch = ?1 order by position", batch);
+    }
+}

@@ -1,0 +1,176 @@
+package io.reelflow.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Every Reelflow setting, under the {@code reelflow.} prefix. */
+@ConfigMapping(prefix = "reelflow")
+public interface ReelflowConfig {
+
+    /** Limits applied to incoming campaign batches. */
+    Intake intake();
+
+    /** The database-driven job worker. */
+    Worker worker();
+
+    /** Object storage where results land. */
+    Storage storage();
+
+    /** Render profiles: what a draft and a final are. */
+    Render render();
+
+    /** Models a campaign route may name, by model name. */
+    Map<String, Model> models();
+
+    /** Which models a batch uses when it names none. */
+    Routes routes();
+
+    /** The built-in {@code local} preview provider. */
+    LocalProvider local();
+
+    /** The transactional outbox relay to Kafka. */
+    Outbox outbox();
+
+    interface Intake {
+        /** Most shots one batch may hold. */
+        @WithDefault("500")
+        int maxShots();
+
+        /** Longest prompt accepted, in characters. */
+        @WithDefault("2000")
+        int maxPromptLength();
+
+        /** Shortest prompt accepted, in characters (after trimming). */
+        @WithDefault("3")
+        int minPromptLength();
+    }
+
+    interface Worker {
+        /** Whether this instance works jobs at all (an intake-only replica sets false). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Jobs this instance advances at the same time. */
+        @WithDefault("4")
+        int concurrency();
+
+        /** How long a claimed job stays reserved to this instance without a renewal. */
+        @WithDefault("PT2M")
+        Duration lease();
+
+        /** How long the worker waits before looking again when no job is due. */
+        @WithDefault("PT0.25S")
+        Duration idlePoll();
+
+        /** Delay between status polls of a running remote job when the provider gives no hint. */
+        @WithDefault("PT2S")
+        Duration statusPoll();
+
+        /** Attempts of a step that fails unexpectedly before the job is failed. */
+        @WithDefault("12")
+        int maxAttempts();
+
+        /** Name of this instance in leases; defaults to host name and process id. */
+        Optional<String> instanceId();
+    }
+
+    interface Storage {
+        /** Bucket holding every team's objects. */
+        @WithDefault("reelflow")
+        String bucket();
+
+        /** Endpoint of an S3-compatible server; absent means AWS S3 itself. */
+        Optional<String> endpoint();
+
+        /** Region of the bucket. */
+        @WithDefault("us-east-1")
+        String region();
+
+        /** Path-style addressing, needed by most S3-compatible servers. */
+        @WithDefault("true")
+        boolean pathStyle();
+
+        /** Access key id; absent means the AWS default credential chain. */
+        Optional<String> accessKeyId();
+
+        /** Secret access key; absent means the AWS default credential chain. */
+        Optional<String> secretAccessKey();
+
+        /** Create the bucket at start-up when it does not exist. */
+        @WithDefault("false")
+        boolean createBucket();
+
+        /** Directory for files being landed (downloads, posters) before upload. */
+        Optional<Path> workDir();
+    }
+
+    interface Render {
+        /** The cheap draft every shot gets first. */
+        Profile draft();
+
+        /** The approved shot's final. */
+        @WithName("final")
+        Profile finalCut();
+
+        interface Profile {
+            /** Clip length in seconds: 4, 8 or 12. */
+            int seconds();
+
+            /** {@code standard} (720p) or {@code high} (1024p). */
+            String resolution();
+        }
+    }
+
+    interface Model {
+        /** Provider that runs the model: {@code local}, {@code openai}, {@code veo} or {@code replicate}. */
+        String provider();
+
+        /** Clip lengths the model makes, in seconds. */
+        @WithDefault("4,8,12")
+        List<Integer> seconds();
+
+        /** Whether the model produces an audio track. */
+        @WithDefault("true")
+        boolean audio();
+    }
+
+    interface Routes {
+        /** Model for drafts when a batch names none. */
+        @WithDefault("local-preview")
+        String draftModel();
+
+        /** Model for finals when a batch names none. */
+        @WithDefault("local-preview")
+        String finalModel();
+    }
+
+    interface LocalProvider {
+        /** How long a local job takes before its result is ready, to behave like a remote model. */
+        @WithDefault("PT0S")
+        Duration latency();
+
+        /** Where the local provider keeps its jobs and rendered results. */
+        @WithDefault("reelflow-data/local-provider")
+        Path spoolDir();
+
+        /** Prompts matching this regular expression are refused as moderation failures (for rehearsals). */
+        Optional<String> refusePattern();
+    }
+
+    interface Outbox {
+        /** How often the relay looks for unpublished events when nothing woke it. */
+        @WithDefault("PT0.2S")
+        Duration poll();
+
+        /** Most events published in one relay transaction. */
+        @WithDefault("200")
+        int batchSize();
+    }
+}

@@ -1,0 +1,78 @@
+package io.reelflow.job;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.Shot;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+
+/** One paid render: a shot's draft revision or its final. Its id is the reference sent to the provider. */
+@Entity
+@Table(name = "job")
+public class Job extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @ManyToOne(fetch = FetchType.LAZY, optional = false)
+    @JoinColumn(name = "shot_id")
+    public Shot shot;
+
+    @Enumerated(EnumType.STRING)
+    public Stage stage;
+    public int revision;
+    public String model;
+    public String provider;
+    public String prompt;
+    public int seconds;
+    public int width;
+    public int height;
+    @Enumerated(EnumType.STRING)
+    public JobState state;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "failure_kind")
+    public FailureKind failureKind;
+    @Column(name = "failure_reason")
+    public String failureReason;
+    @Column(name = "provider_job_id")
+    public String providerJobId;
+    public int attempts;
+    @Column(name = "last_error")
+    public String lastError;
+    @Column(name = "next_attempt_at")
+    public OffsetDateTime nextAttemptAt;
+    @Column(name = "lease_owner")
+    public String leaseOwner;
+    @Column(name = "lease_until")
+    public OffsetDateTime leaseUntil;
+    @Column(name = "object_key")
+    public String objectKey;
+    @Column(name = "poster_key")
+    public String posterKey;
+    public String sha256;
+    @Column(name = "size_bytes")
+    public Long sizeBytes;
+    @Column(name = "probed_seconds")
+    public Double probedSeconds;
+    @Column(name = "created_at", insertable = false, updatable = false)
+    public OffsetDateTime createdAt;
+    @Column(name = "updated_at")
+    public OffsetDateTime updatedAt;
+    @Column(name = "landed_at")
+    public OffsetDateTime landedAt;
+
+    public static List<Job> ofBatch(Batch batch) {
+        return list("shot.batch = ?1 order by shot.position, stage, revision", batch);
+    }
+}

@@ -1,0 +1,45 @@
+package io.reelflow.job;
+
+import java.time.Duration;
+
+import io.reelflow.util.AfterCommit;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/** Wakes this instance's idle worker threads when new work was committed here; other replicas poll. */
+@ApplicationScoped
+public class JobSignals {
+
+    private final AfterCommit afterCommit;
+    private final Object monitor = new Object();
+    private long generation;
+
+    public JobSignals(AfterCommit afterCommit) {
+        this.afterCommit = afterCommit;
+    }
+
+    public void wake() {
+        synchronized (monitor) {
+            generation++;
+            monitor.notifyAll();
+        }
+    }
+
+    public void wakeAfterCommit() {
+        afterCommit.run(this::wake);
+    }
+
+    /** Waits until woken or until {@code timeout} passes. */
+    public void await(Duration timeout) throws InterruptedException {
+        synchronized (monitor) {
+            long seen = generation;
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (generation == seen) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                monitor.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+    }
+}

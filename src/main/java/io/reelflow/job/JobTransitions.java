@@ -1,0 +1,189 @@
+package io.reelflow.job;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.Shot;
+import io.reelflow.intake.BatchIntake;
+import io.reelflow.manifest.ManifestWriter;
+import io.reelflow.messaging.Topics;
+import io.reelflow.outbox.Outbox;
+import io.reelflow.storage.ResultLanding;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+/**
+ * Every change of a job's state, each in its own transaction, guarded by the caller's lease: a worker that
+ * lost its lease (it stalled past expiry and another replica took over) changes nothing.
+ */
+@ApplicationScoped
+@Transactional
+public class JobTransitions {
+
+    private static final Logger LOG = Logger.getLogger(JobTransitions.class);
+    private static final int MAX_ERROR_LENGTH = 2000;
+
+    private final Outbox outbox;
+    private final ManifestWriter manifests;
+
+    public JobTransitions(Outbox outbox, ManifestWriter manifests) {
+        this.outbox = outbox;
+        this.manifests = manifests;
+    }
+
+    /** Thrown when the caller no longer holds the job's lease. */
+    public static class LeaseLostException extends RuntimeException {
+        LeaseLostException(UUID id) {
+            super("lease on job " + id + " was lost");
+        }
+    }
+
+    public JobView view(UUID id) {
+        return JobView.of(Job.findById(id));
+    }
+
+    /** Written and committed before the paid create call. */
+    public void submitting(UUID id, String owner) {
+        Job job = held(id, owner);
+        move(job, JobState.SUBMITTING);
+    }
+
+    public void submitted(UUID id, String owner, String providerJobId, Duration pollAfter) {
+        Job job = held(id, owner);
+        job.providerJobId = providerJobId;
+        move(job, JobState.RUNNING);
+        release(job, pollAfter);
+    }
+
+    /** The create call's outcome is not known: reconcile against the provider, never create again blindly. */
+    public void unknown(UUID id, String owner, String reason, Duration retryIn) {
+        Job job = held(id, owner);
+        job.lastError = truncate(reason);
+        move(job, JobState.UNKNOWN);
+        release(job, retryIn);
+    }
+
+    /** The provider certainly has no job for this one: it may be created. */
+    public void pending(UUID id, String owner, String reason, Duration retryIn) {
+        Job job = held(id, owner);
+        job.lastError = truncate(reason);
+        move(job, JobState.PENDING);
+        release(job, retryIn);
+    }
+
+    public void reschedule(UUID id, String owner, Duration retryIn) {
+        release(held(id, owner), retryIn);
+    }
+
+    public void downloading(UUID id, String owner) {
+        move(held(id, owner), JobState.DOWNLOADING);
+    }
+
+    /** A step failed unexpectedly; after too many attempts the job fails for good. */
+    public void stepFailed(UUID id, String owner, String error, int maxAttempts) {
+        Job job = held(id, owner);
+        job.attempts++;
+        job.lastError = truncate(error);
+        if (job.attempts >= maxAttempts && job.state != JobState.SUBMITTING && job.state != JobState.UNKNOWN) {
+            fail(job, FailureKind.PROVIDER_ERROR, "gave up after " + job.attempts + " attempts: " + error);
+            return;
+        }
+        long backoffSeconds = Math.min(60, 1L << Math.min(job.attempts, 6));
+        release(job, Duration.ofSeconds(backoffSeconds));
+    }
+
+    public void landed(UUID id, String owner, ResultLanding.Landed landed) {
+        Job job = held(id, owner);
+        job.sha256 = landed.sha256();
+        job.sizeBytes = landed.sizeBytes();
+        job.probedSeconds = landed.probe().seconds();
+        job.landedAt = OffsetDateTime.now();
+        move(job, JobState.LANDED);
+        release(job, Duration.ZERO);
+
+        Shot shot = job.shot;
+        Batch batch = shot.batch;
+        shot.state = Shot.State.AWAITING_REVIEW;
+        shot.updatedAt = job.landedAt;
+        Map<String, Object> fields = jobFields(job);
+        fields.put("objectKey", job.objectKey);
+        fields.put("posterKey", job.posterKey);
+        fields.put("sha256", job.sha256);
+        fields.put("sizeBytes", job.sizeBytes);
+        fields.put("seconds", job.seconds);
+        fields.put("size", job.width + "x" + job.height);
+        fields.put("model", job.model);
+        outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(batch), "DraftReady", fields);
+        draftClosed(batch);
+        LOG.infof("%s landed: %s (%d bytes, sha256 %s)", JobView.of(job).label(), job.objectKey, job.sizeBytes,
+                job.sha256);
+    }
+
+    public void failed(UUID id, String owner, FailureKind kind, String reason) {
+        fail(held(id, owner), kind, reason);
+    }
+
+    private void fail(Job job, FailureKind kind, String reason) {
+        job.failureKind = kind;
+        job.failureReason = truncate(reason);
+        move(job, JobState.FAILED);
+        release(job, Duration.ZERO);
+        Shot shot = job.shot;
+        shot.state = Shot.State.FAILED;
+        shot.updatedAt = OffsetDateTime.now();
+        Map<String, Object> fields = jobFields(job);
+        fields.put("failureKind", kind.wireName());
+        fields.put("reason", job.failureReason);
+        outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(shot.batch), "ShotFailed", fields);
+        draftClosed(shot.batch);
+        LOG.infof("%s failed (%s): %s", JobView.of(job).label(), kind.wireName(), job.failureReason);
+    }
+
+    private void draftClosed(Batch batch) {
+        Batch.update("draftsOpen = draftsOpen - 1, manifestDirty = true where id = ?1", batch.id);
+        manifests.wakeAfterCommit();
+    }
+
+    private static Map<String, Object> jobFields(Job job) {
+        Map<String, Object> fields = BatchIntake.batchFields(job.shot.batch);
+        fields.put("shotId", job.shot.shotKey);
+        fields.put("jobId", job.id);
+        fields.put("stage", job.stage.name().toLowerCase());
+        fields.put("revision", job.revision);
+        return fields;
+    }
+
+    private static Job held(UUID id, String owner) {
+        Job job = Job.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (job == null || !owner.equals(job.leaseOwner)) {
+            throw new LeaseLostException(id);
+        }
+        return job;
+    }
+
+    private static void move(Job job, JobState next) {
+        LOG.debugf("%s: %s -> %s", JobView.of(job).label(), job.state, next);
+        job.state = next;
+        job.updatedAt = OffsetDateTime.now();
+    }
+
+    private static void release(Job job, Duration retryIn) {
+        job.leaseOwner = null;
+        job.leaseUntil = null;
+        job.nextAttemptAt = OffsetDateTime.now().plus(retryIn);
+        job.updatedAt = OffsetDateTime.now();
+    }
+
+    private static String truncate(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH);
+    }
+}

@@ -1,0 +1,151 @@
+package io.reelflow.job;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.util.Transient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * The job worker: {@code reelflow.worker.concurrency} threads, each claiming one due job at a time from the
+ * database and advancing it one step. Nothing is kept in memory between steps, so a restart, a crash or a
+ * second replica loses nothing.
+ */
+@ApplicationScoped
+public class JobWorker {
+
+    private static final Logger LOG = Logger.getLogger(JobWorker.class);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
+
+    private final ReelflowConfig.Worker config;
+    private final JobClaims claims;
+    private final JobStepper stepper;
+    private final JobSignals signals;
+    private final String owner;
+    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
+    private final List<Thread> threads = new ArrayList<>();
+    private ScheduledExecutorService leaseKeeper;
+    private volatile boolean running;
+
+    public JobWorker(ReelflowConfig config, JobClaims claims, JobStepper stepper, JobSignals signals) {
+        this.config = config.worker();
+        this.claims = claims;
+        this.stepper = stepper;
+        this.signals = signals;
+        this.owner = this.config.instanceId().orElseGet(JobWorker::defaultInstanceId);
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (!config.enabled()) {
+            LOG.info("job worker disabled on this instance");
+            return;
+        }
+        running = true;
+        for (int i = 0; i < config.concurrency(); i++) {
+            String threadOwner = owner + "/w" + i;
+            Thread thread = new Thread(() -> loop(threadOwner), "job-worker-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        leaseKeeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "job-lease-keeper");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = Math.max(1, config.lease().toMillis() / 3);
+        leaseKeeper.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+        LOG.infof("job worker %s started with %d threads", owner, config.concurrency());
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        if (!running) {
+            return;
+        }
+        running = false;
+        signals.wake();
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        for (Thread thread : threads) {
+            thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        }
+        leaseKeeper.shutdownNow();
+        int released = claims.releaseAll(owner);
+        LOG.infof("job worker %s stopped; %d leases given back", owner, released);
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    /** Each thread has its own lease owner name, so a thread never takes a job another thread holds. */
+    private void loop(String threadOwner) {
+        while (running) {
+            try {
+                List<UUID> claimed = claims.claim(threadOwner, 1, config.lease());
+                if (claimed.isEmpty()) {
+                    signals.await(config.idlePoll());
+                    continue;
+                }
+                UUID id = claimed.get(0);
+                inFlight.add(id);
+                try {
+                    stepper.advance(id, threadOwner);
+                } finally {
+                    inFlight.remove(id);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (Transient.isTransient(e)) {
+                    LOG.warnf("job worker: database unavailable (%s); waiting", e.getMessage());
+                } else {
+                    LOG.error("job worker: unexpected failure", e);
+                }
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    private void renewLeases() {
+        try {
+            claims.renew(owner, Set.copyOf(inFlight), config.lease());
+        } catch (RuntimeException e) {
+            LOG.warnf("job worker: could not renew leases: %s", e.getMessage());
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String defaultInstanceId() {
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + "-" + ManagementFactory.getRuntimeMXBean().getPid();
+    }
+}

@@ -1,0 +1,205 @@
+package io.reelflow.manifest;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.Shot;
+import io.reelflow.intake.BatchIntake;
+import io.reelflow.job.Job;
+import io.reelflow.job.JobState;
+import io.reelflow.messaging.Topics;
+import io.reelflow.outbox.Outbox;
+import io.reelflow.storage.ObjectStore;
+import io.reelflow.util.AfterCommit;
+import io.reelflow.util.Transient;
+import io.reelflow.util.Wakeup;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+
+/**
+ * Keeps {@code {team}/{campaign}/{batch}/manifest.json} current. State changes mark a batch dirty; this
+ * writer rewrites the manifest of dirty batches (holding the batch row, so replicas never interleave) at
+ * most a few times a second, and publishes {@code BatchDrafted} once every draft of a batch is closed and
+ * the manifest says so.
+ */
+@ApplicationScoped
+public class ManifestWriter {
+
+    private static final Logger LOG = Logger.getLogger(ManifestWriter.class);
+    private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Duration MIN_GAP = Duration.ofMillis(250);
+    private static final int BATCHES_PER_PASS = 20;
+
+    private final EntityManager em;
+    private final ObjectStore store;
+    private final Outbox outbox;
+    private final AfterCommit afterCommit;
+    private final ObjectMapper json;
+    private final Wakeup wakeup = new Wakeup();
+    private volatile boolean running;
+    private Thread thread;
+
+    public ManifestWriter(EntityManager em, ObjectStore store, Outbox outbox, AfterCommit afterCommit,
+            ObjectMapper json) {
+        this.em = em;
+        this.store = store;
+        this.outbox = outbox;
+        this.afterCommit = afterCommit;
+        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::loop, "manifest-writer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        wakeup.ring();
+        if (thread != null) {
+            thread.join(10_000);
+        }
+    }
+
+    /** Asks for a pass once the current transaction commits. */
+    public void wakeAfterCommit() {
+        afterCommit.run(wakeup::ring);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                int written = writeDirty();
+                Thread.sleep(MIN_GAP.toMillis());
+                if (written < BATCHES_PER_PASS) {
+                    wakeup.await(POLL);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("manifest writer: pass failed, will retry: %s",
+                        Transient.isTransient(e) ? e.getMessage() : e.toString());
+                try {
+                    Thread.sleep(POLL.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Rewrites the manifests of dirty batches; returns how many were written. */
+    int writeDirty() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Batch> batches = em.createNativeQuery(
+                    "select * from batch where manifest_dirty order by id limit :n for update skip locked", Batch.class)
+                    .setParameter("n", BATCHES_PER_PASS)
+                    .getResultList();
+            for (Batch batch : batches) {
+                write(batch);
+            }
+            return batches.size();
+        });
+    }
+
+    private void write(Batch batch) throws JsonProcessingException {
+        em.refresh(batch);
+        // Set once, under the batch row lock: BatchDrafted is announced exactly once.
+        boolean justDrafted = batch.draftsOpen <= 0 && batch.draftedAt == null;
+        if (justDrafted) {
+            batch.state = Batch.State.DRAFTED;
+            batch.draftedAt = OffsetDateTime.now();
+        }
+        store.put(batch.manifestKey, json.writeValueAsBytes(manifest(batch)), "application/json");
+        batch.manifestDirty = false;
+        if (justDrafted) {
+            List<Job> jobs = Job.ofBatch(batch);
+            Map<String, Object> fields = BatchIntake.batchFields(batch);
+            fields.put("shots", batch.shotCount);
+            fields.put("draftsLanded", jobs.stream().filter(j -> j.state == JobState.LANDED).count());
+            fields.put("draftsFailed", jobs.stream().filter(j -> j.state == JobState.FAILED).count());
+            fields.put("manifestKey", batch.manifestKey);
+            outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(batch), "BatchDrafted", fields);
+            LOG.infof("batch %s/%s drafted: manifest at %s", batch.team, batch.batchKey, batch.manifestKey);
+        }
+    }
+
+    private Map<String, Object> manifest(Batch batch) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("team", batch.team);
+        m.put("campaign", batch.campaign);
+        m.put("batchId", batch.batchKey);
+        m.put("state", batch.state.name());
+        m.put("bucket", store.bucket());
+        m.put("createdAt", batch.createdAt == null ? null : batch.createdAt.toString());
+        m.put("updatedAt", OffsetDateTime.now().toString());
+        m.put("draftModel", batch.draftModel);
+        m.put("finalModel", batch.finalModel);
+        if (batch.budgetUsd != null) {
+            m.put("budgetUsd", batch.budgetUsd);
+        }
+        Map<Long, List<Map<String, Object>>> jobsByShot = new LinkedHashMap<>();
+        for (Job job : Job.ofBatch(batch)) {
+            jobsByShot.computeIfAbsent(job.shot.id, k -> new ArrayList<>()).add(job(job));
+        }
+        List<Map<String, Object>> shots = new ArrayList<>();
+        for (Shot shot : Shot.ofBatch(batch)) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("shotId", shot.shotKey);
+            s.put("prompt", shot.prompt);
+            s.put("aspectRatio", shot.aspectRatio);
+            if (shot.referenceImageUrl != null) {
+                s.put("referenceImageUrl", shot.referenceImageUrl);
+            }
+            s.put("state", shot.state.name());
+            s.put("jobs", jobsByShot.getOrDefault(shot.id, List.of()));
+            shots.add(s);
+        }
+        m.put("shots", shots);
+        return m;
+    }
+
+    private static Map<String, Object> job(Job job) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("jobId", job.id);
+        j.put("stage", job.stage.name().toLowerCase());
+        j.put("revision", job.revision);
+        j.put("state", job.state.name());
+        j.put("model", job.model);
+        j.put("provider", job.provider);
+        j.put("seconds", job.seconds);
+        j.put("size", job.width + "x" + job.height);
+        j.put("objectKey", job.objectKey);
+        j.put("posterKey", job.posterKey);
+        if (job.sha256 != null) {
+            j.put("sha256", job.sha256);
+            j.put("sizeBytes", job.sizeBytes);
+            j.put("probedSeconds", job.probedSeconds);
+            j.put("landedAt", job.landedAt.toString());
+        }
+        if (job.failureKind != null) {
+            j.put("failure", Map.of("kind", job.failureKind.wireName(), "reason", job.failureReason));
+        }
+        return j;
+    }
+}

@@ -1,0 +1,36 @@
+package io.reelflow.outbox;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+
+/** An event waiting to be published; written in the same transaction as the state change it reports. */
+@Entity
+@Table(name = "outbox_event")
+public class OutboxEvent extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(generator = "outbox_event_seq")
+    @SequenceGenerator(name = "outbox_event_seq", sequenceName = "outbox_event_seq", allocationSize = 50)
+    public Long id;
+
+    @Column(name = "event_id")
+    public UUID eventId;
+    public String topic;
+    @Column(name = "message_key")
+    public String messageKey;
+    @Column(name = "event_type")
+    public String eventType;
+    public String payload;
+    @Column(name = "created_at", insertable = false, updatable = false)
+    public OffsetDateTime createdAt;
+    @Column(name = "published_at")
+    public OffsetDateTime publishedAt;
+}

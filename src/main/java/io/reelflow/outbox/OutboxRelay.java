@@ -1,0 +1,159 @@
+package io.reelflow.outbox;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.messaging.Topics;
+import io.reelflow.util.Wakeup;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.persistence.EntityManager;
+
+/**
+ * Publishes outbox events to Kafka. Rows are locked with SKIP LOCKED, sent, and marked published in one
+ * transaction, so any number of replicas can relay. Delivery is at least once: a crash between the Kafka
+ * acknowledgement and the commit sends an event again with the same {@code eventId}.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration RETENTION = Duration.ofHours(24);
+    private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);
+
+    private final ReelflowConfig config;
+    private final EntityManager em;
+    private final MutinyEmitter<String> videoEvents;
+    private final MutinyEmitter<String> rejectedBatches;
+    private final Wakeup wakeup = new Wakeup();
+    private volatile boolean running;
+    private Thread thread;
+    private Instant nextCleanup = Instant.now();
+
+    public OutboxRelay(ReelflowConfig config, EntityManager em,
+            @Channel(Topics.VIDEO_EVENTS) MutinyEmitter<String> videoEvents,
+            @Channel(Topics.CAMPAIGN_BATCHES_REJECTED) MutinyEmitter<String> rejectedBatches) {
+        this.config = config;
+        this.em = em;
+        this.videoEvents = videoEvents;
+        this.rejectedBatches = rejectedBatches;
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::loop, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        wakeup.ring();
+        if (thread != null) {
+            thread.join(SEND_TIMEOUT.toMillis());
+        }
+    }
+
+    /** Asks the relay to look for new events now rather than at its next poll. */
+    public void wake() {
+        wakeup.ring();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                int sent = publishOnce();
+                if (sent < config.outbox().batchSize()) {
+                    cleanUpIfDue();
+                    wakeup.await(config.outbox().poll());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warnf("outbox relay: publishing failed, will retry: %s", e.toString());
+                sleepQuietly(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** Publishes one batch of pending events; returns how many were sent. */
+    int publishOnce() {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<OutboxEvent> events = em.createNativeQuery("select * from outbox_event where published_at is null "
+                    + "order by id limit :n for update skip locked", OutboxEvent.class)
+                    .setParameter("n", config.outbox().batchSize())
+                    .getResultList();
+            if (events.isEmpty()) {
+                return 0;
+            }
+            List<Uni<Void>> sends = new ArrayList<>(events.size());
+            for (OutboxEvent event : events) {
+                sends.add(emitterFor(event.topic).sendMessage(toMessage(event)));
+            }
+            Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+            OffsetDateTime now = OffsetDateTime.now();
+            for (OutboxEvent event : events) {
+                event.publishedAt = now;
+            }
+            return events.size();
+        });
+    }
+
+    private MutinyEmitter<String> emitterFor(String topic) {
+        return switch (topic) {
+            case Topics.VIDEO_EVENTS -> videoEvents;
+            case Topics.CAMPAIGN_BATCHES_REJECTED -> rejectedBatches;
+            default -> throw new IllegalStateException("outbox event for unknown topic " + topic);
+        };
+    }
+
+    private static Message<String> toMessage(OutboxEvent event) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("event-id", event.eventId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        headers.add("event-type", event.eventType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Message.of(event.payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(event.messageKey)
+                .withHeaders(headers)
+                .build());
+    }
+
+    private void cleanUpIfDue() {
+        if (Instant.now().isBefore(nextCleanup)) {
+            return;
+        }
+        nextCleanup = Instant.now().plus(CLEANUP_EVERY);
+        int deleted = QuarkusTransaction.requiringNew().call(() -> em
+                .createNativeQuery("delete from outbox_event where published_at < now() - make_interval(secs => :s)")
+                .setParameter("s", RETENTION.toSeconds())
+                .executeUpdate());
+        if (deleted > 0) {
+            LOG.debugf("outbox relay: removed %d published events older than %s", deleted, RETENTION);
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.reelflow.provider;
+
+import java.time.Duration;
+
+import io.reelflow.job.FailureKind;
+
+/** A provider's answer to "how is this job doing?". */
+public sealed interface RemoteStatus {
+
+    /** Still rendering; ask again after {@code pollAfter}. */
+    record Running(int progressPercent, Duration pollAfter) implements RemoteStatus {
+    }
+
+    /** The result is ready to download. */
+    record Succeeded() implements RemoteStatus {
+    }
+
+    /** The provider gave up on the job, for a reason of the given kind. */
+    record Failed(FailureKind kind, String reason) implements RemoteStatus {
+    }
+}

@@ -1,0 +1,54 @@
+package io.reelflow.provider;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One video generation service. Adapters speak the provider's own contract and map its outcomes onto
+ * these calls; the job worker is the only caller and decides retries from {@link ProviderException}.
+ */
+public interface VideoProvider {
+
+    /** The name models refer to in {@code reelflow.models.*.provider}. */
+    String name();
+
+    /** The paid create call. The worker makes it at most once per job. */
+    Submission create(RenderRequest request) throws ProviderException;
+
+    /** Finds the provider's job made for {@code request}, when a create call's outcome was not seen. */
+    Lookup lookup(RenderRequest request) throws ProviderException;
+
+    /** The provider's view of a job it accepted. */
+    RemoteStatus status(String providerJobId) throws ProviderException;
+
+    /** Opens the finished video; the caller streams and closes it. */
+    InputStream download(String providerJobId) throws ProviderException;
+
+    /** Called once the result is safely in object storage; providers that keep copies may drop them. */
+    default void afterLanding(String providerJobId) {
+    }
+
+    /** An accepted create call: the provider's id for the job and when to ask about it first. */
+    record Submission(String providerJobId, Duration pollAfter) {
+    }
+
+    /** What a reconciliation lookup found. */
+    record Lookup(Optional<String> providerJobId, boolean authoritative) {
+
+        /** The provider has the job. */
+        public static Lookup found(String providerJobId) {
+            return new Lookup(Optional.of(providerJobId), true);
+        }
+
+        /** The provider certainly never received the create call: it may be made now. */
+        public static Lookup neverReceived() {
+            return new Lookup(Optional.empty(), true);
+        }
+
+        /** Not found yet, but the provider's listing may lag: ask again later. */
+        public static Lookup notYetFound() {
+            return new Lookup(Optional.empty(), false);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.reelflow.storage;
+
+import java.net.URI;
+import java.nio.file.Path;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.reelflow.config.ReelflowConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** The bucket every result lands in. Objects are uploaded from files, never held whole in memory. */
+@ApplicationScoped
+public class ObjectStore {
+
+    private static final Logger LOG = Logger.getLogger(ObjectStore.class);
+
+    private final ReelflowConfig.Storage config;
+    private final S3Client s3;
+
+    public ObjectStore(ReelflowConfig config) {
+        this.config = config.storage();
+        this.s3 = client(this.config);
+    }
+
+    static S3Client client(ReelflowConfig.Storage config) {
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(config.region()))
+                .forcePathStyle(config.pathStyle())
+                // S3-compatible servers differ in their support of the newer default checksums.
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        config.endpoint().map(URI::create).ifPresent(builder::endpointOverride);
+        if (config.accessKeyId().isPresent() && config.secretAccessKey().isPresent()) {
+            builder.credentialsProvider(StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(config.accessKeyId().get(), config.secretAccessKey().get())));
+        } else {
+            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        return builder.build();
+    }
+
+    void ensureBucket(@Observes StartupEvent event) {
+        if (!config.createBucket()) {
+            return;
+        }
+        try {
+            s3.headBucket(b -> b.bucket(config.bucket()));
+        } catch (NoSuchBucketException e) {
+            s3.createBucket(b -> b.bucket(config.bucket()));
+            LOG.infof("created bucket %s", config.bucket());
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            s3.createBucket(b -> b.bucket(config.bucket()));
+            LOG.infof("created bucket %s", config.bucket());
+        }
+    }
+
+    public String bucket() {
+        return config.bucket();
+    }
+
+    public void put(String key, Path file, String contentType) {
+        s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType(contentType), RequestBody.fromFile(file));
+    }
+
+    public void put(String key, byte[] content, String contentType) {
+        s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType(contentType), RequestBody.fromBytes(content));
+    }
+
+    /** Whether the bucket answers; used by readiness. */
+    public void check() {
+        s3.headBucket(b -> b.bucket(config.bucket()));
+    }
+
+    @PreDestroy
+    void close() {
+        s3.close();
+    }
+}

@@ -1,0 +1,181 @@
+package io.reelflow.localstack;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * Kafka, PostgreSQL and S3-compatible storage for the demo, for development and for the tests, without
+ * Docker. Per service, the first that applies wins:
+ * <ol>
+ * <li>an endpoint given in the environment ({@code KAFKA_BOOTSTRAP_SERVERS},
+ * {@code QUARKUS_DATASOURCE_JDBC_URL}, {@code REELFLOW_STORAGE_ENDPOINT});</li>
+ * <li>Testcontainers (Kafka, PostgreSQL, MinIO) when a Docker engine answers;</li>
+ * <li>embedded: a KRaft broker in this JVM, the machine's PostgreSQL or embedded PostgreSQL binaries, and
+ * S3Proxy over {@code {dataDir}/objects}.</li>
+ * </ol>
+ * The choice is logged in one line.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(LocalStack.class.getName());
+
+    /** Where the stack keeps its files and which database it uses. */
+    public record Options(Path dataDir, String database, boolean dropDatabaseOnClose) {
+    }
+
+    private final Options options;
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private EmbeddedKafka kafka;
+    private EmbeddedS3 s3;
+    private PostgresDatabase postgres;
+    private String bucketDir;
+
+    private LocalStack(Options options) {
+        this.options = options;
+    }
+
+    public static LocalStack start(Options options) throws Exception {
+        LocalStack stack = new LocalStack(options);
+        try {
+            stack.bringUp();
+        } catch (Exception e) {
+            stack.close();
+            throw e;
+        }
+        return stack;
+    }
+
+    private void bringUp() throws Exception {
+        Map<String, String> given = System.getenv();
+        boolean docker = !given.containsKey("REELFLOW_LOCAL_STACK_NO_DOCKER") && DockerProbe.available();
+        ContainerStack containers = docker ? new ContainerStack() : null;
+        if (containers != null) {
+            parts.add(containers);
+        }
+        List<String> choices = new ArrayList<>();
+
+        if (given.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", given.get("KAFKA_BOOTSTRAP_SERVERS"));
+            choices.add("kafka=environment " + given.get("KAFKA_BOOTSTRAP_SERVERS"));
+        } else if (containers != null) {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", containers.kafka());
+            choices.add("kafka=testcontainers " + containers.kafka());
+        } else {
+            kafka = new EmbeddedKafka(options.dataDir().resolve("kafka")).start();
+            parts.add(kafka);
+            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+            choices.add("kafka=embedded KRaft broker " + kafka.bootstrapServers());
+        }
+
+        if (given.containsKey("QUARKUS_DATASOURCE_JDBC_URL")) {
+            for (String key : List.of("QUARKUS_DATASOURCE_JDBC_URL", "QUARKUS_DATASOURCE_USERNAME",
+                    "QUARKUS_DATASOURCE_PASSWORD")) {
+                Optional.ofNullable(given.get(key)).ifPresent(v -> env.put(key, v));
+            }
+            choices.add("postgres=environment");
+        } else if (containers != null) {
+            env.putAll(containers.postgres());
+            choices.add("postgres=testcontainers");
+        } else {
+            postgres = new PostgresDatabase(options.database(), options.dropDatabaseOnClose())
+                    .start(options.dataDir().resolve("postgres"), given.containsKey("REELFLOW_LOCAL_POSTGRES_EMBEDDED"));
+            parts.add(postgres);
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl());
+            env.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
+            choices.add("postgres=" + postgres.description());
+        }
+
+        if (given.containsKey("REELFLOW_STORAGE_ENDPOINT")) {
+            for (String key : List.of("REELFLOW_STORAGE_ENDPOINT", "REELFLOW_STORAGE_ACCESS_KEY_ID",
+                    "REELFLOW_STORAGE_SECRET_ACCESS_KEY", "REELFLOW_STORAGE_BUCKET", "REELFLOW_STORAGE_REGION")) {
+                Optional.ofNullable(given.get(key)).ifPresent(v -> env.put(key, v));
+            }
+            choices.add("s3=environment " + given.get("REELFLOW_STORAGE_ENDPOINT"));
+        } else if (containers != null) {
+            env.putAll(containers.minio());
+            choices.add("s3=testcontainers MinIO");
+        } else {
+            s3 = new EmbeddedS3(options.dataDir().resolve("objects")).start();
+            parts.add(s3);
+            env.put("REELFLOW_STORAGE_ENDPOINT", s3.endpoint());
+            env.put("REELFLOW_STORAGE_ACCESS_KEY_ID", s3.accessKey());
+            env.put("REELFLOW_STORAGE_SECRET_ACCESS_KEY", s3.secretKey());
+            bucketDir = s3.baseDir().toString();
+            choices.add("s3=S3Proxy " + s3.endpoint() + " over " + s3.baseDir());
+        }
+        env.putIfAbsent("REELFLOW_STORAGE_BUCKET", "reelflow");
+        env.put("REELFLOW_STORAGE_CREATE_BUCKET", "true");
+        LOG.info("local stack: " + String.join("; ", choices));
+    }
+
+    /** The environment a Reelflow service process needs to use this stack. */
+    public Map<String, String> serviceEnvironment() {
+        return Map.copyOf(env);
+    }
+
+    public String kafkaBootstrapServers() {
+        return env.get("KAFKA_BOOTSTRAP_SERVERS");
+    }
+
+    public String jdbcUrl() {
+        return env.get("QUARKUS_DATASOURCE_JDBC_URL");
+    }
+
+    public String jdbcUser() {
+        return env.getOrDefault("QUARKUS_DATASOURCE_USERNAME", "postgres");
+    }
+
+    public String jdbcPassword() {
+        return env.getOrDefault("QUARKUS_DATASOURCE_PASSWORD", "");
+    }
+
+    public String s3Endpoint() {
+        return env.get("REELFLOW_STORAGE_ENDPOINT");
+    }
+
+    public String s3AccessKey() {
+        return env.get("REELFLOW_STORAGE_ACCESS_KEY_ID");
+    }
+
+    public String s3SecretKey() {
+        return env.get("REELFLOW_STORAGE_SECRET_ACCESS_KEY");
+    }
+
+    public String bucket() {
+        return env.get("REELFLOW_STORAGE_BUCKET");
+    }
+
+    /** Where the objects of a bucket lie on disk, when storage is the embedded S3Proxy. */
+    public Optional<Path> bucketDirectory() {
+        return Optional.ofNullable(bucketDir).map(d -> Path.of(d, bucket()));
+    }
+
+    /** The embedded broker, for tests that restart it. */
+    public Optional<EmbeddedKafkaControl> kafkaControl() {
+        return Optional.ofNullable(kafka).map(k -> k::restart);
+    }
+
+    /** Restarts the embedded Kafka broker in place. */
+    @FunctionalInterface
+    public interface EmbeddedKafkaControl {
+        void restart() throws Exception;
+    }
+
+    @Override
+    public void close() {
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                LOG.warning("local stack: stopping " + parts.get(i).getClass().getSimpleName() + " failed: " + e);
+            }
+        }
+        parts.clear();
+    }
+}

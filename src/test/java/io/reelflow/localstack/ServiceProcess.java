@@ -1,0 +1,117 @@
+package io.reelflow.localstack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged Reelflow service ({@code target/quarkus-app/quarkus-run.jar}) run as a child process, the way
+ * it runs in production, so that it can be stopped, killed and started again.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final Path jar;
+    private final Map<String, String> env;
+    private final Path log;
+    private final int port;
+    private Process process;
+
+    public ServiceProcess(Map<String, String> env, Path log) {
+        this.jar = Path.of(System.getProperty("reelflow.service.jar", "target/quarkus-app/quarkus-run.jar"));
+        this.env = new HashMap<>(env);
+        this.log = log;
+        this.port = Ports.free();
+        this.env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    }
+
+    /** Starts the service and waits until it reports ready. */
+    public ServiceProcess start() throws IOException, InterruptedException {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("no packaged service at " + jar + "; run ./mvnw package first");
+        }
+        Files.createDirectories(log.getParent());
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true", "-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        process = builder.start();
+        awaitReady(Duration.ofSeconds(90));
+        return this;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Graceful stop (SIGTERM), as Kubernetes does. */
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    /** Sudden death (SIGKILL): no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    private void awaitReady(Duration timeout) throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("service exited with " + process.exitValue() + " while starting; see "
+                        + log);
+            }
+            try {
+                HttpResponse<String> response = http.send(ready, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = response.statusCode() + " " + response.body();
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("service not ready after " + timeout + " (" + last + "); see " + log);
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
