@@ -1,0 +1,141 @@
+package io.reelflow.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.media.AspectRatio;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+class BatchValidatorTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final BatchValidator validator = new BatchValidator(config(Map.of("reelflow.intake.max-shots", "3")));
+
+    @Test
+    void acceptsAMinimalBatchAndAppliesDefaults() throws Exception {
+        BatchValidator.Result result = validate("""
+                {"batchId": "b-1", "team": "acme", "campaign": "spring",
+                 "shots": [{"shotId": "s1", "prompt": "  Slow pan over a harbour at dawn.  "}]}""");
+
+        assertThat(result.violations()).isEmpty();
+        CampaignBatch batch = result.batch();
+        assertThat(batch.aspectRatio()).isEqualTo(AspectRatio.LANDSCAPE);
+        assertThat(batch.draftModel()).isEqualTo("local-preview");
+        assertThat(batch.budgetUsd()).isNull();
+        assertThat(batch.shots()).singleElement().satisfies(s -> {
+            assertThat(s.prompt()).isEqualTo("Slow pan over a harbour at dawn.");
+            assertThat(s.aspectRatio()).isEqualTo(AspectRatio.LANDSCAPE);
+        });
+    }
+
+    @Test
+    void shotAspectRatioOverridesTheBatchDefault() throws Exception {
+        BatchValidator.Result result = validate("""
+                {"batchId": "b-1", "team": "acme", "campaign": "spring", "budget": {"limitUsd": 12.5},
+                 "defaults": {"aspectRatio": "portrait"},
+                 "shots": [{"shotId": "s1", "prompt": "A tilt up a lighthouse.", "aspectRatio": "landscape"},
+                           {"shotId": "s2", "prompt": "A dolly along a pier.",
+                            "referenceImage": {"url": "https://img.example.com/pier.png"}}]}""");
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.batch().budgetUsd()).isEqualByComparingTo(new BigDecimal("12.5"));
+        assertThat(result.batch().shots()).extracting(CampaignBatch.ShotRequest::aspectRatio)
+                .containsExactly(AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT);
+        assertThat(result.batch().shots().get(1).referenceImageUrl()).isEqualTo("https://img.example.com/pier.png");
+    }
+
+    @Test
+    void rejectsIdsThatAreNotSafeObjectKeySegments() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": "a/b", "team": "..", "campaign": "x..y",
+                 "shots": [{"shotId": "-lead", "prompt": "Slow pan over a harbour."}]}""");
+
+        assertThat(reasons).containsOnlyKeys("batchId", "team", "campaign", "shots[0].shotId");
+        assertThat(reasons.values()).allSatisfy(r -> assertThat(r).contains("used in object keys"));
+    }
+
+    @Test
+    void namesEveryMissingOrMistypedField() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": 7, "campaign": "c", "defaults": {"aspectRatio": 16, "route": {"draftModel": "sora-9"}},
+                 "budget": {"limitUsd": -1}, "shots": [{"prompt": 5}, "text"]}""");
+
+        assertThat(reasons).containsEntry("batchId", "must be a string")
+                .containsEntry("team", "is required")
+                .containsEntry("defaults.aspectRatio", "must be a string")
+                .containsEntry("budget.limitUsd", "must be greater than 0")
+                .containsEntry("shots[0].shotId", "is required")
+                .containsEntry("shots[0].prompt", "must be a string")
+                .containsEntry("shots[1]", "must be an object");
+        assertThat(reasons.get("defaults.route.draftModel")).contains("unknown model 'sora-9'").contains("local-preview");
+    }
+
+    @Test
+    void rejectsTooManyShotsNamingTheLimit() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c", "shots": [
+                 {"shotId": "1", "prompt": "A pan."}, {"shotId": "2", "prompt": "A pan."},
+                 {"shotId": "3", "prompt": "A pan."}, {"shotId": "4", "prompt": "A pan."}]}""");
+
+        assertThat(reasons).containsEntry("shots", "holds 4 shots; at most 3 are allowed");
+    }
+
+    @Test
+    void rejectsShortPromptsControlCharactersAndBadReferenceUrls() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c", "shots": [
+                 {"shotId": "1", "prompt": "ab"},
+                 {"shotId": "2", "prompt": "A pan\\u0007 with a bell."},
+                 {"shotId": "3", "prompt": "A pan.", "referenceImage": {"url": "file:///etc/passwd"}}]}""");
+
+        assertThat(reasons.get("shots[0].prompt")).isEqualTo("is 2 characters; at least 3 are required");
+        assertThat(reasons.get("shots[1].prompt")).isEqualTo("must not contain control characters");
+        assertThat(reasons.get("shots[2].referenceImage.url")).isEqualTo("must be an absolute http or https URL");
+    }
+
+    @Test
+    void rejectsANonObjectPayload() throws Exception {
+        assertThat(reasons("[1, 2]")).containsExactly(Map.entry("$", "must be a JSON object"));
+    }
+
+    private BatchValidator.Result validate(String json) throws Exception {
+        JsonNode root = JSON.readTree(json);
+        return validator.validate(root);
+    }
+
+    private Map<String, String> reasons(String json) throws Exception {
+        BatchValidator.Result result = validate(json);
+        assertThat(result.valid()).isFalse();
+        assertThat(result.batch()).isNull();
+        return result.violations().stream()
+                .collect(Collectors.toMap(Violation::field, Violation::reason, (a, b) -> a + "; " + b,
+                        java.util.LinkedHashMap::new));
+    }
+
+    static ReelflowConfig config(Map<String, String> overrides) {
+        Map<String, String> props = new java.util.HashMap<>(Map.of(
+                "reelflow.render.draft.seconds", "4",
+                "reelflow.render.draft.resolution", "standard",
+                "reelflow.render.final.seconds", "12",
+                "reelflow.render.final.resolution", "high",
+                "reelflow.models.local-preview.provider", "local"));
+        props.putAll(overrides);
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ReelflowConfig.class)
+                .withSources(new PropertiesConfigSource(props, "test", 500))
+                .build();
+        return config.getConfigMapping(ReelflowConfig.class);
+    }
+}
