@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * <li>embedded: a KRaft broker in this JVM, the machine's PostgreSQL or embedded PostgreSQL binaries, and
  * S3Proxy over {@code {dataDir}/objects}.</li>
  * </ol>
- * The choice is logged in one line.
+ * The choice is printed in one line.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -111,7 +111,9 @@ public final class LocalStack implements AutoCloseable {
         }
         env.putIfAbsent("REELFLOW_STORAGE_BUCKET", "reelflow");
         env.put("REELFLOW_STORAGE_CREATE_BUCKET", "true");
-        LOG.info("local stack: " + String.join("; ", choices));
+        // Printed rather than logged: the test and demo JVMs route logging through Quarkus' bootstrap
+        // configurator, which keeps library INFO lines quiet; this one line must always be seen.
+        System.out.println("local stack: " + String.join("; ", choices));
     }
 
     /** The environment a Reelflow service process needs to use this stack. */

@@ -1,0 +1,36 @@
+package io.reelflow.localstack;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Runs the local stack on its own for development: writes the service environment to
+ * {@code reelflow-data/local-stack.env} and keeps the stack up until interrupted (Ctrl-C).
+ */
+public final class LocalStackMain {
+
+    private LocalStackMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of("reelflow-data").toAbsolutePath();
+        LocalStack stack = LocalStack.start(new LocalStack.Options(data, "reelflow_dev", false));
+        Map<String, String> env = new TreeMap<>(stack.serviceEnvironment());
+        env.put("REELFLOW_LOCAL_SPOOL_DIR", data.resolve("local-provider").toString());
+        StringBuilder file = new StringBuilder("# Written by the Reelflow local stack; valid while it runs.\n");
+        env.forEach((k, v) -> file.append(k).append('=').append(v).append('\n'));
+        Path envFile = data.resolve("local-stack.env");
+        Files.writeString(envFile, file);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stack.close();
+            stopped.countDown();
+        }));
+        System.out.println("Local stack up; environment for the service in " + envFile);
+        System.out.println("In another terminal: set -a; . " + envFile + "; set +a; ./mvnw quarkus:dev");
+        stopped.await();
+    }
+}
