@@ -1,7 +1,9 @@
 package io.reelflow.intake;
 
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -89,7 +91,7 @@ public class BatchIntake {
         batch.persist();
 
         ReelflowConfig.Render.Profile draft = config.render().draft();
-        Resolution resolution = Resolution.valueOf(draft.resolution().toUpperCase(java.util.Locale.ROOT));
+        Resolution resolution = Resolution.valueOf(draft.resolution().toUpperCase(Locale.ROOT));
         String provider = config.models().get(batch.draftModel).provider();
         int position = 0;
         for (ShotRequest s : request.shots()) {
@@ -101,7 +103,7 @@ public class BatchIntake {
             shot.aspectRatio = s.aspectRatio().wireName();
             shot.referenceImageUrl = s.referenceImageUrl();
             shot.state = Shot.State.DRAFTING;
-            shot.updatedAt = java.time.OffsetDateTime.now();
+            shot.updatedAt = OffsetDateTime.now();
             shot.persist();
 
             FrameSize size = FrameSize.of(resolution, s.aspectRatio());
@@ -117,7 +119,7 @@ public class BatchIntake {
             job.width = size.width();
             job.height = size.height();
             job.state = JobState.PENDING;
-            job.nextAttemptAt = java.time.OffsetDateTime.now();
+            job.nextAttemptAt = OffsetDateTime.now();
             job.updatedAt = job.nextAttemptAt;
             job.objectKey = ObjectKeys.video(batch.team, batch.campaign, batch.batchKey, shot.shotKey, Stage.DRAFT, 1);
             job.posterKey = ObjectKeys.poster(batch.team, batch.campaign, batch.batchKey, shot.shotKey, Stage.DRAFT, 1);

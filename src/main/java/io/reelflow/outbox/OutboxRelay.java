@@ -1,5 +1,6 @@
 package io.reelflow.outbox;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -34,6 +35,8 @@ public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    /** Below the default emitter buffer (128), so a large backlog never overflows it. */
+    private static final int SEND_CHUNK = 64;
     private static final Duration RETENTION = Duration.ofHours(24);
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);
 
@@ -104,11 +107,14 @@ public class OutboxRelay {
             if (events.isEmpty()) {
                 return 0;
             }
-            List<Uni<Void>> sends = new ArrayList<>(events.size());
-            for (OutboxEvent event : events) {
-                sends.add(emitterFor(event.topic).sendMessage(toMessage(event)));
+            // Sent in chunks smaller than the emitters' buffer, each awaited before the next.
+            for (int from = 0; from < events.size(); from += SEND_CHUNK) {
+                List<Uni<Void>> sends = new ArrayList<>(SEND_CHUNK);
+                for (OutboxEvent event : events.subList(from, Math.min(events.size(), from + SEND_CHUNK))) {
+                    sends.add(emitterFor(event.topic).sendMessage(toMessage(event)));
+                }
+                Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
             }
-            Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
             OffsetDateTime now = OffsetDateTime.now();
             for (OutboxEvent event : events) {
                 event.publishedAt = now;
@@ -127,8 +133,8 @@ public class OutboxRelay {
 
     private static Message<String> toMessage(OutboxEvent event) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add("event-id", event.eventId.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        headers.add("event-type", event.eventType.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        headers.add("event-id", event.eventId.toString().getBytes(StandardCharsets.UTF_8));
+        headers.add("event-type", event.eventType.getBytes(StandardCharsets.UTF_8));
         return Message.of(event.payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.messageKey)
                 .withHeaders(headers)

@@ -1,7 +1,6 @@
 package io.reelflow.demo;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -54,7 +53,8 @@ public final class DemoMain {
             Path log = DATA.resolve("logs/service.log").toAbsolutePath();
             say("Starting the Reelflow service (log: " + log + ") ...");
             try (ServiceProcess service = new ServiceProcess(env, log).start();
-                    EventStream events = EventStream.open(stack.kafkaBootstrapServers(), "video-events")) {
+                    EventStream events = EventStream.open(stack.kafkaBootstrapServers(), "video-events");
+                    Storage storage = new Storage(stack)) {
                 say("Service ready at " + service.baseUrl() + ". Submitting " + shots + " shots as batch " + batchId
                         + " on campaign-batches.");
                 Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", team + "/" + batchId,
@@ -71,7 +71,6 @@ public final class DemoMain {
                 }
                 progress.finish();
 
-                Storage storage = new Storage(stack);
                 String manifestKey = drafted.path("manifestKey").asText();
                 JsonNode manifest = json.readTree(storage.get(manifestKey));
                 say("");
@@ -82,7 +81,7 @@ public final class DemoMain {
                     say(String.format(Locale.ROOT, "%-20s %-9s %-10s %-5s %-10s %s", shot.path("shotId").asText(),
                             job.path("state").asText(), job.path("size").asText(),
                             String.format(Locale.ROOT, "%.2f", job.path("probedSeconds").asDouble()),
-                            job.path("sha256").asText("-").substring(0, Math.min(10, job.path("sha256").asText("-").length())),
+                            abbreviate(job.path("sha256").asText("-"), 10),
                             storage.location(job.path("objectKey").asText())));
                 }
                 say("");
@@ -91,6 +90,10 @@ public final class DemoMain {
                 say(String.format(Locale.ROOT, "Done in %.1f s.", (System.nanoTime() - started) / 1e9));
             }
         }
+    }
+
+    private static String abbreviate(String text, int length) {
+        return text.length() <= length ? text : text.substring(0, length);
     }
 
     private static void say(String line) {
@@ -102,7 +105,6 @@ public final class DemoMain {
         private final int total;
         private int landed;
         private int failed;
-        private int submitted;
 
         Progress(int total) {
             this.total = total;
@@ -126,7 +128,6 @@ public final class DemoMain {
                 default -> {
                 }
             }
-            submitted = Math.max(submitted, landed + failed);
         }
 
         void draw(String note) {
@@ -143,7 +144,4 @@ public final class DemoMain {
         }
     }
 
-    static String utf8(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
 }
