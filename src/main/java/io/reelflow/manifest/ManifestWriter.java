@@ -25,8 +25,7 @@ import io.reelflow.messaging.Topics;
 import io.reelflow.outbox.Outbox;
 import io.reelflow.storage.ObjectStore;
 import io.reelflow.util.AfterCommit;
-import io.reelflow.util.Transient;
-import io.reelflow.util.Wakeup;
+import io.reelflow.util.PollingLoop;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
@@ -50,9 +49,7 @@ public class ManifestWriter {
     private final Outbox outbox;
     private final AfterCommit afterCommit;
     private final ObjectMapper json;
-    private final Wakeup wakeup = new Wakeup();
-    private volatile boolean running;
-    private Thread thread;
+    private final PollingLoop loop;
 
     public ManifestWriter(EntityManager em, ObjectStore store, Outbox outbox, AfterCommit afterCommit,
             ObjectMapper json) {
@@ -61,50 +58,21 @@ public class ManifestWriter {
         this.outbox = outbox;
         this.afterCommit = afterCommit;
         this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        this.loop = new PollingLoop("manifest-writer", POLL, MIN_GAP,
+                () -> writeDirty() == BATCHES_PER_PASS, LOG);
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        thread = new Thread(this::loop, "manifest-writer");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        wakeup.ring();
-        if (thread != null) {
-            thread.join(10_000);
-        }
+        loop.stop(Duration.ofSeconds(10));
     }
 
     /** Asks for a pass once the current transaction commits. */
     public void wakeAfterCommit() {
-        afterCommit.run(wakeup::ring);
-    }
-
-    private void loop() {
-        while (running) {
-            try {
-                int written = writeDirty();
-                Thread.sleep(MIN_GAP.toMillis());
-                if (written < BATCHES_PER_PASS) {
-                    wakeup.await(POLL);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("manifest writer: pass failed, will retry: %s",
-                        Transient.isTransient(e) ? e.getMessage() : e.toString());
-                try {
-                    Thread.sleep(POLL.toMillis());
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        afterCommit.run(loop::wake);
     }
 
     /** Rewrites the manifests of dirty batches; returns how many were written. */

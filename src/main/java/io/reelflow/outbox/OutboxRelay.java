@@ -17,7 +17,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.messaging.Topics;
-import io.reelflow.util.Wakeup;
+import io.reelflow.util.PollingLoop;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -44,9 +44,7 @@ public class OutboxRelay {
     private final EntityManager em;
     private final MutinyEmitter<String> videoEvents;
     private final MutinyEmitter<String> rejectedBatches;
-    private final Wakeup wakeup = new Wakeup();
-    private volatile boolean running;
-    private Thread thread;
+    private final PollingLoop loop;
     private Instant nextCleanup = Instant.now();
 
     public OutboxRelay(ReelflowConfig config, EntityManager em,
@@ -56,44 +54,28 @@ public class OutboxRelay {
         this.em = em;
         this.videoEvents = videoEvents;
         this.rejectedBatches = rejectedBatches;
+        this.loop = new PollingLoop("outbox-relay", config.outbox().poll(), Duration.ZERO, this::pass, LOG);
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        thread = new Thread(this::loop, "outbox-relay");
-        thread.setDaemon(true);
-        thread.start();
+        loop.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        wakeup.ring();
-        if (thread != null) {
-            thread.join(SEND_TIMEOUT.toMillis());
-        }
+        loop.stop(SEND_TIMEOUT);
     }
 
     /** Asks the relay to look for new events now rather than at its next poll. */
     public void wake() {
-        wakeup.ring();
+        loop.wake();
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                int sent = publishOnce();
-                if (sent < config.outbox().batchSize()) {
-                    cleanUpIfDue();
-                    wakeup.await(config.outbox().poll());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("outbox relay: publishing failed, will retry: %s", e.toString());
-                sleepQuietly(Duration.ofSeconds(1));
-            }
+    private boolean pass() {
+        if (publishOnce() == config.outbox().batchSize()) {
+            return true;
         }
+        cleanUpIfDue();
+        return false;
     }
 
     /** Publishes one batch of pending events; returns how many were sent. */
@@ -152,14 +134,6 @@ public class OutboxRelay {
                 .executeUpdate());
         if (deleted > 0) {
             LOG.debugf("outbox relay: removed %d published events older than %s", deleted, RETENTION);
-        }
-    }
-
-    private static void sleepQuietly(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

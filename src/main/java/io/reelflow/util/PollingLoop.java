@@ -1,0 +1,85 @@
+package io.reelflow.util;
+
+import java.time.Duration;
+
+import org.jboss.logging.Logger;
+
+/**
+ * A background thread that runs one pass of work, then waits for its poll interval or a {@link #wake()}.
+ * A failing pass is logged and retried after a pause; it never ends the loop.
+ */
+public final class PollingLoop {
+
+    /** One pass; returns true when more work is already waiting, so the next pass starts at once. */
+    @FunctionalInterface
+    public interface Pass {
+        boolean run();
+    }
+
+    private static final Duration FAILURE_PAUSE = Duration.ofSeconds(1);
+
+    private final String name;
+    private final Duration poll;
+    private final Duration minGap;
+    private final Pass pass;
+    private final Logger log;
+    private final Wakeup wakeup = new Wakeup();
+    private volatile boolean running;
+    private Thread thread;
+
+    /** {@code minGap} is a pause after every pass, to coalesce bursts of wake-ups. */
+    public PollingLoop(String name, Duration poll, Duration minGap, Pass pass, Logger log) {
+        this.name = name;
+        this.poll = poll;
+        this.minGap = minGap;
+        this.pass = pass;
+        this.log = log;
+    }
+
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(this::loop, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops after the current pass, waiting at most {@code wait} for it. */
+    public synchronized void stop(Duration wait) throws InterruptedException {
+        running = false;
+        wakeup.ring();
+        if (thread != null) {
+            thread.join(wait.toMillis());
+            thread = null;
+        }
+    }
+
+    public void wake() {
+        wakeup.ring();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                boolean more = pass.run();
+                if (!minGap.isZero()) {
+                    Thread.sleep(minGap.toMillis());
+                }
+                if (!more) {
+                    wakeup.await(poll);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.warnf("%s: pass failed, will retry: %s", name,
+                        Transient.isTransient(e) ? e.getMessage() : e.toString());
+                try {
+                    Thread.sleep(FAILURE_PAUSE.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+}
