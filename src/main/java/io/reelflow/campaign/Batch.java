@@ -22,7 +22,8 @@ public class Batch extends PanacheEntityBase {
     /** Where a batch is in its life. */
     public enum State {
         DRAFTING,
-        DRAFTED
+        DRAFTED,
+        DELIVERED
     }
 
     @Id
@@ -50,12 +51,18 @@ public class Batch extends PanacheEntityBase {
     public int shotCount;
     @Column(name = "drafts_open")
     public int draftsOpen;
+    @Column(name = "shots_open")
+    public int shotsOpen;
+    @Column(name = "review_policy")
+    public String reviewPolicy;
     @Column(name = "manifest_dirty")
     public boolean manifestDirty;
     @Column(name = "manifest_key")
     public String manifestKey;
     @Column(name = "drafted_at")
     public OffsetDateTime draftedAt;
+    @Column(name = "delivered_at")
+    public OffsetDateTime deliveredAt;
     @Column(name = "created_at", insertable = false, updatable = false)
     public OffsetDateTime createdAt;
 

@@ -25,7 +25,15 @@ public class Shot extends PanacheEntityBase {
     public enum State {
         DRAFTING,
         AWAITING_REVIEW,
-        FAILED
+        FINALIZING,
+        DELIVERED,
+        REJECTED,
+        FAILED;
+
+        /** A closed shot takes no more decisions. */
+        public boolean closed() {
+            return this == DELIVERED || this == REJECTED || this == FAILED;
+        }
     }
 
     @Id
@@ -47,8 +55,19 @@ public class Shot extends PanacheEntityBase {
     public String referenceImageUrl;
     @Enumerated(EnumType.STRING)
     public State state;
+    @Column(name = "review_policy")
+    public String reviewPolicy;
+    @Column(name = "current_revision")
+    public int currentRevision;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+    @Column(name = "closed_at")
+    public OffsetDateTime closedAt;
+
+    public static java.util.Optional<Shot> find(String team, String batchKey, String shotKey) {
+        return find("batch.team = ?1 and batch.batchKey = ?2 and shotKey = ?3", team, batchKey, shotKey)
+                .firstResultOptional();
+    }
 
     public static List<Shot> ofBatch(Batch batch) {
         return list("batch = ?1 order by position", batch);

@@ -162,6 +162,12 @@ public interface ReelflowConfig {
 
         /** Prompts matching this regular expression are refused as moderation failures (for rehearsals). */
         Optional<String> refusePattern();
+
+        /**
+         * Prompts matching this regular expression come out broken: a flat grey picture and no audio track
+         * (for rehearsing the automatic quality check).
+         */
+        Optional<String> defectPattern();
     }
 
     interface Outbox {

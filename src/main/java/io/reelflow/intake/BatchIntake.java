@@ -3,9 +3,7 @@ package io.reelflow.intake;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -16,12 +14,7 @@ import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.Shot;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.intake.CampaignBatch.ShotRequest;
-import io.reelflow.job.Job;
-import io.reelflow.job.JobSignals;
-import io.reelflow.job.JobState;
-import io.reelflow.job.Stage;
-import io.reelflow.media.FrameSize;
-import io.reelflow.media.Resolution;
+import io.reelflow.job.JobFactory;
 import io.reelflow.messaging.Topics;
 import io.reelflow.outbox.Outbox;
 import io.reelflow.storage.ObjectKeys;
@@ -49,13 +42,13 @@ public class BatchIntake {
     private final ReelflowConfig config;
     private final Outbox outbox;
     private final ObjectMapper json;
-    private final JobSignals signals;
+    private final JobFactory jobs;
 
-    public BatchIntake(ReelflowConfig config, Outbox outbox, ObjectMapper json, JobSignals signals) {
+    public BatchIntake(ReelflowConfig config, Outbox outbox, ObjectMapper json, JobFactory jobs) {
         this.config = config;
         this.outbox = outbox;
         this.json = json;
-        this.signals = signals;
+        this.jobs = jobs;
     }
 
     @Transactional
@@ -86,13 +79,12 @@ public class BatchIntake {
         batch.state = Batch.State.DRAFTING;
         batch.shotCount = request.shots().size();
         batch.draftsOpen = request.shots().size();
+        batch.shotsOpen = request.shots().size();
+        batch.reviewPolicy = request.reviewPolicy().wireName();
         batch.manifestDirty = true;
         batch.manifestKey = ObjectKeys.manifest(batch.team, batch.campaign, batch.batchKey);
         batch.persist();
 
-        ReelflowConfig.Render.Profile draft = config.render().draft();
-        Resolution resolution = Resolution.valueOf(draft.resolution().toUpperCase(Locale.ROOT));
-        String provider = config.models().get(batch.draftModel).provider();
         int position = 0;
         for (ShotRequest s : request.shots()) {
             Shot shot = new Shot();
@@ -103,37 +95,21 @@ public class BatchIntake {
             shot.aspectRatio = s.aspectRatio().wireName();
             shot.referenceImageUrl = s.referenceImageUrl();
             shot.state = Shot.State.DRAFTING;
+            shot.reviewPolicy = s.reviewPolicy().wireName();
+            shot.currentRevision = 1;
             shot.updatedAt = OffsetDateTime.now();
             shot.persist();
-
-            FrameSize size = FrameSize.of(resolution, s.aspectRatio());
-            Job job = new Job();
-            job.id = UUID.randomUUID();
-            job.shot = shot;
-            job.stage = Stage.DRAFT;
-            job.revision = 1;
-            job.model = batch.draftModel;
-            job.provider = provider;
-            job.prompt = s.prompt();
-            job.seconds = draft.seconds();
-            job.width = size.width();
-            job.height = size.height();
-            job.state = JobState.PENDING;
-            job.nextAttemptAt = OffsetDateTime.now();
-            job.updatedAt = job.nextAttemptAt;
-            job.objectKey = ObjectKeys.video(batch.team, batch.campaign, batch.batchKey, shot.shotKey, Stage.DRAFT, 1);
-            job.posterKey = ObjectKeys.poster(batch.team, batch.campaign, batch.batchKey, shot.shotKey, Stage.DRAFT, 1);
-            job.persist();
+            jobs.draft(shot, 1, s.prompt(), null, null, null);
         }
 
         Map<String, Object> fields = batchFields(batch);
         fields.put("shots", batch.shotCount);
         fields.put("draftModel", batch.draftModel);
         fields.put("finalModel", batch.finalModel);
-        fields.put("draftSeconds", draft.seconds());
+        fields.put("draftSeconds", config.render().draft().seconds());
+        fields.put("reviewPolicy", batch.reviewPolicy);
         fields.put("manifestKey", batch.manifestKey);
         outbox.append(Topics.VIDEO_EVENTS, eventKey(batch), "BatchAccepted", fields);
-        signals.wakeAfterCommit();
         LOG.infof("batch %s/%s accepted: campaign %s, %d shots, draft model %s", batch.team, batch.batchKey,
                 batch.campaign, batch.shotCount, batch.draftModel);
         return Outcome.ACCEPTED;

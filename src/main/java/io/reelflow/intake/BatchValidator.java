@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.intake.CampaignBatch.ShotRequest;
 import io.reelflow.media.AspectRatio;
+import io.reelflow.review.ReviewPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -31,10 +32,11 @@ public class BatchValidator {
     private static final int MAX_URL_LENGTH = 2048;
 
     private static final Set<String> BATCH_FIELDS = Set.of("batchId", "team", "campaign", "defaults", "budget", "shots");
-    private static final Set<String> DEFAULTS_FIELDS = Set.of("aspectRatio", "route");
+    private static final Set<String> DEFAULTS_FIELDS = Set.of("aspectRatio", "reviewPolicy", "route");
     private static final Set<String> ROUTE_FIELDS = Set.of("draftModel", "finalModel");
     private static final Set<String> BUDGET_FIELDS = Set.of("limitUsd");
-    private static final Set<String> SHOT_FIELDS = Set.of("shotId", "prompt", "aspectRatio", "referenceImage");
+    private static final Set<String> SHOT_FIELDS = Set.of("shotId", "prompt", "aspectRatio", "reviewPolicy",
+            "referenceImage");
     private static final Set<String> REFERENCE_FIELDS = Set.of("url");
 
     private final ReelflowConfig config;
@@ -62,6 +64,7 @@ public class BatchValidator {
         String campaign = safeId(root, "campaign", "campaign", v);
 
         AspectRatio defaultAspect = AspectRatio.LANDSCAPE;
+        ReviewPolicy defaultPolicy = ReviewPolicy.MANUAL;
         String draftModel = config.routes().draftModel();
         String finalModel = config.routes().finalModel();
         JsonNode defaults = root.get("defaults");
@@ -73,6 +76,10 @@ public class BatchValidator {
                 AspectRatio aspect = aspectRatio(defaults, "defaults.aspectRatio", v);
                 if (aspect != null) {
                     defaultAspect = aspect;
+                }
+                ReviewPolicy policy = reviewPolicy(defaults, "defaults.reviewPolicy", v);
+                if (policy != null) {
+                    defaultPolicy = policy;
                 }
                 JsonNode route = defaults.get("route");
                 if (route != null && !route.isNull()) {
@@ -88,15 +95,16 @@ public class BatchValidator {
         }
 
         BigDecimal budget = budget(root.get("budget"), v);
-        List<ShotRequest> shots = shots(root.get("shots"), defaultAspect, v);
+        List<ShotRequest> shots = shots(root.get("shots"), defaultAspect, defaultPolicy, v);
         if (!v.isEmpty()) {
             return new Result(null, v);
         }
-        return new Result(new CampaignBatch(batchId, team, campaign, defaultAspect, draftModel, finalModel, budget,
-                shots), v);
+        return new Result(new CampaignBatch(batchId, team, campaign, defaultAspect, defaultPolicy, draftModel,
+                finalModel, budget, shots), v);
     }
 
-    private List<ShotRequest> shots(JsonNode shots, AspectRatio defaultAspect, List<Violation> v) {
+    private List<ShotRequest> shots(JsonNode shots, AspectRatio defaultAspect, ReviewPolicy defaultPolicy,
+            List<Violation> v) {
         List<ShotRequest> result = new ArrayList<>();
         if (shots == null || shots.isNull()) {
             v.add(new Violation("shots", "is required"));
@@ -127,16 +135,19 @@ public class BatchValidator {
             if (shotId != null && !seen.add(shotId)) {
                 v.add(new Violation(path + ".shotId", "duplicates shot id '" + shotId + "' used earlier in the batch"));
             }
-            String prompt = prompt(shot, path + ".prompt", v);
+            String prompt = prompt(shot, "prompt", path + ".prompt", v);
             AspectRatio aspect = aspectRatio(shot, path + ".aspectRatio", v);
+            ReviewPolicy policy = reviewPolicy(shot, path + ".reviewPolicy", v);
             String reference = referenceImage(shot.get("referenceImage"), path + ".referenceImage", v);
-            result.add(new ShotRequest(shotId, prompt, aspect == null ? defaultAspect : aspect, reference));
+            result.add(new ShotRequest(shotId, prompt, aspect == null ? defaultAspect : aspect,
+                    policy == null ? defaultPolicy : policy, reference));
         }
         return result;
     }
 
-    private String prompt(JsonNode shot, String path, List<Violation> v) {
-        JsonNode node = shot.get("prompt");
+    /** Checks a prompt field (shared with review decisions' revised prompts). */
+    public String prompt(JsonNode parent, String field, String path, List<Violation> v) {
+        JsonNode node = parent.get(field);
         if (node == null || node.isNull()) {
             v.add(new Violation(path, "is required"));
             return null;
@@ -243,6 +254,22 @@ public class BatchValidator {
         return name;
     }
 
+    private static ReviewPolicy reviewPolicy(JsonNode parent, String path, List<Violation> v) {
+        JsonNode node = parent.get("reviewPolicy");
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            v.add(new Violation(path, "must be a string"));
+            return null;
+        }
+        return ReviewPolicy.parse(node.textValue()).orElseGet(() -> {
+            v.add(new Violation(path, "'" + node.textValue() + "' is not a review policy; use one of "
+                    + ReviewPolicy.wireNames()));
+            return null;
+        });
+    }
+
     private static AspectRatio aspectRatio(JsonNode parent, String path, List<Violation> v) {
         JsonNode node = parent.get("aspectRatio");
         if (node == null || node.isNull()) {
@@ -259,7 +286,8 @@ public class BatchValidator {
         });
     }
 
-    private static String safeId(JsonNode parent, String field, String path, List<Violation> v) {
+    /** Checks an id that becomes an object-key segment (shared with review decisions). */
+    public static String safeId(JsonNode parent, String field, String path, List<Violation> v) {
         JsonNode node = parent.get(field);
         if (node == null || node.isNull()) {
             v.add(new Violation(path, "is required"));
@@ -277,7 +305,8 @@ public class BatchValidator {
         return value;
     }
 
-    private static void unknownFields(JsonNode node, Set<String> known, String prefix, List<Violation> v) {
+    /** Names every field of {@code node} that is not in {@code known}. */
+    public static void unknownFields(JsonNode node, Set<String> known, String prefix, List<Violation> v) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext();) {
             String name = it.next();
             if (!known.contains(name)) {

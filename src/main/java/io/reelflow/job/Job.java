@@ -32,6 +32,12 @@ public class Job extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public Stage stage;
     public int revision;
+    @Column(name = "parent_revision")
+    public Integer parentRevision;
+    @Column(name = "requested_by")
+    public String requestedBy;
+    @Column(name = "request_note")
+    public String requestNote;
     public String model;
     public String provider;
     public String prompt;
@@ -71,6 +77,10 @@ public class Job extends PanacheEntityBase {
     public OffsetDateTime updatedAt;
     @Column(name = "landed_at")
     public OffsetDateTime landedAt;
+
+    public static java.util.Optional<Job> of(Shot shot, Stage stage, int revision) {
+        return find("shot = ?1 and stage = ?2 and revision = ?3", shot, stage, revision).firstResultOptional();
+    }
 
     public static List<Job> ofBatch(Batch batch) {
         return list("shot.batch = ?1 order by shot.position, stage, revision", batch);

@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.media.FrameSize;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.Providers;
 import io.reelflow.provider.RemoteStatus;
@@ -105,7 +106,9 @@ public class JobStepper {
     private void land(JobView job, VideoProvider provider, String owner) throws Exception {
         ResultLanding.Landed landed;
         try (InputStream result = provider.download(job.providerJobId())) {
-            landed = landing.land(result, job.objectKey(), job.posterKey());
+            ResultLanding.Expected qc = job.autoQc() ? new ResultLanding.Expected(job.request().seconds(),
+                    new FrameSize(job.request().width(), job.request().height())) : null;
+            landed = landing.land(result, job.objectKey(), job.posterKey(), qc);
         } catch (ProviderException e) {
             if (e.kind() == ProviderException.Kind.REFUSED) {
                 transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());

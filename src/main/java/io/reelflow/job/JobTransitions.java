@@ -13,6 +13,8 @@ import io.reelflow.intake.BatchIntake;
 import io.reelflow.manifest.ManifestWriter;
 import io.reelflow.messaging.Topics;
 import io.reelflow.outbox.Outbox;
+import io.reelflow.review.AutoReviewer;
+import io.reelflow.review.ReviewService;
 import io.reelflow.storage.ResultLanding;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -31,10 +33,12 @@ public class JobTransitions {
 
     private final Outbox outbox;
     private final ManifestWriter manifests;
+    private final AutoReviewer autoReviewer;
 
-    public JobTransitions(Outbox outbox, ManifestWriter manifests) {
+    public JobTransitions(Outbox outbox, ManifestWriter manifests, AutoReviewer autoReviewer) {
         this.outbox = outbox;
         this.manifests = manifests;
+        this.autoReviewer = autoReviewer;
     }
 
     /** Thrown when the caller no longer holds the job's lease. */
@@ -109,7 +113,6 @@ public class JobTransitions {
 
         Shot shot = job.shot;
         Batch batch = shot.batch;
-        shot.state = Shot.State.AWAITING_REVIEW;
         shot.updatedAt = job.landedAt;
         Map<String, Object> fields = jobFields(job);
         fields.put("objectKey", job.objectKey);
@@ -119,8 +122,16 @@ public class JobTransitions {
         fields.put("seconds", job.seconds);
         fields.put("size", job.width + "x" + job.height);
         fields.put("model", job.model);
-        outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(batch), "DraftReady", fields);
-        draftClosed(batch);
+        if (job.stage == Stage.DRAFT) {
+            shot.state = Shot.State.AWAITING_REVIEW;
+            outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(batch), "DraftReady", fields);
+            Batch.update("draftsOpen = draftsOpen - 1, manifestDirty = true where id = ?1", batch.id);
+            autoReviewer.review(job, landed.qcFailures());
+        } else {
+            ReviewService.close(shot, Shot.State.DELIVERED);
+            outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(batch), "FinalReady", fields);
+        }
+        manifests.wakeAfterCommit();
         LOG.infof("%s landed: %s (%d bytes, sha256 %s)", JobView.of(job).label(), job.objectKey, job.sizeBytes,
                 job.sha256);
     }
@@ -135,19 +146,17 @@ public class JobTransitions {
         move(job, JobState.FAILED);
         release(job, Duration.ZERO);
         Shot shot = job.shot;
-        shot.state = Shot.State.FAILED;
         shot.updatedAt = OffsetDateTime.now();
+        if (job.stage == Stage.DRAFT) {
+            Batch.update("draftsOpen = draftsOpen - 1 where id = ?1", shot.batch.id);
+        }
+        ReviewService.close(shot, Shot.State.FAILED);
         Map<String, Object> fields = jobFields(job);
         fields.put("failureKind", kind.wireName());
         fields.put("reason", job.failureReason);
         outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(shot.batch), "ShotFailed", fields);
-        draftClosed(shot.batch);
-        LOG.infof("%s failed (%s): %s", JobView.of(job).label(), kind.wireName(), job.failureReason);
-    }
-
-    private void draftClosed(Batch batch) {
-        Batch.update("draftsOpen = draftsOpen - 1, manifestDirty = true where id = ?1", batch.id);
         manifests.wakeAfterCommit();
+        LOG.infof("%s failed (%s): %s", JobView.of(job).label(), kind.wireName(), job.failureReason);
     }
 
     private static Map<String, Object> jobFields(Job job) {

@@ -6,14 +6,20 @@ import io.reelflow.provider.RenderRequest;
 
 /** A job as one worker step sees it, read in a short transaction. */
 public record JobView(UUID id, Stage stage, JobState state, String provider, String providerJobId, int attempts,
-        String objectKey, String posterKey, RenderRequest request, String team, String batchKey, String shotKey) {
+        String objectKey, String posterKey, RenderRequest request, String team, String batchKey, String shotKey,
+        String reviewPolicy) {
 
     static JobView of(Job job) {
         return new JobView(job.id, job.stage, job.state, job.provider, job.providerJobId, job.attempts,
                 job.objectKey, job.posterKey,
                 new RenderRequest(job.id, job.model, job.prompt, job.seconds, job.width, job.height,
                         job.shot.referenceImageUrl),
-                job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey);
+                job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey, job.shot.reviewPolicy);
+    }
+
+    /** Whether an automatic quality check judges this job's result. */
+    public boolean autoQc() {
+        return stage == Stage.DRAFT && "auto-qc".equals(reviewPolicy);
     }
 
     /** How logs name the job: team, batch, shot and job. */

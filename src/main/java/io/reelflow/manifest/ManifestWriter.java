@@ -21,8 +21,11 @@ import io.reelflow.campaign.Shot;
 import io.reelflow.intake.BatchIntake;
 import io.reelflow.job.Job;
 import io.reelflow.job.JobState;
+import io.reelflow.job.Stage;
 import io.reelflow.messaging.Topics;
 import io.reelflow.outbox.Outbox;
+import io.reelflow.review.PromptLibrary;
+import io.reelflow.review.ReviewDecision;
 import io.reelflow.storage.ObjectStore;
 import io.reelflow.util.AfterCommit;
 import io.reelflow.util.PollingLoop;
@@ -33,8 +36,9 @@ import jakarta.persistence.EntityManager;
 /**
  * Keeps {@code {team}/{campaign}/{batch}/manifest.json} current. State changes mark a batch dirty; this
  * writer rewrites the manifest of dirty batches (holding the batch row, so replicas never interleave) at
- * most a few times a second, and publishes {@code BatchDrafted} once every draft of a batch is closed and
- * the manifest says so.
+ * most a few times a second. It publishes {@code BatchDrafted} once every first-round draft of a batch is
+ * closed and {@code BatchDelivered} once every shot is closed, each in the transaction that records the
+ * manifest saying so. It also rewrites the prompt library exports of campaigns with new approvals.
  */
 @ApplicationScoped
 public class ManifestWriter {
@@ -49,10 +53,12 @@ public class ManifestWriter {
     private final Outbox outbox;
     private final AfterCommit afterCommit;
     private final ObjectMapper json;
+    private final PromptLibrary library;
     private final PollingLoop loop;
 
     public ManifestWriter(EntityManager em, ObjectStore store, Outbox outbox, AfterCommit afterCommit,
-            ObjectMapper json) {
+            ObjectMapper json, PromptLibrary library) {
+        this.library = library;
         this.em = em;
         this.store = store;
         this.outbox = outbox;
@@ -86,7 +92,7 @@ public class ManifestWriter {
             for (Batch batch : batches) {
                 write(batch);
             }
-            return batches.size();
+            return Math.max(batches.size(), library.exportDirty(BATCHES_PER_PASS));
         });
     }
 
@@ -98,10 +104,26 @@ public class ManifestWriter {
             batch.state = Batch.State.DRAFTED;
             batch.draftedAt = OffsetDateTime.now();
         }
+        boolean justDelivered = batch.shotsOpen <= 0 && batch.deliveredAt == null;
+        if (justDelivered) {
+            batch.state = Batch.State.DELIVERED;
+            batch.deliveredAt = OffsetDateTime.now();
+        }
         store.put(batch.manifestKey, json.writeValueAsBytes(manifest(batch)), "application/json");
         batch.manifestDirty = false;
+        if (justDelivered) {
+            List<Shot> shots = Shot.ofBatch(batch);
+            Map<String, Object> fields = BatchIntake.batchFields(batch);
+            fields.put("shots", batch.shotCount);
+            fields.put("delivered", shots.stream().filter(s -> s.state == Shot.State.DELIVERED).count());
+            fields.put("rejected", shots.stream().filter(s -> s.state == Shot.State.REJECTED).count());
+            fields.put("failed", shots.stream().filter(s -> s.state == Shot.State.FAILED).count());
+            fields.put("manifestKey", batch.manifestKey);
+            outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(batch), "BatchDelivered", fields);
+            LOG.infof("batch %s/%s delivered: manifest at %s", batch.team, batch.batchKey, batch.manifestKey);
+        }
         if (justDrafted) {
-            List<Job> jobs = Job.ofBatch(batch);
+            List<Job> jobs = Job.ofBatch(batch).stream().filter(j -> j.stage == Stage.DRAFT).toList();
             Map<String, Object> fields = BatchIntake.batchFields(batch);
             fields.put("shots", batch.shotCount);
             fields.put("draftsLanded", jobs.stream().filter(j -> j.state == JobState.LANDED).count());
@@ -121,6 +143,7 @@ public class ManifestWriter {
         m.put("bucket", store.bucket());
         m.put("createdAt", batch.createdAt == null ? null : batch.createdAt.toString());
         m.put("updatedAt", OffsetDateTime.now().toString());
+        m.put("reviewPolicy", batch.reviewPolicy);
         m.put("draftModel", batch.draftModel);
         m.put("finalModel", batch.finalModel);
         if (batch.budgetUsd != null) {
@@ -139,11 +162,33 @@ public class ManifestWriter {
             if (shot.referenceImageUrl != null) {
                 s.put("referenceImageUrl", shot.referenceImageUrl);
             }
+            s.put("reviewPolicy", shot.reviewPolicy);
             s.put("state", shot.state.name());
+            s.put("currentRevision", shot.currentRevision);
+            if (shot.closedAt != null) {
+                s.put("closedAt", shot.closedAt.toString());
+            }
             s.put("jobs", jobsByShot.getOrDefault(shot.id, List.of()));
+            s.put("decisions", ReviewDecision.appliedTo(shot).stream().map(ManifestWriter::decision).toList());
             shots.add(s);
         }
         m.put("shots", shots);
+        return m;
+    }
+
+    private static Map<String, Object> decision(ReviewDecision d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("decisionId", d.decisionId);
+        m.put("revision", d.revision);
+        m.put("decision", d.decision);
+        m.put("reviewer", d.reviewer);
+        m.put("decidedAt", d.decidedAt.toString());
+        if (d.note != null) {
+            m.put("note", d.note);
+        }
+        if (d.revisedPrompt != null) {
+            m.put("revisedPrompt", d.revisedPrompt);
+        }
         return m;
     }
 
@@ -152,6 +197,14 @@ public class ManifestWriter {
         j.put("jobId", job.id);
         j.put("stage", job.stage.name().toLowerCase());
         j.put("revision", job.revision);
+        if (job.parentRevision != null) {
+            j.put("fromRevision", job.parentRevision);
+            j.put("requestedBy", job.requestedBy);
+            if (job.requestNote != null) {
+                j.put("requestNote", job.requestNote);
+            }
+        }
+        j.put("prompt", job.prompt);
         j.put("state", job.state.name());
         j.put("model", job.model);
         j.put("provider", job.provider);

@@ -58,20 +58,31 @@ public final class PreviewRenderer {
 
     /** Renders {@code prompt} into an MP4 at {@code out}. */
     public void render(String prompt, FrameSize size, int seconds, Path out) throws IOException {
+        render(prompt, size, seconds, out, false);
+    }
+
+    /**
+     * Renders {@code prompt}; a {@code defective} clip has a flat grey picture and no audio track, as a
+     * broken model output would, for rehearsing quality checks.
+     */
+    public void render(String prompt, FrameSize size, int seconds, Path out, boolean defective) throws IOException {
         Look look = Look.from(prompt);
         int frames = seconds * FRAME_RATE;
         int samplesPerFrame = SAMPLE_RATE / FRAME_RATE;
-        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), size.width(), size.height(), CHANNELS)) {
+        int channels = defective ? 0 : CHANNELS;
+        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), size.width(), size.height(), channels)) {
             recorder.setFormat("mp4");
             recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(FRAME_RATE);
             recorder.setGopSize(FRAME_RATE * 2);
             recorder.setVideoBitrate(size.width() * size.height() * 2);
-            recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-            recorder.setSampleRate(SAMPLE_RATE);
-            recorder.setAudioChannels(CHANNELS);
-            recorder.setAudioBitrate(128_000);
+            if (!defective) {
+                recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
+                recorder.setSampleRate(SAMPLE_RATE);
+                recorder.setAudioChannels(CHANNELS);
+                recorder.setAudioBitrate(128_000);
+            }
             recorder.setOption("movflags", "+faststart");
             recorder.start();
 
@@ -81,11 +92,18 @@ public final class PreviewRenderer {
             short[] samples = new short[samplesPerFrame * CHANNELS];
             for (int i = 0; i < frames; i++) {
                 double t = i / (double) FRAME_RATE;
-                paint(look, paintSize, t, seconds, (ByteBuffer) frame.image[0], frame.imageStride);
+                ByteBuffer pixels = (ByteBuffer) frame.image[0];
+                if (defective) {
+                    fillGrey(pixels);
+                } else {
+                    paint(look, paintSize, t, seconds, pixels, frame.imageStride);
+                }
                 frame.timestamp = Math.round(t * 1_000_000);
                 recorder.record(frame, avutil.AV_PIX_FMT_BGR24);
-                fillAudio(look, (long) i * samplesPerFrame, samples);
-                recorder.recordSamples(SAMPLE_RATE, CHANNELS, ShortBuffer.wrap(samples));
+                if (!defective) {
+                    fillAudio(look, (long) i * samplesPerFrame, samples);
+                    recorder.recordSamples(SAMPLE_RATE, CHANNELS, ShortBuffer.wrap(samples));
+                }
             }
             recorder.stop();
         }
@@ -143,6 +161,14 @@ public final class PreviewRenderer {
             }
             buf.position(y * stride);
             buf.put(row);
+        }
+        buf.rewind();
+    }
+
+    private static void fillGrey(ByteBuffer buf) {
+        buf.rewind();
+        while (buf.hasRemaining()) {
+            buf.put((byte) 0x80);
         }
         buf.rewind();
     }

@@ -40,6 +40,19 @@ public class Outbox {
         body.put("type", type);
         body.put("occurredAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
         body.putAll(fields);
+        return write(eventId, topic, key, type, body);
+    }
+
+    /**
+     * Adds a message in another party's format (no event envelope; its id travels in the {@code event-id}
+     * header), such as an automatic reviewer's decision on {@code draft-reviews}.
+     */
+    @Transactional(TxType.MANDATORY)
+    public UUID appendMessage(String topic, String key, String type, Map<String, Object> body) {
+        return write(UUID.randomUUID(), topic, key, type, body);
+    }
+
+    private UUID write(UUID eventId, String topic, String key, String type, Map<String, Object> body) {
         OutboxEvent event = new OutboxEvent();
         event.eventId = eventId;
         event.topic = topic;

@@ -44,16 +44,22 @@ public class OutboxRelay {
     private final EntityManager em;
     private final MutinyEmitter<String> videoEvents;
     private final MutinyEmitter<String> rejectedBatches;
+    private final MutinyEmitter<String> draftReviews;
+    private final MutinyEmitter<String> rejectedReviews;
     private final PollingLoop loop;
     private Instant nextCleanup = Instant.now();
 
     public OutboxRelay(ReelflowConfig config, EntityManager em,
             @Channel(Topics.VIDEO_EVENTS) MutinyEmitter<String> videoEvents,
-            @Channel(Topics.CAMPAIGN_BATCHES_REJECTED) MutinyEmitter<String> rejectedBatches) {
+            @Channel(Topics.CAMPAIGN_BATCHES_REJECTED) MutinyEmitter<String> rejectedBatches,
+            @Channel(Topics.DRAFT_REVIEWS_OUT) MutinyEmitter<String> draftReviews,
+            @Channel(Topics.DRAFT_REVIEWS_REJECTED) MutinyEmitter<String> rejectedReviews) {
         this.config = config;
         this.em = em;
         this.videoEvents = videoEvents;
         this.rejectedBatches = rejectedBatches;
+        this.draftReviews = draftReviews;
+        this.rejectedReviews = rejectedReviews;
         this.loop = new PollingLoop("outbox-relay", config.outbox().poll(), Duration.ZERO, this::pass, LOG);
     }
 
@@ -109,6 +115,8 @@ public class OutboxRelay {
         return switch (topic) {
             case Topics.VIDEO_EVENTS -> videoEvents;
             case Topics.CAMPAIGN_BATCHES_REJECTED -> rejectedBatches;
+            case Topics.DRAFT_REVIEWS -> draftReviews;
+            case Topics.DRAFT_REVIEWS_REJECTED -> rejectedReviews;
             default -> throw new IllegalStateException("outbox event for unknown topic " + topic);
         };
     }

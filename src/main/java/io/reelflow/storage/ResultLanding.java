@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.media.ClipInspector;
+import io.reelflow.media.FrameSize;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.media.PosterExtractor;
 import io.reelflow.util.Hashing;
@@ -22,8 +25,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ResultLanding {
 
-    /** What was stored. */
-    public record Landed(String sha256, long sizeBytes, MediaProbe.Probe probe) {
+    /** What was stored; {@code qcFailures} is null when no quality check was asked for. */
+    public record Landed(String sha256, long sizeBytes, MediaProbe.Probe probe, List<String> qcFailures) {
+    }
+
+    /** What the clip was asked to be, for the automatic quality check. */
+    public record Expected(int seconds, FrameSize size) {
     }
 
     private final ObjectStore store;
@@ -35,7 +42,8 @@ public class ResultLanding {
         Files.createDirectories(workDir);
     }
 
-    public Landed land(InputStream result, String videoKey, String posterKey) throws IOException {
+    /** Lands a result; when {@code qc} is given, the clip is also inspected against it before upload. */
+    public Landed land(InputStream result, String videoKey, String posterKey, Expected qc) throws IOException {
         Path video = Files.createTempFile(workDir, "result-", ".mp4");
         Path poster = Files.createTempFile(workDir, "poster-", ".jpg");
         try {
@@ -48,10 +56,11 @@ public class ResultLanding {
                 throw new EmptyResultException("the provider's result is empty");
             }
             MediaProbe.Probe probe = MediaProbe.probe(video);
+            List<String> qcFailures = qc == null ? null : ClipInspector.inspect(video, probe, qc.seconds(), qc.size());
             PosterExtractor.writePoster(video, poster);
             store.put(videoKey, video, "video/mp4");
             store.put(posterKey, poster, "image/jpeg");
-            return new Landed(HexFormat.of().formatHex(digest.digest()), size, probe);
+            return new Landed(HexFormat.of().formatHex(digest.digest()), size, probe, qcFailures);
         } finally {
             Files.deleteIfExists(video);
             Files.deleteIfExists(poster);

@@ -28,6 +28,8 @@ public final class DemoMain {
 
     private static final Path DATA = Path.of("reelflow-data");
     private static final Duration TIMEOUT = Duration.ofMinutes(8);
+    /** The sample shot reviewed by a person; the others use the auto-qc policy. */
+    private static final String MANUAL_SHOT = "s03-rooftop-toast";
 
     private DemoMain() {
     }
@@ -61,35 +63,81 @@ public final class DemoMain {
                         json.writeValueAsString(batch));
 
                 Progress progress = new Progress(shots);
-                JsonNode drafted = events.awaitFirst(e -> batchId.equals(e.path("batchId").asText()),
-                        e -> {
-                            progress.on(e);
-                            return "BatchDrafted".equals(e.path("type").asText());
-                        }, TIMEOUT);
-                if (drafted == null) {
-                    throw new IllegalStateException("the batch was not drafted within " + TIMEOUT);
+                JsonNode delivered = events.awaitFirst(e -> batchId.equals(e.path("batchId").asText()), e -> {
+                    progress.on(e);
+                    reviewAsAPerson(e, batch, json, stack.kafkaBootstrapServers());
+                    return "BatchDelivered".equals(e.path("type").asText());
+                }, TIMEOUT);
+                if (delivered == null) {
+                    throw new IllegalStateException("the batch was not delivered within " + TIMEOUT);
                 }
-                progress.finish();
 
-                String manifestKey = drafted.path("manifestKey").asText();
+                String manifestKey = delivered.path("manifestKey").asText();
                 JsonNode manifest = json.readTree(storage.get(manifestKey));
                 say("");
-                say(String.format(Locale.ROOT, "%-20s %-9s %-10s %-5s %-10s %s", "shot", "state", "size", "sec",
-                        "sha256", "draft"));
+                say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-10s %-5s %s", "shot", "state", "reviewer",
+                        "final", "sec", "final file"));
                 for (JsonNode shot : manifest.path("shots")) {
-                    JsonNode job = shot.path("jobs").path(0);
-                    say(String.format(Locale.ROOT, "%-20s %-9s %-10s %-5s %-10s %s", shot.path("shotId").asText(),
-                            job.path("state").asText(), job.path("size").asText(),
-                            String.format(Locale.ROOT, "%.2f", job.path("probedSeconds").asDouble()),
-                            abbreviate(job.path("sha256").asText("-"), 10),
-                            storage.location(job.path("objectKey").asText())));
+                    JsonNode finalJob = null;
+                    for (JsonNode job : shot.path("jobs")) {
+                        if ("final".equals(job.path("stage").asText())) {
+                            finalJob = job;
+                        }
+                    }
+                    JsonNode decisions = shot.path("decisions");
+                    String reviewer = decisions.isEmpty() ? "-"
+                            : decisions.get(decisions.size() - 1).path("reviewer").asText();
+                    say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-10s %-5s %s", shot.path("shotId").asText(),
+                            shot.path("state").asText(), abbreviate(reviewer, 9),
+                            finalJob == null ? "-" : finalJob.path("size").asText(),
+                            finalJob == null ? "-"
+                                    : String.format(Locale.ROOT, "%.1f", finalJob.path("probedSeconds").asDouble()),
+                            finalJob == null ? "-" : storage.location(finalJob.path("objectKey").asText())));
                 }
                 say("");
-                say("Manifest: " + storage.location(manifestKey));
-                say("Drafts:   " + storage.location(manifestKey.replace("manifest.json", "")));
+                say("Manifest:       " + storage.location(manifestKey));
+                say("Drafts, finals: " + storage.location(manifestKey.replace("manifest.json", "")));
+                say("Prompt library: " + storage.location(team + "/" + batch.get("campaign").asText()
+                        + "/prompt-library.csv") + " (and .json)");
                 say(String.format(Locale.ROOT, "Done in %.1f s.", (System.nanoTime() - started) / 1e9));
             }
         }
+    }
+
+    /**
+     * Plays the art director for the one shot the sample leaves to people: asks for a revision of its first
+     * draft, then approves the second.
+     */
+    private static void reviewAsAPerson(JsonNode event, ObjectNode batch, ObjectMapper json, String kafka) {
+        if (!"DraftReady".equals(event.path("type").asText()) || !MANUAL_SHOT.equals(event.path("shotId").asText())) {
+            return;
+        }
+        int revision = event.path("revision").asInt();
+        ObjectNode decision = json.createObjectNode();
+        decision.put("decisionId", "demo-" + event.path("jobId").asText());
+        decision.put("team", batch.get("team").asText());
+        decision.put("campaign", batch.get("campaign").asText());
+        decision.put("batchId", batch.get("batchId").asText());
+        decision.put("shotId", MANUAL_SHOT);
+        decision.put("revision", revision);
+        decision.put("reviewer", "art-director");
+        if (revision == 1) {
+            decision.put("decision", "revise");
+            decision.put("revisedPrompt", "Low-angle slow orbit around four friends raising glasses on a city rooftop "
+                    + "at golden hour, warm string lights behind them, shallow depth of field; laughter, glasses "
+                    + "clinking, a distant tram bell.");
+            decision.put("note", "warmer light and a slower orbit");
+        } else {
+            decision.put("decision", "approve");
+            decision.put("note", "the warmer take works");
+        }
+        try {
+            Kafka.send(kafka, "draft-reviews", batch.get("team").asText() + "/" + batch.get("batchId").asText() + "/"
+                    + MANUAL_SHOT, json.writeValueAsString(decision));
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send the review decision", e);
+        }
+        say("  art-director: " + decision.get("decision").asText() + " " + MANUAL_SHOT + " revision " + revision);
     }
 
     private static String abbreviate(String text, int length) {
@@ -100,48 +148,63 @@ public final class DemoMain {
         System.out.println(line);
     }
 
-    /** Draws a progress bar of drafts landed and failed from the batch's events. */
+    /** Draws progress bars of drafts landed and shots closed from the batch's events. */
     private static final class Progress {
         private final int total;
-        private int landed;
-        private int failed;
+        private int drafts;
+        private int closed;
 
         Progress(int total) {
             this.total = total;
         }
 
         void on(JsonNode event) {
-            String type = event.path("type").asText();
-            switch (type) {
-                case "BatchAccepted" -> say("  accepted: " + event.path("shots").asInt() + " shots, draft model "
-                        + event.path("draftModel").asText());
+            String shot = event.path("shotId").asText();
+            switch (event.path("type").asText()) {
+                case "BatchAccepted" -> say("  accepted: " + event.path("shots").asInt() + " shots, review policy "
+                        + event.path("reviewPolicy").asText() + ", draft model " + event.path("draftModel").asText());
                 case "DraftReady" -> {
-                    landed++;
-                    draw(event.path("shotId").asText() + " landed");
+                    if (event.path("revision").asInt() == 1) {
+                        drafts++;
+                    }
+                    draw(shot + " draft r" + event.path("revision").asInt() + " landed");
+                }
+                case "ShotReviewed" -> {
+                    if ("reject".equals(event.path("decision").asText())) {
+                        closed++;
+                    }
+                    draw(shot + " r" + event.path("revision").asInt() + " " + event.path("decision").asText()
+                            + " by " + event.path("reviewer").asText());
+                }
+                case "FinalReady" -> {
+                    closed++;
+                    draw(shot + " final landed (" + event.path("size").asText() + ")");
                 }
                 case "ShotFailed" -> {
-                    failed++;
-                    draw(event.path("shotId").asText() + " failed: " + event.path("reason").asText());
+                    closed++;
+                    if ("draft".equals(event.path("stage").asText())) {
+                        drafts++;
+                    }
+                    draw(shot + " failed: " + event.path("reason").asText());
                 }
-                case "BatchDrafted" -> say("  batch drafted: " + event.path("draftsLanded").asInt() + " landed, "
+                case "BatchDrafted" -> say("  all drafts closed: " + event.path("draftsLanded").asInt() + " landed, "
                         + event.path("draftsFailed").asInt() + " failed");
+                case "BatchDelivered" -> say("  batch delivered: " + event.path("delivered").asInt() + " finals, "
+                        + event.path("rejected").asInt() + " rejected, " + event.path("failed").asInt() + " failed");
                 default -> {
                 }
             }
         }
 
-        void draw(String note) {
-            int width = 30;
-            int done = (landed + failed) * width / total;
-            say(String.format(Locale.ROOT, "  [%s%s] %2d/%d drafts  %s", "#".repeat(done), ".".repeat(width - done),
-                    landed + failed, total, note));
+        private void draw(String note) {
+            say(String.format(Locale.ROOT, "  drafts [%s] %2d/%d   shots closed [%s] %2d/%d   %s", bar(drafts),
+                    drafts, total, bar(closed), closed, total, note));
         }
 
-        void finish() {
-            if (failed > 0) {
-                say("  " + failed + " draft(s) failed; see the manifest for the reasons");
-            }
+        private String bar(int done) {
+            int width = 20;
+            int filled = done * width / total;
+            return "#".repeat(filled) + ".".repeat(width - filled);
         }
     }
-
 }

@@ -54,6 +54,7 @@ public class LocalPreviewProvider implements VideoProvider {
     private final PreviewRenderer renderer = new PreviewRenderer();
     private final Duration latency;
     private final Optional<Pattern> refuse;
+    private final Optional<Pattern> defect;
     private final Path jobs;
     private final Path results;
 
@@ -61,6 +62,7 @@ public class LocalPreviewProvider implements VideoProvider {
         this.json = json;
         this.latency = config.local().latency();
         this.refuse = config.local().refusePattern().map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE));
+        this.defect = config.local().defectPattern().map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE));
         Path spool = config.local().spoolDir();
         this.jobs = spool.resolve("jobs");
         this.results = spool.resolve("results");
@@ -131,7 +133,9 @@ public class LocalPreviewProvider implements VideoProvider {
             if (!Files.exists(result)) {
                 Path tmp = Files.createTempFile(results, job.id(), ".part");
                 try {
-                    renderer.render(job.prompt(), new FrameSize(job.width(), job.height()), job.seconds(), tmp);
+                    boolean defective = defect.isPresent() && defect.get().matcher(job.prompt()).find();
+                    renderer.render(job.prompt(), new FrameSize(job.width(), job.height()), job.seconds(), tmp,
+                            defective);
                     Files.move(tmp, result, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } finally {
                     Files.deleteIfExists(tmp);

@@ -1,0 +1,79 @@
+package io.reelflow.job;
+
+import java.time.OffsetDateTime;
+import java.util.Locale;
+import java.util.UUID;
+
+import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.Shot;
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.media.AspectRatio;
+import io.reelflow.media.FrameSize;
+import io.reelflow.media.Resolution;
+import io.reelflow.storage.ObjectKeys;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+/** Creates a shot's jobs from the render profiles: drafts (one per revision) and the final. */
+@ApplicationScoped
+public class JobFactory {
+
+    private final ReelflowConfig config;
+    private final JobSignals signals;
+
+    public JobFactory(ReelflowConfig config, JobSignals signals) {
+        this.config = config;
+        this.signals = signals;
+    }
+
+    /** A draft of {@code shot} at {@code revision} with {@code prompt}; lineage is null for revision 1. */
+    @Transactional(TxType.MANDATORY)
+    public Job draft(Shot shot, int revision, String prompt, Integer parentRevision, String requestedBy,
+            String note) {
+        Batch batch = shot.batch;
+        Job job = newJob(shot, Stage.DRAFT, revision, batch.draftModel, prompt, config.render().draft());
+        job.parentRevision = parentRevision;
+        job.requestedBy = requestedBy;
+        job.requestNote = note;
+        job.persist();
+        signals.wakeAfterCommit();
+        return job;
+    }
+
+    /** The final of {@code shot}, from its approved draft: same prompt, the final profile and model. */
+    @Transactional(TxType.MANDATORY)
+    public Job finalCut(Shot shot, Job approvedDraft, String approvedBy) {
+        Job job = newJob(shot, Stage.FINAL, approvedDraft.revision, shot.batch.finalModel, approvedDraft.prompt,
+                config.render().finalCut());
+        job.parentRevision = approvedDraft.revision;
+        job.requestedBy = approvedBy;
+        job.persist();
+        signals.wakeAfterCommit();
+        return job;
+    }
+
+    private Job newJob(Shot shot, Stage stage, int revision, String model, String prompt,
+            ReelflowConfig.Render.Profile profile) {
+        Batch batch = shot.batch;
+        Resolution resolution = Resolution.valueOf(profile.resolution().toUpperCase(Locale.ROOT));
+        FrameSize size = FrameSize.of(resolution, AspectRatio.parse(shot.aspectRatio).orElseThrow());
+        Job job = new Job();
+        job.id = UUID.randomUUID();
+        job.shot = shot;
+        job.stage = stage;
+        job.revision = revision;
+        job.model = model;
+        job.provider = config.models().get(model).provider();
+        job.prompt = prompt;
+        job.seconds = profile.seconds();
+        job.width = size.width();
+        job.height = size.height();
+        job.state = JobState.PENDING;
+        job.nextAttemptAt = OffsetDateTime.now();
+        job.updatedAt = job.nextAttemptAt;
+        job.objectKey = ObjectKeys.video(batch.team, batch.campaign, batch.batchKey, shot.shotKey, stage, revision);
+        job.posterKey = ObjectKeys.poster(batch.team, batch.campaign, batch.batchKey, shot.shotKey, stage, revision);
+        return job;
+    }
+}

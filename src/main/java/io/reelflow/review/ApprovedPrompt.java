@@ -1,0 +1,48 @@
+package io.reelflow.review;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+
+/** A prompt whose draft was approved, with the settings that produced it: the team's prompt library. */
+@Entity
+@Table(name = "approved_prompt")
+public class ApprovedPrompt extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(generator = "approved_prompt_seq")
+    @SequenceGenerator(name = "approved_prompt_seq", sequenceName = "approved_prompt_seq", allocationSize = 50)
+    public Long id;
+    public String team;
+    public String campaign;
+    @Column(name = "batch_key")
+    public String batchKey;
+    @Column(name = "shot_key")
+    public String shotKey;
+    public int revision;
+    public String prompt;
+    @Column(name = "aspect_ratio")
+    public String aspectRatio;
+    @Column(name = "draft_model")
+    public String draftModel;
+    @Column(name = "draft_seconds")
+    public int draftSeconds;
+    @Column(name = "draft_size")
+    public String draftSize;
+    @Column(name = "final_model")
+    public String finalModel;
+    public String reviewer;
+    @Column(name = "approved_at")
+    public OffsetDateTime approvedAt;
+
+    public static List<ApprovedPrompt> ofCampaign(String team, String campaign) {
+        return list("team = ?1 and campaign = ?2 order by approvedAt, id", team, campaign);
+    }
+}

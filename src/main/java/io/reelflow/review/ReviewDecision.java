@@ -1,0 +1,63 @@
+package io.reelflow.review;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.reelflow.campaign.Shot;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.FetchType;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.Id;
+import jakarta.persistence.JoinColumn;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+
+/** A review decision as received, with what became of it; unique by decision id, so redeliveries are no-ops. */
+@Entity
+@Table(name = "review_decision")
+public class ReviewDecision extends PanacheEntityBase {
+
+    /** What became of a decision. */
+    public enum Outcome {
+        APPLIED,
+        REFUSED
+    }
+
+    @Id
+    @GeneratedValue(generator = "review_decision_seq")
+    @SequenceGenerator(name = "review_decision_seq", sequenceName = "review_decision_seq", allocationSize = 50)
+    public Long id;
+    @Column(name = "decision_id")
+    public String decisionId;
+    public String team;
+    @Column(name = "batch_key")
+    public String batchKey;
+    @Column(name = "shot_key")
+    public String shotKey;
+    @ManyToOne(fetch = FetchType.LAZY)
+    @JoinColumn(name = "shot_id")
+    public Shot shot;
+    public Integer revision;
+    public String decision;
+    @Column(name = "revised_prompt")
+    public String revisedPrompt;
+    public String reviewer;
+    public String note;
+    @jakarta.persistence.Enumerated(jakarta.persistence.EnumType.STRING)
+    public Outcome outcome;
+    public String reasons;
+    public String payload;
+    @Column(name = "decided_at")
+    public OffsetDateTime decidedAt;
+
+    public static boolean seen(String decisionId) {
+        return count("decisionId", decisionId) > 0;
+    }
+
+    public static List<ReviewDecision> appliedTo(Shot shot) {
+        return list("shot = ?1 and outcome = ?2 order by decidedAt, id", shot, Outcome.APPLIED);
+    }
+}

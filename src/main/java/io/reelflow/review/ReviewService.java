@@ -1,0 +1,209 @@
+package io.reelflow.review;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.Shot;
+import io.reelflow.intake.BatchIntake;
+import io.reelflow.intake.Violation;
+import io.reelflow.job.Job;
+import io.reelflow.job.JobFactory;
+import io.reelflow.job.Stage;
+import io.reelflow.manifest.ManifestWriter;
+import io.reelflow.messaging.Topics;
+import io.reelflow.outbox.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+
+/**
+ * Applies review decisions to shots, each in one transaction: approve creates the final, revise the next
+ * draft revision, reject closes the shot. A decision that does not fit the shot's state is refused and
+ * answered on {@code draft-reviews-rejected}; a decision id seen before changes nothing.
+ */
+@ApplicationScoped
+public class ReviewService {
+
+    private static final Logger LOG = Logger.getLogger(ReviewService.class);
+
+    /** What became of a decision message. */
+    public enum Outcome {
+        APPLIED,
+        REFUSED,
+        DUPLICATE
+    }
+
+    private final JobFactory jobs;
+    private final Outbox outbox;
+    private final ManifestWriter manifests;
+    private final ObjectMapper json;
+
+    public ReviewService(JobFactory jobs, Outbox outbox, ManifestWriter manifests, ObjectMapper json) {
+        this.jobs = jobs;
+        this.outbox = outbox;
+        this.manifests = manifests;
+        this.json = json;
+    }
+
+    @Transactional
+    public Outcome apply(Decision d, String payload) {
+        if (ReviewDecision.seen(d.decisionId())) {
+            LOG.infof("decision %s on %s received again; nothing to do", d.decisionId(), d.shotKey());
+            return Outcome.DUPLICATE;
+        }
+        Shot shot = Shot.find(d.team(), d.batchId(), d.shotId())
+                .filter(s -> s.batch.campaign.equals(d.campaign()))
+                .orElse(null);
+        if (shot == null) {
+            return refuse(d, null, payload, List.of(new Violation("shotId", "unknown shot: team '" + d.team()
+                    + "' has no shot '" + d.shotId() + "' in batch '" + d.batchId() + "' of campaign '"
+                    + d.campaign() + "'")));
+        }
+        shot = Shot.findById(shot.id, LockModeType.PESSIMISTIC_WRITE);
+        String problem = checkState(shot, d.revision());
+        if (problem != null) {
+            return refuse(d, shot, payload, List.of(new Violation("revision", problem)));
+        }
+        record(d, shot, payload, ReviewDecision.Outcome.APPLIED, null);
+        Job draft = Job.of(shot, Stage.DRAFT, d.revision()).orElseThrow();
+        switch (d.kind()) {
+            case APPROVE -> approve(shot, draft, d);
+            case REJECT -> close(shot, Shot.State.REJECTED);
+            case REVISE -> revise(shot, d);
+        }
+        shot.updatedAt = OffsetDateTime.now();
+        Batch.update("manifestDirty = true where id = ?1", shot.batch.id);
+        manifests.wakeAfterCommit();
+
+        Map<String, Object> fields = fields(shot, d);
+        fields.put("decision", d.kind().wireName());
+        fields.put("reviewer", d.reviewer());
+        fields.put("note", d.note());
+        fields.put("shotState", shot.state.name());
+        outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(shot.batch), "ShotReviewed", fields);
+        LOG.infof("%s revision %d: %s by %s; shot is now %s", d.shotKey(), d.revision(), d.kind().wireName(),
+                d.reviewer(), shot.state);
+        return Outcome.APPLIED;
+    }
+
+    /** Records and answers a message that could not be read as a decision at all. */
+    @Transactional
+    public Outcome refuseMalformed(String decisionId, List<Violation> reasons, String payload) {
+        if (ReviewDecision.seen(decisionId)) {
+            return Outcome.DUPLICATE;
+        }
+        return refuse(new Decision(decisionId, null, null, null, null, 0, null, null, null, null), null, payload,
+                reasons);
+    }
+
+    private static String checkState(Shot shot, int revision) {
+        if (shot.state.closed()) {
+            return "shot '" + shot.shotKey + "' is closed (" + shot.state + "); it takes no more decisions";
+        }
+        if (shot.state == Shot.State.FINALIZING) {
+            return "shot '" + shot.shotKey + "' was already approved; its final is being made";
+        }
+        if (revision != shot.currentRevision) {
+            return "revision " + revision + " is not the latest draft of shot '" + shot.shotKey
+                    + "'; the latest is revision " + shot.currentRevision;
+        }
+        if (shot.state != Shot.State.AWAITING_REVIEW) {
+            return "revision " + revision + " of shot '" + shot.shotKey + "' has not landed yet (shot is "
+                    + shot.state + ")";
+        }
+        return null;
+    }
+
+    private void approve(Shot shot, Job draft, Decision d) {
+        shot.state = Shot.State.FINALIZING;
+        jobs.finalCut(shot, draft, d.reviewer());
+        Batch batch = shot.batch;
+        ApprovedPrompt entry = new ApprovedPrompt();
+        entry.team = batch.team;
+        entry.campaign = batch.campaign;
+        entry.batchKey = batch.batchKey;
+        entry.shotKey = shot.shotKey;
+        entry.revision = draft.revision;
+        entry.prompt = draft.prompt;
+        entry.aspectRatio = shot.aspectRatio;
+        entry.draftModel = draft.model;
+        entry.draftSeconds = draft.seconds;
+        entry.draftSize = draft.width + "x" + draft.height;
+        entry.finalModel = batch.finalModel;
+        entry.reviewer = d.reviewer();
+        entry.approvedAt = OffsetDateTime.now();
+        entry.persist();
+        PromptLibrary.markDirty(batch.team, batch.campaign);
+    }
+
+    private void revise(Shot shot, Decision d) {
+        int next = shot.currentRevision + 1;
+        jobs.draft(shot, next, d.revisedPrompt(), shot.currentRevision, d.reviewer(), d.note());
+        shot.currentRevision = next;
+        shot.state = Shot.State.DRAFTING;
+        Batch.update("draftsOpen = draftsOpen + 1 where id = ?1", shot.batch.id);
+    }
+
+    /** Closes a shot for good; when it was the batch's last open shot, the manifest writer delivers the batch. */
+    public static void close(Shot shot, Shot.State state) {
+        shot.state = state;
+        shot.closedAt = OffsetDateTime.now();
+        Batch.update("shotsOpen = shotsOpen - 1, manifestDirty = true where id = ?1", shot.batch.id);
+    }
+
+    private Outcome refuse(Decision d, Shot shot, String payload, List<Violation> reasons) {
+        record(d, shot, payload, ReviewDecision.Outcome.REFUSED, reasons);
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("decisionId", d.decisionId());
+        fields.put("team", d.team());
+        fields.put("campaign", d.campaign());
+        fields.put("batchId", d.batchId());
+        fields.put("shotId", d.shotId());
+        fields.put("revision", d.revision() == 0 ? null : d.revision());
+        fields.put("reasons", reasons);
+        fields.put("payload", payload);
+        outbox.append(Topics.DRAFT_REVIEWS_REJECTED, d.team() == null ? null : d.shotKey(), "DecisionRejected",
+                fields);
+        LOG.infof("decision %s refused: %s", d.decisionId(), reasons);
+        return Outcome.REFUSED;
+    }
+
+    private void record(Decision d, Shot shot, String payload, ReviewDecision.Outcome outcome,
+            List<Violation> reasons) {
+        ReviewDecision r = new ReviewDecision();
+        r.decisionId = d.decisionId();
+        r.team = d.team();
+        r.batchKey = d.batchId();
+        r.shotKey = d.shotId();
+        r.shot = shot;
+        r.revision = d.revision() == 0 ? null : d.revision();
+        r.decision = d.kind() == null ? null : d.kind().wireName();
+        r.revisedPrompt = d.revisedPrompt();
+        r.reviewer = d.reviewer();
+        r.note = d.note();
+        r.outcome = outcome;
+        r.payload = payload;
+        r.decidedAt = OffsetDateTime.now();
+        try {
+            r.reasons = reasons == null ? null : json.writeValueAsString(reasons);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("reasons cannot be written as JSON", e);
+        }
+        r.persist();
+    }
+
+    private static Map<String, Object> fields(Shot shot, Decision d) {
+        Map<String, Object> fields = BatchIntake.batchFields(shot.batch);
+        fields.put("shotId", shot.shotKey);
+        fields.put("revision", d.revision());
+        fields.put("decisionId", d.decisionId());
+        return fields;
+    }
+}
