@@ -11,17 +11,14 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.AspectRatio;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
+import io.reelflow.testkit.TestConfig;
 
 class BatchValidatorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final BatchValidator validator = new BatchValidator(config(Map.of("reelflow.intake.max-shots", "3")));
+    private final BatchValidator validator = new BatchValidator(TestConfig.reelflow(Map.of("reelflow.intake.max-shots", "3")));
 
     @Test
     void acceptsAMinimalBatchAndAppliesDefaults() throws Exception {
@@ -122,20 +119,5 @@ class BatchValidatorTest {
         return result.violations().stream()
                 .collect(Collectors.toMap(Violation::field, Violation::reason, (a, b) -> a + "; " + b,
                         java.util.LinkedHashMap::new));
-    }
-
-    static ReelflowConfig config(Map<String, String> overrides) {
-        Map<String, String> props = new java.util.HashMap<>(Map.of(
-                "reelflow.render.draft.seconds", "4",
-                "reelflow.render.draft.resolution", "standard",
-                "reelflow.render.final.seconds", "12",
-                "reelflow.render.final.resolution", "high",
-                "reelflow.models.local-preview.provider", "local"));
-        props.putAll(overrides);
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ReelflowConfig.class)
-                .withSources(new PropertiesConfigSource(props, "test", 500))
-                .build();
-        return config.getConfigMapping(ReelflowConfig.class);
     }
 }

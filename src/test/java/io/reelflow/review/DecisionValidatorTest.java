@@ -1,0 +1,73 @@
+package io.reelflow.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.reelflow.intake.BatchValidator;
+import io.reelflow.intake.Violation;
+import io.reelflow.testkit.TestConfig;
+
+class DecisionValidatorTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final DecisionValidator validator = new DecisionValidator(new BatchValidator(TestConfig.reelflow(Map.of())));
+
+    @Test
+    void acceptsARevisionRequestAndKeepsItsFields() throws Exception {
+        String payload = """
+                {"decisionId": "d-1", "team": "acme", "campaign": "spring", "batchId": "b1", "shotId": "s1",
+                 "revision": 2, "decision": "revise", "revisedPrompt": " Slower orbit at dusk. ",
+                 "reviewer": "dana", "note": "warmer"}""";
+        DecisionValidator.Result result = validator.validate(JSON.readTree(payload), payload);
+
+        assertThat(result.violations()).isEmpty();
+        Decision d = result.decision();
+        assertThat(d.kind()).isEqualTo(Decision.Kind.REVISE);
+        assertThat(d.revisedPrompt()).isEqualTo("Slower orbit at dusk.");
+        assertThat(d.revision()).isEqualTo(2);
+        assertThat(d.shotKey()).isEqualTo("acme/b1/s1");
+    }
+
+    @Test
+    void derivesTheSameDecisionIdForTheSameMessage() throws Exception {
+        String payload = """
+                {"team": "acme", "campaign": "c", "batchId": "b1", "shotId": "s1", "revision": 1,
+                 "decision": "approve", "reviewer": "dana"}""";
+        String first = validator.validate(JSON.readTree(payload), payload).decision().decisionId();
+        String again = validator.validate(JSON.readTree(payload), payload).decision().decisionId();
+        String other = validator.validate(JSON.readTree(payload.replace("dana", "lee")),
+                payload.replace("dana", "lee")).decision().decisionId();
+
+        assertThat(first).startsWith("sha256:").isEqualTo(again).isNotEqualTo(other);
+    }
+
+    @Test
+    void namesEveryProblem() throws Exception {
+        String payload = """
+                {"decisionId": "has space", "team": "acme", "batchId": "b1", "shotId": "../s1", "revision": 0,
+                 "decision": "approve", "revisedPrompt": "A better shot.", "reviewer": " ", "extra": 1}""";
+        Map<String, String> reasons = validator.validate(JSON.readTree(payload), payload).violations().stream()
+                .collect(Collectors.toMap(Violation::field, Violation::reason));
+
+        assertThat(reasons).containsOnlyKeys("decisionId", "campaign", "shotId", "revision", "revisedPrompt",
+                "reviewer", "extra");
+        assertThat(reasons.get("revisedPrompt")).isEqualTo("is only for 'revise' decisions");
+        assertThat(reasons.get("revision")).isEqualTo("must be a whole number from 1");
+        assertThat(reasons.get("reviewer")).isEqualTo("must not be empty");
+    }
+
+    @Test
+    void reviseNeedsARevisedPrompt() throws Exception {
+        String payload = """
+                {"team": "acme", "campaign": "c", "batchId": "b1", "shotId": "s1", "revision": 1,
+                 "decision": "revise", "reviewer": "dana"}""";
+        assertThat(validator.validate(JSON.readTree(payload), payload).violations())
+                .containsExactly(new Violation("revisedPrompt", "is required"));
+    }
+}
