@@ -132,13 +132,42 @@ public interface ReelflowConfig {
         /** Provider that runs the model: {@code local}, {@code openai}, {@code veo} or {@code replicate}. */
         String provider();
 
-        /** Clip lengths the model makes, in seconds. */
+        /** Clip lengths the model makes in one call, in seconds. */
         @WithDefault("4,8,12")
         List<Integer> seconds();
+
+        /** Frame sizes the model makes, as {@code WIDTHxHEIGHT}. */
+        @WithDefault("1280x720,720x1280,1792x1024,1024x1792")
+        List<String> sizes();
+
+        /** Whether the model takes a reference image as the first frame. */
+        @WithDefault("false")
+        boolean referenceImage();
 
         /** Whether the model produces an audio track. */
         @WithDefault("true")
         boolean audio();
+
+        /** Price per second of video, in US dollars, at each resolution. */
+        Price pricePerSecond();
+
+        /** Most jobs of this model in flight at the provider at once. */
+        @WithDefault("16")
+        int maxConcurrentJobs();
+
+        /** Most requests per minute to the provider for this model. */
+        @WithDefault("60")
+        int requestsPerMinute();
+
+        interface Price {
+            /** Per second at standard resolution (720p). */
+            @WithDefault("0")
+            java.math.BigDecimal standard();
+
+            /** Per second at high resolution (1024p and up). */
+            @WithDefault("0")
+            java.math.BigDecimal high();
+        }
     }
 
     interface Routes {

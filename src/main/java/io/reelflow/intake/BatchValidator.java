@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.intake.CampaignBatch.ShotRequest;
 import io.reelflow.media.AspectRatio;
+import io.reelflow.media.FrameSize;
+import io.reelflow.media.Resolution;
+import io.reelflow.provider.ModelCatalog;
 import io.reelflow.review.ReviewPolicy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -40,9 +43,11 @@ public class BatchValidator {
     private static final Set<String> REFERENCE_FIELDS = Set.of("url");
 
     private final ReelflowConfig config;
+    private final ModelCatalog catalog;
 
-    public BatchValidator(ReelflowConfig config) {
+    public BatchValidator(ReelflowConfig config, ModelCatalog catalog) {
         this.config = config;
+        this.catalog = catalog;
     }
 
     /** The outcome: a batch when valid, otherwise every violation found. */
@@ -87,8 +92,8 @@ public class BatchValidator {
                         v.add(new Violation("defaults.route", "must be an object"));
                     } else {
                         unknownFields(route, ROUTE_FIELDS, "defaults.route.", v);
-                        draftModel = model(route, "draftModel", config.render().draft().seconds(), draftModel, v);
-                        finalModel = model(route, "finalModel", config.render().finalCut().seconds(), finalModel, v);
+                        draftModel = model(route, "draftModel", draftModel, v);
+                        finalModel = model(route, "finalModel", finalModel, v);
                     }
                 }
             }
@@ -96,6 +101,9 @@ public class BatchValidator {
 
         BigDecimal budget = budget(root.get("budget"), v);
         List<ShotRequest> shots = shots(root.get("shots"), defaultAspect, defaultPolicy, v);
+        if (v.isEmpty()) {
+            checkCatalog(draftModel, finalModel, shots, v);
+        }
         if (!v.isEmpty()) {
             return new Result(null, v);
         }
@@ -230,7 +238,7 @@ public class BatchValidator {
         return value;
     }
 
-    private String model(JsonNode route, String field, int seconds, String fallback, List<Violation> v) {
+    private String model(JsonNode route, String field, String fallback, List<Violation> v) {
         JsonNode node = route.get(field);
         if (node == null || node.isNull()) {
             return fallback;
@@ -241,17 +249,33 @@ public class BatchValidator {
             return fallback;
         }
         String name = node.textValue();
-        ReelflowConfig.Model model = config.models().get(name);
-        if (model == null) {
-            v.add(new Violation(path, "names unknown model '" + name + "'; known models: "
-                    + String.join(", ", config.models().keySet().stream().sorted().toList())));
-            return fallback;
-        }
-        if (!model.seconds().contains(seconds)) {
-            v.add(new Violation(path, "model '" + name + "' cannot make " + seconds + "-second clips; it makes "
-                    + model.seconds() + " seconds"));
-        }
+        catalog.unavailable(name).ifPresent(reason -> v.add(new Violation(path, reason)));
         return name;
+    }
+
+    /** Every draft and every possible final of the batch must be something its model can make. */
+    private void checkCatalog(String draftModel, String finalModel, List<ShotRequest> shots, List<Violation> v) {
+        java.util.Set<String> reported = new HashSet<>();
+        for (int i = 0; i < shots.size(); i++) {
+            ShotRequest shot = shots.get(i);
+            boolean reference = shot.referenceImageUrl() != null;
+            check(draftModel, "draftModel", config.render().draft(), shot, reference, i, reported, v);
+            check(finalModel, "finalModel", config.render().finalCut(), shot, reference, i, reported, v);
+        }
+    }
+
+    private void check(String model, String field, ReelflowConfig.Render.Profile profile, ShotRequest shot,
+            boolean reference, int index, java.util.Set<String> reported, List<Violation> v) {
+        Resolution resolution = Resolution.valueOf(profile.resolution().toUpperCase(java.util.Locale.ROOT));
+        FrameSize size = FrameSize.of(resolution, shot.aspectRatio());
+        for (String reason : catalog.cannotRender(model, profile.seconds(), size, reference)) {
+            // A route problem is reported once; a reference image problem at the shot that has one.
+            String path = reason.endsWith("takes no reference image") ? "shots[" + index + "].referenceImage"
+                    : "defaults.route." + field;
+            if (reported.add(path + reason)) {
+                v.add(new Violation(path, reason));
+            }
+        }
     }
 
     private static ReviewPolicy reviewPolicy(JsonNode parent, String path, List<Violation> v) {

@@ -1,6 +1,7 @@
 package io.reelflow.job;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -10,6 +11,7 @@ import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.AspectRatio;
 import io.reelflow.media.FrameSize;
 import io.reelflow.media.Resolution;
+import io.reelflow.provider.ModelCatalog;
 import io.reelflow.storage.ObjectKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -21,10 +23,28 @@ public class JobFactory {
 
     private final ReelflowConfig config;
     private final JobSignals signals;
+    private final ModelCatalog catalog;
 
-    public JobFactory(ReelflowConfig config, JobSignals signals) {
+    public JobFactory(ReelflowConfig config, JobSignals signals, ModelCatalog catalog) {
         this.config = config;
         this.signals = signals;
+        this.catalog = catalog;
+    }
+
+    /**
+     * Why the shot's model for {@code stage} cannot make that job under the current catalog (it was checked
+     * at intake, but the catalog is configuration and may have changed since); empty when it can.
+     */
+    public List<String> cannotMake(Shot shot, Stage stage) {
+        ReelflowConfig.Render.Profile profile = stage == Stage.FINAL ? config.render().finalCut()
+                : config.render().draft();
+        String model = stage == Stage.FINAL ? shot.batch.finalModel : shot.batch.draftModel;
+        return catalog.cannotRender(model, profile.seconds(), size(shot, profile), shot.referenceImageUrl != null);
+    }
+
+    private static FrameSize size(Shot shot, ReelflowConfig.Render.Profile profile) {
+        Resolution resolution = Resolution.valueOf(profile.resolution().toUpperCase(Locale.ROOT));
+        return FrameSize.of(resolution, AspectRatio.parse(shot.aspectRatio).orElseThrow());
     }
 
     /** A draft of {@code shot} at {@code revision} with {@code prompt}; lineage is null for revision 1. */
@@ -56,8 +76,7 @@ public class JobFactory {
     private Job newJob(Shot shot, Stage stage, int revision, String model, String prompt,
             ReelflowConfig.Render.Profile profile) {
         Batch batch = shot.batch;
-        Resolution resolution = Resolution.valueOf(profile.resolution().toUpperCase(Locale.ROOT));
-        FrameSize size = FrameSize.of(resolution, AspectRatio.parse(shot.aspectRatio).orElseThrow());
+        FrameSize size = size(shot, profile);
         Job job = new Job();
         job.id = UUID.randomUUID();
         job.shot = shot;

@@ -18,6 +18,11 @@ public class Providers {
         this.byName = providers.stream().collect(Collectors.toMap(VideoProvider::name, Function.identity()));
     }
 
+    /** Names of the providers this deployment can use. */
+    public java.util.Set<String> names() {
+        return byName.keySet();
+    }
+
     public VideoProvider get(String name) {
         VideoProvider provider = byName.get(name);
         if (provider == null) {

@@ -71,6 +71,12 @@ public class ReviewService {
         if (problem != null) {
             return refuse(d, shot, payload, List.of(new Violation("revision", problem)));
         }
+        if (d.kind() != Decision.Kind.REJECT) {
+            List<String> cannot = jobs.cannotMake(shot, d.kind() == Decision.Kind.APPROVE ? Stage.FINAL : Stage.DRAFT);
+            if (!cannot.isEmpty()) {
+                return refuse(d, shot, payload, cannot.stream().map(r -> new Violation("decision", r)).toList());
+            }
+        }
         record(d, shot, payload, ReviewDecision.Outcome.APPLIED, null);
         Job draft = Job.of(shot, Stage.DRAFT, d.revision()).orElseThrow();
         switch (d.kind()) {

@@ -18,7 +18,7 @@ class BatchValidatorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final BatchValidator validator = new BatchValidator(TestConfig.reelflow(Map.of("reelflow.intake.max-shots", "3")));
+    private final BatchValidator validator = TestConfig.batchValidator(Map.of("reelflow.intake.max-shots", "3"));
 
     @Test
     void acceptsAMinimalBatchAndAppliesDefaults() throws Exception {
@@ -100,6 +100,38 @@ class BatchValidatorTest {
         assertThat(reasons.get("shots[0].prompt")).isEqualTo("is 2 characters; at least 3 are required");
         assertThat(reasons.get("shots[1].prompt")).isEqualTo("must not contain control characters");
         assertThat(reasons.get("shots[2].referenceImage.url")).isEqualTo("must be an absolute http or https URL");
+    }
+
+    @Test
+    void refusesModelsThatAreUnknownOrWhoseProviderIsNotConfigured() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "defaults": {"route": {"draftModel": "sora-2", "finalModel": "nope"}},
+                 "shots": [{"shotId": "1", "prompt": "A pan."}]}""");
+
+        assertThat(reasons.get("defaults.route.draftModel"))
+                .isEqualTo("model 'sora-2' runs on provider 'openai', which is not configured in this deployment; "
+                        + "available models: [draft-only, local-preview]");
+        assertThat(reasons.get("defaults.route.finalModel"))
+                .isEqualTo("names unknown model 'nope'; available models: [draft-only, local-preview]");
+    }
+
+    @Test
+    void refusesJobsTheChosenModelCannotMakeNamingItsAllowedValues() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "defaults": {"route": {"draftModel": "draft-only", "finalModel": "draft-only"}},
+                 "shots": [{"shotId": "1", "prompt": "A pan."},
+                           {"shotId": "2", "prompt": "A tilt.", "aspectRatio": "portrait",
+                            "referenceImage": {"url": "https://img.example.com/a.png"}}]}""");
+
+        assertThat(reasons.get("defaults.route.finalModel"))
+                .contains("model 'draft-only' cannot make 12-second clips; it makes [4] seconds")
+                .contains("model 'draft-only' cannot make 1792x1024; it makes [1280x720, 720x1280]")
+                .contains("model 'draft-only' cannot make 1024x1792; it makes [1280x720, 720x1280]");
+        assertThat(reasons).doesNotContainKey("defaults.route.draftModel");
+        assertThat(reasons.get("shots[1].referenceImage")).isEqualTo("model 'draft-only' takes no reference image");
+        assertThat(reasons).doesNotContainKey("shots[0].referenceImage");
     }
 
     @Test

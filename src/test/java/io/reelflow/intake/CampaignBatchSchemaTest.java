@@ -28,7 +28,7 @@ import com.networknt.schema.ValidationMessage;
 class CampaignBatchSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final BatchValidator validator = new BatchValidator(TestConfig.reelflow(Map.of()));
+    private final BatchValidator validator = TestConfig.batchValidator(Map.of());
 
     @Test
     void theSampleCampaignIsValidForTheSchemaAndTheService() throws Exception {

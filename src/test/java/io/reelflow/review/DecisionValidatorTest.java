@@ -9,14 +9,13 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.reelflow.intake.BatchValidator;
 import io.reelflow.intake.Violation;
 import io.reelflow.testkit.TestConfig;
 
 class DecisionValidatorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final DecisionValidator validator = new DecisionValidator(new BatchValidator(TestConfig.reelflow(Map.of())));
+    private final DecisionValidator validator = new DecisionValidator(TestConfig.batchValidator(Map.of()));
 
     @Test
     void acceptsARevisionRequestAndKeepsItsFields() throws Exception {

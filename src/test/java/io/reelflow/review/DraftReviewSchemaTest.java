@@ -13,14 +13,13 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 
-import io.reelflow.intake.BatchValidator;
 import io.reelflow.testkit.TestConfig;
 
 /** The published decision schema and the service's validator agree. */
 class DraftReviewSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final DecisionValidator validator = new DecisionValidator(new BatchValidator(TestConfig.reelflow(Map.of())));
+    private final DecisionValidator validator = new DecisionValidator(TestConfig.batchValidator(Map.of()));
 
     private static final String VALID = """
             {"decisionId": "d-1", "team": "acme", "campaign": "spring", "batchId": "b1", "shotId": "s1",

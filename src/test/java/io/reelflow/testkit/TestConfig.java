@@ -2,8 +2,11 @@ package io.reelflow.testkit;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.intake.BatchValidator;
+import io.reelflow.provider.ModelCatalog;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -14,13 +17,25 @@ public final class TestConfig {
     private TestConfig() {
     }
 
+    /** A batch validator over that configuration, with only the {@code local} provider configured. */
+    public static BatchValidator batchValidator(Map<String, String> overrides) {
+        ReelflowConfig config = reelflow(overrides);
+        return new BatchValidator(config, new ModelCatalog(config, Set.of("local")));
+    }
+
     public static ReelflowConfig reelflow(Map<String, String> overrides) {
-        Map<String, String> props = new HashMap<>(Map.of(
-                "reelflow.render.draft.seconds", "4",
-                "reelflow.render.draft.resolution", "standard",
-                "reelflow.render.final.seconds", "12",
-                "reelflow.render.final.resolution", "high",
-                "reelflow.models.local-preview.provider", "local"));
+        Map<String, String> props = new HashMap<>();
+        props.put("reelflow.render.draft.seconds", "4");
+        props.put("reelflow.render.draft.resolution", "standard");
+        props.put("reelflow.render.final.seconds", "12");
+        props.put("reelflow.render.final.resolution", "high");
+        props.put("reelflow.models.local-preview.provider", "local");
+        props.put("reelflow.models.local-preview.reference-image", "true");
+        props.put("reelflow.models.sora-2.provider", "openai");
+        props.put("reelflow.models.sora-2.sizes", "1280x720,720x1280");
+        props.put("reelflow.models.draft-only.provider", "local");
+        props.put("reelflow.models.draft-only.seconds", "4");
+        props.put("reelflow.models.draft-only.sizes", "1280x720,720x1280");
         props.putAll(overrides);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(ReelflowConfig.class)
