@@ -212,6 +212,22 @@ class DraftPipelineIT {
     }
 
     @Test
+    void batchNamingAModelWhoseProviderIsNotConfiguredIsRefusedNamingTheAvailableModels() throws Exception {
+        String batchId = "catalog-" + System.nanoTime();
+        ObjectNode batch = Batches.valid(TEAM, batchId, 1);
+        ((ObjectNode) batch.path("defaults")).putObject("route").put("draftModel", "sora-2-pro")
+                .put("finalModel", "veo-3.1");
+        submit(batch);
+
+        ConsumerRecord<String, String> answer = rejected.awaitRecord(
+                r -> batchId.equals(EventStream.parse(r.value()).path("batchId").asText()), WAIT);
+        Map<String, String> reasons = reasons(EventStream.parse(answer.value()));
+        assertThat(reasons.get("defaults.route.draftModel")).isEqualTo("model 'sora-2-pro' runs on provider "
+                + "'openai', which is not configured in this deployment; available models: [local-preview]");
+        assertThat(reasons.get("defaults.route.finalModel")).contains("model 'veo-3.1' runs on provider 'veo'");
+    }
+
+    @Test
     void batchIdReusedWithDifferentContentIsRejectedAndTheFirstBatchIsKept() throws Exception {
         String batchId = "reused-" + System.nanoTime();
         submit(Batches.valid(TEAM, batchId, 1));
