@@ -1,7 +1,5 @@
 package io.reelflow.intake;
 
-import java.time.Duration;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
@@ -27,7 +25,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class IntakeConsumer {
 
     private static final Logger LOG = Logger.getLogger(IntakeConsumer.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final ObjectMapper json;
     private final BatchValidator validator;
@@ -45,22 +42,9 @@ public class IntakeConsumer {
         String payload = record.value();
         Source source = new Source(record.topic(), record.partition(), record.offset());
         JsonNode root = parse(payload);
-        long backoff = 100;
-        while (true) {
-            try {
-                Outcome outcome = handle(root, payload, source);
-                LOG.debugf("campaign-batches %d@%d: %s", record.partition(), record.offset(), outcome);
-                return;
-            } catch (RuntimeException e) {
-                if (!Transient.isTransient(e)) {
-                    throw e;
-                }
-                LOG.warnf("campaign-batches %d@%d: database unavailable (%s); retrying in %d ms",
-                        record.partition(), record.offset(), e.getMessage(), backoff);
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
-            }
-        }
+        Outcome outcome = Transient.retrying("campaign-batches " + record.partition() + "@" + record.offset(),
+                () -> handle(root, payload, source), LOG);
+        LOG.debugf("campaign-batches %d@%d: %s", record.partition(), record.offset(), outcome);
     }
 
     private Outcome handle(JsonNode root, String payload, Source source) {

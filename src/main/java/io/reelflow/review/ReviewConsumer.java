@@ -1,6 +1,5 @@
 package io.reelflow.review;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +25,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class ReviewConsumer {
 
     private static final Logger LOG = Logger.getLogger(ReviewConsumer.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
     private final ObjectMapper json;
     private final DecisionValidator validator;
@@ -41,22 +39,9 @@ public class ReviewConsumer {
     @Incoming(Topics.DRAFT_REVIEWS)
     @Blocking
     public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
-        long backoff = 100;
-        while (true) {
-            try {
-                ReviewService.Outcome outcome = handle(record.value());
-                LOG.debugf("draft-reviews %d@%d: %s", record.partition(), record.offset(), outcome);
-                return;
-            } catch (RuntimeException e) {
-                if (!Transient.isTransient(e)) {
-                    throw e;
-                }
-                LOG.warnf("draft-reviews %d@%d: database unavailable (%s); retrying in %d ms", record.partition(),
-                        record.offset(), e.getMessage(), backoff);
-                Thread.sleep(backoff);
-                backoff = Math.min(backoff * 2, MAX_BACKOFF.toMillis());
-            }
-        }
+        ReviewService.Outcome outcome = Transient.retrying("draft-reviews " + record.partition() + "@"
+                + record.offset(), () -> handle(record.value()), LOG);
+        LOG.debugf("draft-reviews %d@%d: %s", record.partition(), record.offset(), outcome);
     }
 
     private ReviewService.Outcome handle(String payload) {
