@@ -66,7 +66,8 @@ public class ReviewService {
                     + "' has no shot '" + d.shotId() + "' in batch '" + d.batchId() + "' of campaign '"
                     + d.campaign() + "'")));
         }
-        shot = Shot.findById(shot.id, LockModeType.PESSIMISTIC_WRITE);
+        // Lock and re-read: a landing may have changed the shot since it was found.
+        Shot.getEntityManager().refresh(shot, LockModeType.PESSIMISTIC_WRITE);
         String problem = checkState(shot, d.revision());
         if (problem != null) {
             return refuse(d, shot, payload, List.of(new Violation("revision", problem)));
