@@ -153,6 +153,10 @@ public class ManifestWriter {
         for (Job job : Job.ofBatch(batch)) {
             jobsByShot.computeIfAbsent(job.shot.id, k -> new ArrayList<>()).add(job(job));
         }
+        Map<Long, List<Map<String, Object>>> decisionsByShot = new LinkedHashMap<>();
+        for (ReviewDecision d : ReviewDecision.appliedInBatch(batch)) {
+            decisionsByShot.computeIfAbsent(d.shot.id, k -> new ArrayList<>()).add(decision(d));
+        }
         List<Map<String, Object>> shots = new ArrayList<>();
         for (Shot shot : Shot.ofBatch(batch)) {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -169,7 +173,7 @@ public class ManifestWriter {
                 s.put("closedAt", shot.closedAt.toString());
             }
             s.put("jobs", jobsByShot.getOrDefault(shot.id, List.of()));
-            s.put("decisions", ReviewDecision.appliedTo(shot).stream().map(ManifestWriter::decision).toList());
+            s.put("decisions", decisionsByShot.getOrDefault(shot.id, List.of()));
             shots.add(s);
         }
         m.put("shots", shots);

@@ -57,7 +57,8 @@ public class ReviewDecision extends PanacheEntityBase {
         return count("decisionId", decisionId) > 0;
     }
 
-    public static List<ReviewDecision> appliedTo(Shot shot) {
-        return list("shot = ?1 and outcome = ?2 order by decidedAt, id", shot, Outcome.APPLIED);
+    /** The decisions applied to the shots of a batch, oldest first, in one query. */
+    public static List<ReviewDecision> appliedInBatch(io.reelflow.campaign.Batch batch) {
+        return list("shot.batch = ?1 and outcome = ?2 order by decidedAt, id", batch, Outcome.APPLIED);
     }
 }
