@@ -89,10 +89,6 @@ public class JobWorker {
         LOG.infof("job worker %s stopped; %d leases given back", owner, released);
     }
 
-    public String owner() {
-        return owner;
-    }
-
     /** Each thread has its own lease owner name, so a thread never takes a job another thread holds. */
     private void loop(String threadOwner) {
         while (running) {

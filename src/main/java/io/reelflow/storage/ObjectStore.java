@@ -20,7 +20,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** The bucket every result lands in. Objects are uploaded from files, never held whole in memory. */
@@ -61,10 +60,8 @@ public class ObjectStore {
         }
         try {
             s3.headBucket(b -> b.bucket(config.bucket()));
-        } catch (NoSuchBucketException e) {
-            s3.createBucket(b -> b.bucket(config.bucket()));
-            LOG.infof("created bucket %s", config.bucket());
         } catch (S3Exception e) {
+            // HEAD has no body, so a missing bucket is a plain 404 rather than NoSuchBucket.
             if (e.statusCode() != 404) {
                 throw e;
             }

@@ -74,12 +74,6 @@ final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + brokerPort;
     }
 
-    /** Stops the broker and starts it again on the same ports and data. */
-    void restart() throws IOException {
-        close();
-        start();
-    }
-
     @Override
     public void close() {
         if (server != null) {

@@ -158,17 +158,6 @@ public final class LocalStack implements AutoCloseable {
         return Optional.ofNullable(bucketDir).map(d -> Path.of(d, bucket()));
     }
 
-    /** The embedded broker, for tests that restart it. */
-    public Optional<EmbeddedKafkaControl> kafkaControl() {
-        return Optional.ofNullable(kafka).map(k -> k::restart);
-    }
-
-    /** Restarts the embedded Kafka broker in place. */
-    @FunctionalInterface
-    public interface EmbeddedKafkaControl {
-        void restart() throws Exception;
-    }
-
     @Override
     public void close() {
         for (int i = parts.size() - 1; i >= 0; i--) {

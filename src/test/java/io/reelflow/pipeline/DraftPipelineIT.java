@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -293,9 +292,5 @@ class DraftPipelineIT {
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(Hashing.sha256().digest(Files.readAllBytes(file)));
-    }
-
-    static Set<String> keys(List<S3Object> objects) {
-        return objects.stream().map(S3Object::key).collect(Collectors.toSet());
     }
 }

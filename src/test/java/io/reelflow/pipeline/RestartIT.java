@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,7 +37,7 @@ class RestartIT {
     private ItStack it;
 
     @BeforeEach
-    void start(TestInfo test) throws Exception {
+    void start() throws Exception {
         it = new ItStack(RestartIT.class);
     }
 
