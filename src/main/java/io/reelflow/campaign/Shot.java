@@ -53,6 +53,9 @@ public class Shot extends PanacheEntityBase {
     public String aspectRatio;
     @Column(name = "reference_image_url")
     public String referenceImageUrl;
+    /** {@code crop}: fit the reference image to the frame; {@code strict}: refuse one of another aspect ratio. */
+    @Column(name = "reference_image_fit")
+    public String referenceImageFit = "crop";
     @Enumerated(EnumType.STRING)
     public State state;
     @Column(name = "review_policy")

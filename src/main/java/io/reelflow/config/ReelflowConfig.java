@@ -38,6 +38,15 @@ public interface ReelflowConfig {
     /** The transactional outbox relay to Kafka. */
     Outbox outbox();
 
+    /** Remote video providers; each is turned on by configuring its key. */
+    RemoteProviders providers();
+
+    /** Reference images: how URLs are fetched and images fitted to the frame. */
+    ReferenceImages referenceImages();
+
+    /** Where providers deliver webhooks to this deployment. */
+    Webhooks webhooks();
+
     interface Intake {
         /** Most shots one batch may hold. */
         @WithDefault("500")
@@ -132,6 +141,12 @@ public interface ReelflowConfig {
         /** Provider that runs the model: {@code local}, {@code openai}, {@code veo} or {@code replicate}. */
         String provider();
 
+        /**
+         * The model's name at its provider (for example {@code veo-3.1-generate-preview} or
+         * {@code kwaivgi/kling-v2.5-turbo-pro}); absent means the catalog name.
+         */
+        Optional<String> remoteModel();
+
         /** Clip lengths the model makes in one call, in seconds. */
         @WithDefault("4,8,12")
         List<Integer> seconds();
@@ -207,5 +222,78 @@ public interface ReelflowConfig {
         /** Most events published in one relay transaction. */
         @WithDefault("200")
         int batchSize();
+    }
+
+    interface RemoteProviders {
+        /** Any endpoint serving the OpenAI Videos API contract (OpenAI-compatible gateways, Azure OpenAI). */
+        Remote openai();
+
+        /** Google Veo through the Gemini API. */
+        Remote veo();
+
+        /** Replicate predictions (Kling, Wan). */
+        Remote replicate();
+    }
+
+    interface Remote {
+        /** Base URL of the provider's API; the provider is off without one. */
+        Optional<String> baseUrl();
+
+        /** The API key; the provider is off without one. Set it from the environment, never in a file. */
+        Optional<String> apiKey();
+
+        /** Secret for verifying the provider's signed webhooks ({@code whsec_...}); webhooks are refused without one. */
+        Optional<String> webhookSecret();
+
+        /** Time allowed to open a connection. */
+        @WithDefault("PT10S")
+        Duration connectTimeout();
+
+        /**
+         * Time allowed for one API call. A create call that takes longer has an unknown outcome and is
+         * reconciled; keep it well below the worker lease.
+         */
+        @WithDefault("PT30S")
+        Duration requestTimeout();
+
+        /** Time allowed for downloading one result. */
+        @WithDefault("PT10M")
+        Duration downloadTimeout();
+
+        /** Whether the provider's copy is deleted once the result is in object storage (where it has a delete call). */
+        @WithDefault("true")
+        boolean deleteAfterLanding();
+
+        /**
+         * How long a create call with an unknown outcome is looked for at the provider before the job fails
+         * (it is never created again: that could pay twice).
+         */
+        @WithDefault("PT15M")
+        Duration reconcileWindow();
+    }
+
+    interface ReferenceImages {
+        /** Largest reference image accepted, in bytes. */
+        @WithDefault("20000000")
+        long maxBytes();
+
+        /** Time allowed for fetching a reference image URL. */
+        @WithDefault("PT15S")
+        Duration fetchTimeout();
+
+        /**
+         * Hosts whose private or loopback addresses may still be fetched (for a deployment's own image
+         * server); empty means none.
+         */
+        Optional<List<String>> trustedHosts();
+    }
+
+    interface Webhooks {
+        /** Seconds a signed webhook may be older or newer than this server's clock. */
+        @WithDefault("PT5M")
+        Duration tolerance();
+
+        /** Public base URL of this deployment, given to providers that take a webhook URL per job (Replicate). */
+        Optional<String> publicUrl();
     }
 }

@@ -94,6 +94,7 @@ public class BatchIntake {
             shot.prompt = s.prompt();
             shot.aspectRatio = s.aspectRatio().wireName();
             shot.referenceImageUrl = s.referenceImageUrl();
+            shot.referenceImageFit = s.referenceImageFit();
             shot.state = Shot.State.DRAFTING;
             shot.reviewPolicy = s.reviewPolicy().wireName();
             shot.currentRevision = 1;

@@ -40,7 +40,11 @@ public class BatchValidator {
     private static final Set<String> BUDGET_FIELDS = Set.of("limitUsd");
     private static final Set<String> SHOT_FIELDS = Set.of("shotId", "prompt", "aspectRatio", "reviewPolicy",
             "referenceImage");
-    private static final Set<String> REFERENCE_FIELDS = Set.of("url");
+    private static final Set<String> REFERENCE_FIELDS = Set.of("url", "fit");
+    /** An uploaded image travels inline as a data URL; Kafka's default message limit bounds it. */
+    private static final int MAX_DATA_URL_LENGTH = 700_000;
+    private static final java.util.regex.Pattern DATA_URL = java.util.regex.Pattern.compile(
+            "data:image/(png|jpeg|webp);base64,[A-Za-z0-9+/=\\s]+");
 
     private final ReelflowConfig config;
     private final ModelCatalog catalog;
@@ -146,9 +150,11 @@ public class BatchValidator {
             String prompt = prompt(shot, "prompt", path + ".prompt", v);
             AspectRatio aspect = aspectRatio(shot, path + ".aspectRatio", v);
             ReviewPolicy policy = reviewPolicy(shot, path + ".reviewPolicy", v);
-            String reference = referenceImage(shot.get("referenceImage"), path + ".referenceImage", v);
+            JsonNode referenceNode = shot.get("referenceImage");
+            String reference = referenceImage(referenceNode, path + ".referenceImage", v);
+            String fit = referenceFit(referenceNode, path + ".referenceImage.fit", v);
             result.add(new ShotRequest(shotId, prompt, aspect == null ? defaultAspect : aspect,
-                    policy == null ? defaultPolicy : policy, reference));
+                    policy == null ? defaultPolicy : policy, reference, fit));
         }
         return result;
     }
@@ -194,6 +200,19 @@ public class BatchValidator {
             return null;
         }
         String text = url.textValue();
+        if (text.startsWith("data:")) {
+            if (text.length() > MAX_DATA_URL_LENGTH) {
+                v.add(new Violation(path + ".url", "is an inline image of " + text.length()
+                        + " characters; at most " + MAX_DATA_URL_LENGTH + " are allowed (give a URL instead)"));
+                return null;
+            }
+            if (!DATA_URL.matcher(text).matches()) {
+                v.add(new Violation(path + ".url", "is a data URL but not a base64 PNG, JPEG or WebP image"
+                        + " (data:image/png;base64,...)"));
+                return null;
+            }
+            return text;
+        }
         if (text.length() > MAX_URL_LENGTH) {
             v.add(new Violation(path + ".url", "is longer than " + MAX_URL_LENGTH + " characters"));
             return null;
@@ -202,7 +221,7 @@ public class BatchValidator {
             URI uri = new URI(text);
             String scheme = uri.getScheme();
             if (scheme == null || !(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
-                v.add(new Violation(path + ".url", "must be an absolute http or https URL"));
+                v.add(new Violation(path + ".url", "must be an absolute http or https URL or an inline data URL"));
                 return null;
             }
         } catch (URISyntaxException e) {
@@ -210,6 +229,19 @@ public class BatchValidator {
             return null;
         }
         return text;
+    }
+
+    private static String referenceFit(JsonNode reference, String path, List<Violation> v) {
+        JsonNode fit = reference == null ? null : reference.get("fit");
+        if (fit == null || fit.isNull()) {
+            return "crop";
+        }
+        if (!fit.isTextual() || !(fit.textValue().equals("crop") || fit.textValue().equals("strict"))) {
+            v.add(new Violation(path, "must be 'crop' (centre-crop and resize to the frame) or 'strict' (refuse an"
+                    + " image of another aspect ratio)"));
+            return null;
+        }
+        return fit.textValue();
     }
 
     private BigDecimal budget(JsonNode budget, List<Violation> v) {

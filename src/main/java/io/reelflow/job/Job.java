@@ -75,6 +75,8 @@ public class Job extends PanacheEntityBase {
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+    @Column(name = "submitted_at")
+    public OffsetDateTime submittedAt;
     @Column(name = "landed_at")
     public OffsetDateTime landedAt;
 

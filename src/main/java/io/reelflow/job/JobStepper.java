@@ -1,7 +1,11 @@
 package io.reelflow.job;
 
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
@@ -11,7 +15,10 @@ import io.reelflow.media.FrameSize;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.Providers;
 import io.reelflow.provider.RemoteStatus;
+import io.reelflow.provider.RenderRequest;
 import io.reelflow.provider.VideoProvider;
+import io.reelflow.reference.ReferenceImageException;
+import io.reelflow.reference.ReferenceImages;
 import io.reelflow.storage.ResultLanding;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -29,8 +36,11 @@ public class JobStepper {
     private final Providers providers;
     private final ResultLanding landing;
     private final ReelflowConfig config;
+    private final ReferenceImages referenceImages;
 
-    public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, ReelflowConfig config) {
+    public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, ReelflowConfig config,
+            ReferenceImages referenceImages) {
+        this.referenceImages = referenceImages;
         this.transitions = transitions;
         this.providers = providers;
         this.landing = landing;
@@ -39,6 +49,7 @@ public class JobStepper {
 
     public void advance(UUID id, String owner) {
         JobView job = transitions.view(id);
+        job = job.withRequest(remoteModel(job.request()));
         try {
             VideoProvider provider = providers.get(job.provider());
             switch (job.state()) {
@@ -58,16 +69,43 @@ public class JobStepper {
     }
 
     private void create(JobView job, VideoProvider provider, String owner) throws Exception {
+        RenderRequest request = job.request();
+        Path referenceImage = null;
+        if (request.referenceImageUrl() != null) {
+            try {
+                referenceImage = referenceImages.prepare(request.referenceImageUrl(),
+                        new FrameSize(request.width(), request.height()), job.referenceImageFit());
+            } catch (ReferenceImageException e) {
+                if (e.permanent()) {
+                    transitions.failed(job.id(), owner, FailureKind.INVALID_REQUEST, "referenceImage: " + e.getMessage());
+                } else {
+                    transitions.retryLater(job.id(), owner, "referenceImage: " + e.getMessage(), null);
+                }
+                return;
+            }
+            request = request.withReferenceImage(referenceImage);
+        }
+        try {
+            submit(job, request, provider, owner);
+        } finally {
+            if (referenceImage != null) {
+                Files.deleteIfExists(referenceImage);
+            }
+        }
+    }
+
+    private void submit(JobView job, RenderRequest request, VideoProvider provider, String owner) {
         transitions.submitting(job.id(), owner);
         VideoProvider.Submission submission;
         try {
-            submission = provider.create(job.request());
+            submission = provider.create(request);
         } catch (ProviderException e) {
             switch (e.kind()) {
                 case REFUSED -> transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());
                 case RETRY_LATER -> transitions.pending(job.id(), owner, e.getMessage(), orDefault(e.retryAfter()));
                 case OUTCOME_UNKNOWN -> transitions.unknown(job.id(), owner, e.getMessage(), RECONCILE_RETRY);
             }
+            LOG.infof("%s create call to %s: %s (%s)", job.label(), provider.name(), e.kind(), e.getMessage());
             return;
         } catch (RuntimeException e) {
             // Whatever went wrong, the request may have reached the provider: never create again blindly.
@@ -79,20 +117,52 @@ public class JobStepper {
     }
 
     private void reconcile(JobView job, VideoProvider provider, String owner) throws Exception {
-        VideoProvider.Lookup lookup = provider.lookup(job.request());
-        if (lookup.providerJobId().isPresent()) {
-            transitions.submitted(job.id(), owner, lookup.providerJobId().get(), Duration.ZERO);
-            LOG.infof("%s reconciled: the provider has it as %s", job.label(), lookup.providerJobId().get());
+        VideoProvider.Lookup lookup;
+        try {
+            lookup = provider.lookup(job.request());
+        } catch (ProviderException e) {
+            transitions.unknown(job.id(), owner, "reconciliation lookup failed: " + e.getMessage(),
+                    e.retryAfter() == null ? RECONCILE_RETRY : e.retryAfter());
+            return;
+        }
+        Optional<String> found = transitions.firstUnowned(job.id(), provider.name(), lookup.candidates());
+        if (found.isPresent()) {
+            transitions.submitted(job.id(), owner, found.get(), Duration.ZERO);
+            LOG.infof("%s reconciled: the provider has it as %s", job.label(), found.get());
         } else if (lookup.authoritative()) {
             transitions.pending(job.id(), owner, "create call never reached the provider", Duration.ZERO);
             LOG.infof("%s reconciled: the provider never received it; it will be created", job.label());
+        } else if (pastReconcileWindow(job, provider)) {
+            transitions.failed(job.id(), owner, FailureKind.PROVIDER_ERROR, "the create call's outcome was not seen"
+                    + " and " + provider.name() + " shows no such job after " + reconcileWindow(provider)
+                    + "; it is not created again, which could pay twice (revise the shot to try again)");
         } else {
             transitions.unknown(job.id(), owner, "not found at the provider yet", RECONCILE_RETRY);
         }
     }
 
+    private boolean pastReconcileWindow(JobView job, VideoProvider provider) {
+        Instant since = job.request().submittedAt();
+        return since != null && Instant.now().isAfter(since.plus(reconcileWindow(provider)));
+    }
+
+    private Duration reconcileWindow(VideoProvider provider) {
+        return switch (provider.name()) {
+            case "openai" -> config.providers().openai().reconcileWindow();
+            case "veo" -> config.providers().veo().reconcileWindow();
+            case "replicate" -> config.providers().replicate().reconcileWindow();
+            default -> Duration.ofMinutes(15);
+        };
+    }
+
     private void poll(JobView job, VideoProvider provider, String owner) throws Exception {
-        RemoteStatus status = provider.status(job.providerJobId());
+        RemoteStatus status;
+        try {
+            status = provider.status(job.providerJobId());
+        } catch (ProviderException e) {
+            refusedOrLater(job, owner, e);
+            return;
+        }
         if (status instanceof RemoteStatus.Running running) {
             transitions.reschedule(job.id(), owner, orDefault(running.pollAfter()));
         } else if (status instanceof RemoteStatus.Failed failed) {
@@ -110,14 +180,27 @@ public class JobStepper {
                     new FrameSize(job.request().width(), job.request().height())) : null;
             landed = landing.land(result, job.objectKey(), job.posterKey(), qc);
         } catch (ProviderException e) {
-            if (e.kind() == ProviderException.Kind.REFUSED) {
-                transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());
-                return;
-            }
-            throw e;
+            refusedOrLater(job, owner, e);
+            return;
         }
         transitions.landed(job.id(), owner, landed);
         provider.afterLanding(job.providerJobId());
+    }
+
+    /** A status or download call failed: a refusal fails the job; anything else is tried again later. */
+    private void refusedOrLater(JobView job, String owner, ProviderException e) {
+        if (e.kind() == ProviderException.Kind.REFUSED) {
+            transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());
+        } else {
+            transitions.retryLater(job.id(), owner, e.getMessage(), e.retryAfter());
+        }
+    }
+
+    private RenderRequest remoteModel(RenderRequest request) {
+        ReelflowConfig.Model model = config.models().get(request.model());
+        String remote = model == null ? request.model() : model.remoteModel().orElse(request.model());
+        return new RenderRequest(request.reference(), request.model(), remote, request.prompt(), request.seconds(),
+                request.width(), request.height(), request.referenceImageUrl(), request.submittedAt(), null);
     }
 
     private Duration orDefault(Duration pollAfter) {

@@ -55,6 +55,9 @@ public class JobTransitions {
     /** Written and committed before the paid create call. */
     public void submitting(UUID id, String owner) {
         Job job = held(id, owner);
+        if (job.submittedAt == null) {
+            job.submittedAt = OffsetDateTime.now();
+        }
         move(job, JobState.SUBMITTING);
     }
 
@@ -79,6 +82,41 @@ public class JobTransitions {
         job.lastError = truncate(reason);
         move(job, JobState.PENDING);
         release(job, retryIn);
+    }
+
+    /**
+     * A call that certainly had no effect failed (429, a server error on a status call): the step is retried
+     * after {@code retryAfter} or an exponential backoff, whichever is longer. The paid job is never given up
+     * for such failures.
+     */
+    public void retryLater(UUID id, String owner, String reason, Duration retryAfter) {
+        Job job = held(id, owner);
+        job.attempts++;
+        job.lastError = truncate(reason);
+        Duration backoff = Duration.ofSeconds(Math.min(60, 1L << Math.min(job.attempts, 6)));
+        release(job, retryAfter != null && retryAfter.compareTo(backoff) > 0 ? retryAfter : backoff);
+    }
+
+    /** Whether another job already owns any of these provider jobs; returns the first free one. */
+    public java.util.Optional<String> firstUnowned(UUID id, String provider, java.util.List<String> candidates) {
+        if (candidates.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        java.util.Set<String> owned = new java.util.HashSet<>(Job.getEntityManager().createQuery(
+                "select j.providerJobId from Job j where j.provider = ?1 and j.providerJobId in ?2 and j.id <> ?3",
+                String.class).setParameter(1, provider).setParameter(2, candidates).setParameter(3, id)
+                .getResultList());
+        return candidates.stream().filter(c -> !owned.contains(c)).findFirst();
+    }
+
+    /**
+     * A provider said (by webhook) that its job changed: a running job is looked at now instead of at its next
+     * poll. Landing still goes through the worker's claim, so a webhook and a poll never land twice.
+     */
+    public boolean nudge(String provider, String providerJobId) {
+        int updated = Job.update("nextAttemptAt = ?1 where provider = ?2 and providerJobId = ?3 and state = ?4",
+                OffsetDateTime.now(), provider, providerJobId, JobState.RUNNING);
+        return updated > 0;
     }
 
     public void reschedule(UUID id, String owner, Duration retryIn) {

@@ -7,14 +7,22 @@ import io.reelflow.provider.RenderRequest;
 /** A job as one worker step sees it, read in a short transaction. */
 public record JobView(UUID id, Stage stage, JobState state, String provider, String providerJobId, int attempts,
         String objectKey, String posterKey, RenderRequest request, String team, String batchKey, String shotKey,
-        String reviewPolicy) {
+        String reviewPolicy, String referenceImageFit) {
 
     static JobView of(Job job) {
         return new JobView(job.id, job.stage, job.state, job.provider, job.providerJobId, job.attempts,
                 job.objectKey, job.posterKey,
-                new RenderRequest(job.id, job.model, job.prompt, job.seconds, job.width, job.height,
-                        job.shot.referenceImageUrl),
-                job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey, job.shot.reviewPolicy);
+                new RenderRequest(job.id, job.model, job.model, job.prompt, job.seconds, job.width, job.height,
+                        job.shot.referenceImageUrl, job.submittedAt == null ? null : job.submittedAt.toInstant(),
+                        null),
+                job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey, job.shot.reviewPolicy,
+                job.shot.referenceImageFit);
+    }
+
+    /** The same job with another render request (the model's remote name resolved, say). */
+    public JobView withRequest(RenderRequest other) {
+        return new JobView(id, stage, state, provider, providerJobId, attempts, objectKey, posterKey, other, team,
+                batchKey, shotKey, reviewPolicy, referenceImageFit);
     }
 
     /** Whether an automatic quality check judges this job's result. */

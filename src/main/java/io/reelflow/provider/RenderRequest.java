@@ -1,8 +1,30 @@
 package io.reelflow.provider;
 
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.UUID;
 
-/** What a provider is asked to render; {@code reference} is the job id, used to reconcile unknown outcomes. */
-public record RenderRequest(UUID reference, String model, String prompt, int seconds, int width, int height,
-        String referenceImageUrl) {
+/**
+ * What a provider is asked to render. {@code reference} is the job id and {@code submittedAt} when its create
+ * call was first attempted: both help find a job whose create outcome was not seen. {@code remoteModel} is the
+ * model's name at the provider. {@code referenceImage}, when present, is a local PNG already fitted to the
+ * exact frame size.
+ */
+public record RenderRequest(UUID reference, String model, String remoteModel, String prompt, int seconds, int width,
+        int height, String referenceImageUrl, Instant submittedAt, Path referenceImage) {
+
+    /** The same request with its prepared reference image. */
+    public RenderRequest withReferenceImage(Path image) {
+        return new RenderRequest(reference, model, remoteModel, prompt, seconds, width, height, referenceImageUrl,
+                submittedAt, image);
+    }
+
+    /** {@code WIDTHxHEIGHT}. */
+    public String size() {
+        return width + "x" + height;
+    }
+
+    public boolean portrait() {
+        return height > width;
+    }
 }

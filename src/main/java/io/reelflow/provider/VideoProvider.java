@@ -2,7 +2,7 @@ package io.reelflow.provider;
 
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.List;
 
 /**
  * One video generation service. Adapters speak the provider's own contract and map its outcomes onto
@@ -13,10 +13,18 @@ public interface VideoProvider {
     /** The name models refer to in {@code reelflow.models.*.provider}. */
     String name();
 
+    /** Whether this deployment configured the provider (its key and endpoint); models of a disabled provider are refused. */
+    default boolean enabled() {
+        return true;
+    }
+
     /** The paid create call. The worker makes it at most once per job. */
     Submission create(RenderRequest request) throws ProviderException;
 
-    /** Finds the provider's job made for {@code request}, when a create call's outcome was not seen. */
+    /**
+     * Finds the provider's jobs that may have been made for {@code request}, when a create call's outcome was
+     * not seen. Candidates are newest first; the worker takes the first no other job already owns.
+     */
     Lookup lookup(RenderRequest request) throws ProviderException;
 
     /** The provider's view of a job it accepted. */
@@ -34,21 +42,26 @@ public interface VideoProvider {
     }
 
     /** What a reconciliation lookup found. */
-    record Lookup(Optional<String> providerJobId, boolean authoritative) {
+    record Lookup(List<String> candidates, boolean authoritative) {
 
         /** The provider has the job. */
         public static Lookup found(String providerJobId) {
-            return new Lookup(Optional.of(providerJobId), true);
+            return new Lookup(List.of(providerJobId), true);
+        }
+
+        /** Jobs at the provider that match the request; none means not found yet. */
+        public static Lookup matching(List<String> providerJobIds) {
+            return new Lookup(List.copyOf(providerJobIds), false);
         }
 
         /** The provider certainly never received the create call: it may be made now. */
         public static Lookup neverReceived() {
-            return new Lookup(Optional.empty(), true);
+            return new Lookup(List.of(), true);
         }
 
         /** Not found yet, but the provider's listing may lag: ask again later. */
         public static Lookup notYetFound() {
-            return new Lookup(Optional.empty(), false);
+            return new Lookup(List.of(), false);
         }
     }
 }

@@ -1,0 +1,148 @@
+package io.reelflow.provider.http;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.provider.ProviderException;
+import io.reelflow.provider.VideoProvider;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * What the remote adapters share: on only when an endpoint and a key are configured, one way to make a call
+ * and read its answer, and the provider's webhook secret.
+ */
+public abstract class RemoteProvider implements VideoProvider {
+
+    /** A successful answer: its JSON body and headers. */
+    public record Answer(JsonNode body, MultivaluedMap<String, Object> headers) {
+
+        public Optional<String> header(String name) {
+            Object value = headers.getFirst(name);
+            return value == null ? Optional.empty() : Optional.of(value.toString());
+        }
+    }
+
+    protected final ReelflowConfig.Remote remote;
+    protected final ObjectMapper json;
+    private volatile Object client;
+
+    protected RemoteProvider(ReelflowConfig.Remote remote, ObjectMapper json) {
+        this.remote = remote;
+        this.json = json;
+    }
+
+    @Override
+    public boolean enabled() {
+        return remote.baseUrl().filter(s -> !s.isBlank()).isPresent()
+                && remote.apiKey().filter(s -> !s.isBlank()).isPresent();
+    }
+
+    /** The secret that signs this provider's webhooks, when webhooks are configured. */
+    public Optional<String> webhookSecret() {
+        return remote.webhookSecret().filter(s -> !s.isBlank());
+    }
+
+    /** The provider job a verified webhook payload is about, if it names one. */
+    public abstract Optional<String> webhookJobId(JsonNode payload);
+
+    /** The provider's REST client, built on first use (the provider may be off and never need one). */
+    @SuppressWarnings("unchecked")
+    protected <A> A client(Class<A> api, java.util.Map<String, String> headers) {
+        Object current = client;
+        if (current == null) {
+            synchronized (this) {
+                if (client == null) {
+                    client = RestClients.build(api, remote, headers);
+                }
+                current = client;
+            }
+        }
+        return (A) current;
+    }
+
+    protected String apiKey() {
+        return remote.apiKey().orElseThrow(() -> new IllegalStateException(name() + " has no API key configured"));
+    }
+
+    /**
+     * Makes one call and reads its answer; anything but a 2xx answer becomes a classified
+     * {@link ProviderException}.
+     */
+    protected Answer call(String call, boolean create, Supplier<Response> request) throws ProviderException {
+        Response response;
+        try {
+            response = request.get();
+        } catch (RuntimeException e) {
+            throw ProviderCalls.fromTransport(name(), call, create, e);
+        }
+        try (response) {
+            int status = response.getStatus();
+            String body = response.hasEntity() ? response.readEntity(String.class) : "";
+            JsonNode parsed = parse(body);
+            if (status >= 200 && status < 300) {
+                return new Answer(parsed, response.getHeaders());
+            }
+            String retryAfter = response.getHeaderString("Retry-After");
+            throw ProviderCalls.fromStatus(name(), call, create, status, errorCode(parsed), errorMessage(parsed, body),
+                    retryAfter);
+        } catch (ProviderException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The answer broke off while being read: for a create call the job may exist.
+            throw ProviderCalls.fromTransport(name(), call, create, e);
+        }
+    }
+
+    private JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return MissingNode.getInstance();
+        }
+        try {
+            return json.readTree(body);
+        } catch (java.io.IOException e) {
+            return MissingNode.getInstance();
+        }
+    }
+
+    /** The provider's error code, from the shapes the providers use. */
+    static String errorCode(JsonNode body) {
+        JsonNode error = body.path("error");
+        if (error.path("code").isValueNode()) {
+            return error.path("code").asText();
+        }
+        if (error.path("status").isTextual()) {
+            return error.path("status").asText();
+        }
+        return body.path("title").isTextual() ? body.path("title").asText() : null;
+    }
+
+    /** The provider's error message, from the shapes the providers use. */
+    static String errorMessage(JsonNode body, String raw) {
+        JsonNode error = body.path("error");
+        if (error.path("message").isTextual()) {
+            return error.path("message").asText();
+        }
+        if (error.isTextual()) {
+            return error.asText();
+        }
+        if (body.path("detail").isTextual()) {
+            return body.path("detail").asText();
+        }
+        return raw == null || raw.isBlank() ? null : raw;
+    }
+
+    protected static Duration millis(Optional<String> value) {
+        try {
+            return value.map(v -> Duration.ofMillis(Long.parseLong(v.trim()))).orElse(null);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

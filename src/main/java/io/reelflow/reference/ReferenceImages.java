@@ -1,0 +1,170 @@
+package io.reelflow.reference;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.media.FrameSize;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+/**
+ * Turns a shot's reference image (a URL or an inline data URL) into a PNG of the job's exact frame size, the
+ * form every provider accepts as a first frame. The file must really be a PNG, JPEG or WebP (checked by its
+ * signature, not its name or content type). With fit {@code crop} an image of another shape is centre-cropped
+ * to the frame's aspect ratio and resized; with {@code strict} it is refused.
+ */
+@ApplicationScoped
+public class ReferenceImages {
+
+    /** Aspect ratios closer than this count as the same (1280x720 against a 1920x1080 image, say). */
+    private static final double ASPECT_TOLERANCE = 0.01;
+
+    private final SafeFetcher fetcher;
+    private final Path workDir;
+
+    @Inject
+    public ReferenceImages(ReelflowConfig config) throws IOException {
+        this(new SafeFetcher(config.referenceImages().maxBytes(), config.referenceImages().fetchTimeout(),
+                config.referenceImages().trustedHosts().orElse(List.of())),
+                config.storage().workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "reelflow")));
+    }
+
+    public ReferenceImages(SafeFetcher fetcher, Path workDir) throws IOException {
+        this.fetcher = fetcher;
+        this.workDir = workDir;
+        Files.createDirectories(workDir);
+    }
+
+    /** The image fitted to {@code frame}, in a work file the caller deletes. */
+    public Path prepare(String url, FrameSize frame, String fit) throws ReferenceImageException {
+        byte[] bytes = url.startsWith("data:") ? decodeDataUrl(url) : fetcher.fetch(url);
+        String format = format(bytes);
+        BufferedImage image = decode(bytes, format);
+        BufferedImage fitted = fit(image, frame, "strict".equals(fit));
+        try {
+            Path png = Files.createTempFile(workDir, "reference-", ".png");
+            ImageIO.write(fitted, "png", png.toFile());
+            return png;
+        } catch (IOException e) {
+            throw new ReferenceImageException("could not be written for upload: " + e.getMessage(), false, e);
+        }
+    }
+
+    static byte[] decodeDataUrl(String url) throws ReferenceImageException {
+        int comma = url.indexOf(',');
+        if (comma < 0 || !url.substring(0, comma).endsWith(";base64")) {
+            throw new ReferenceImageException("is a data URL without base64 content", true);
+        }
+        try {
+            return Base64.getMimeDecoder().decode(url.substring(comma + 1));
+        } catch (IllegalArgumentException e) {
+            throw new ReferenceImageException("is a data URL whose base64 content is broken", true);
+        }
+    }
+
+    /** The image format the file's first bytes prove, or a refusal. */
+    static String format(byte[] b) throws ReferenceImageException {
+        if (b.length >= 8 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G' && b[4] == 0x0d
+                && b[5] == 0x0a && b[6] == 0x1a && b[7] == 0x0a) {
+            return "png";
+        }
+        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8 && (b[2] & 0xff) == 0xff) {
+            return "jpeg";
+        }
+        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E'
+                && b[10] == 'B' && b[11] == 'P') {
+            return "webp";
+        }
+        throw new ReferenceImageException("is not a PNG, JPEG or WebP file (its first bytes say otherwise)", true);
+    }
+
+    private BufferedImage decode(byte[] bytes, String format) throws ReferenceImageException {
+        BufferedImage image = null;
+        try {
+            if (!format.equals("webp")) {
+                image = ImageIO.read(new ByteArrayInputStream(bytes));
+            } else {
+                image = decodeWithFfmpeg(bytes);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ReferenceImageException("is a " + format + " file that cannot be decoded: " + e.getMessage(), true,
+                    e);
+        }
+        if (image == null || image.getWidth() < 16 || image.getHeight() < 16) {
+            throw new ReferenceImageException("is a " + format + " file without a usable picture", true);
+        }
+        return image;
+    }
+
+    private BufferedImage decodeWithFfmpeg(byte[] bytes) throws IOException {
+        Path file = Files.createTempFile(workDir, "reference-", ".webp");
+        try {
+            Files.write(file, bytes);
+            try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+                    Java2DFrameConverter converter = new Java2DFrameConverter()) {
+                grabber.start();
+                Frame frame = grabber.grabImage();
+                BufferedImage image = frame == null ? null : copy(converter.convert(frame));
+                grabber.stop();
+                return image;
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Centre-crops to the frame's aspect ratio and resizes to its exact size. */
+    static BufferedImage fit(BufferedImage image, FrameSize frame, boolean strict) throws ReferenceImageException {
+        double have = (double) image.getWidth() / image.getHeight();
+        double want = (double) frame.width() / frame.height();
+        boolean sameShape = Math.abs(have - want) / want <= ASPECT_TOLERANCE;
+        if (!sameShape && strict) {
+            throw new ReferenceImageException("is " + image.getWidth() + "x" + image.getHeight()
+                    + ", another aspect ratio than the " + frame + " frame, and the shot asks for strict matching"
+                    + " (use fit 'crop' to centre-crop it)", true);
+        }
+        int cropWidth = image.getWidth();
+        int cropHeight = image.getHeight();
+        if (!sameShape) {
+            if (have > want) {
+                cropWidth = (int) Math.round(image.getHeight() * want);
+            } else {
+                cropHeight = (int) Math.round(image.getWidth() / want);
+            }
+        }
+        int x = (image.getWidth() - cropWidth) / 2;
+        int y = (image.getHeight() - cropHeight) / 2;
+        BufferedImage out = new BufferedImage(frame.width(), frame.height(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(image, 0, 0, frame.width(), frame.height(), x, y, x + cropWidth, y + cropHeight, null);
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
+    private static BufferedImage copy(BufferedImage frame) {
+        BufferedImage out = new BufferedImage(frame.getWidth(), frame.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        g.drawImage(frame, 0, 0, null);
+        g.dispose();
+        return out;
+    }
+}

@@ -1,0 +1,116 @@
+package io.reelflow.webhook;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.job.JobSignals;
+import io.reelflow.job.JobTransitions;
+import io.reelflow.provider.Providers;
+import io.reelflow.provider.VideoProvider;
+import io.reelflow.provider.http.RemoteProvider;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Receives providers' webhooks at {@code /webhooks/{provider}}. A webhook only says "look at this job now":
+ * after its signature and timestamp are verified, the running job it names is scheduled for an immediate
+ * status check. Polling stays the fallback, and results are landed only by the worker that holds the job's
+ * lease, so a webhook and a poll never land a result twice.
+ */
+@Path("/webhooks")
+@Blocking
+public class WebhookResource {
+
+    private static final Logger LOG = Logger.getLogger(WebhookResource.class);
+    private static final int REMEMBERED_IDS = 10_000;
+
+    private final Providers providers;
+    private final JobTransitions transitions;
+    private final JobSignals signals;
+    private final ObjectMapper json;
+    private final ReelflowConfig config;
+    /** Webhook ids seen recently: a replayed delivery is acknowledged without acting twice. */
+    private final Set<String> seen = Collections.newSetFromMap(Collections.synchronizedMap(
+            new LinkedHashMap<>(256, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED_IDS;
+                }
+            }));
+
+    public WebhookResource(Providers providers, JobTransitions transitions, JobSignals signals, ObjectMapper json,
+            ReelflowConfig config) {
+        this.providers = providers;
+        this.transitions = transitions;
+        this.signals = signals;
+        this.json = json;
+        this.config = config;
+    }
+
+    @POST
+    @Path("/{provider}")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receive(@PathParam("provider") String name, @HeaderParam("webhook-id") String id,
+            @HeaderParam("webhook-timestamp") String timestamp, @HeaderParam("webhook-signature") String signature,
+            byte[] body) {
+        Optional<RemoteProvider> provider = remote(name);
+        if (provider.isEmpty() || provider.get().webhookSecret().isEmpty()) {
+            return problem(Response.Status.NOT_FOUND, "no webhooks are configured for provider '" + name + "'");
+        }
+        try {
+            WebhookSignature.verify(provider.get().webhookSecret().get(), id, timestamp, body == null ? new byte[0] : body,
+                    signature, Instant.now(), config.webhooks().tolerance());
+        } catch (WebhookSignature.Refused e) {
+            LOG.warnf("%s webhook refused: %s", name, e.getMessage());
+            return problem(Response.Status.UNAUTHORIZED, e.getMessage());
+        }
+        if (!seen.add(name + ":" + id)) {
+            return Response.ok(Map.of("accepted", true, "duplicate", true)).build();
+        }
+        JsonNode payload;
+        try {
+            payload = json.readTree(body);
+        } catch (java.io.IOException e) {
+            return problem(Response.Status.BAD_REQUEST, "body is not JSON");
+        }
+        Optional<String> jobId = provider.get().webhookJobId(payload);
+        boolean matched = jobId.isPresent() && transitions.nudge(name, jobId.get());
+        if (matched) {
+            signals.wake();
+        }
+        LOG.debugf("%s webhook %s for %s: %s", name, id, jobId.orElse("no job"), matched ? "job nudged" : "no running job");
+        return Response.ok(Map.of("accepted", true, "jobNudged", matched)).build();
+    }
+
+    private Optional<RemoteProvider> remote(String name) {
+        if (!providers.names().contains(name)) {
+            return Optional.empty();
+        }
+        VideoProvider provider = providers.get(name);
+        return provider instanceof RemoteProvider remote ? Optional.of(remote) : Optional.empty();
+    }
+
+    private static Response problem(Response.Status status, String detail) {
+        return Response.status(status).type("application/problem+json")
+                .entity(Map.of("status", status.getStatusCode(), "title", status.getReasonPhrase(), "detail", detail))
+                .build();
+    }
+}
