@@ -67,6 +67,9 @@ public class Job extends PanacheEntityBase {
     @Column(name = "poster_key")
     public String posterKey;
     public String sha256;
+    /** The provider's file as served, when the stored clip was cut or fitted to the job. */
+    @Column(name = "source_sha256")
+    public String sourceSha256;
     @Column(name = "size_bytes")
     public Long sizeBytes;
     @Column(name = "probed_seconds")

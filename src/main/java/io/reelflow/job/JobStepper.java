@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.FrameSize;
+import io.reelflow.provider.ModelCatalog;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.Providers;
 import io.reelflow.provider.RemoteStatus;
@@ -37,10 +38,12 @@ public class JobStepper {
     private final ResultLanding landing;
     private final ReelflowConfig config;
     private final ReferenceImages referenceImages;
+    private final ModelCatalog catalog;
 
     public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, ReelflowConfig config,
-            ReferenceImages referenceImages) {
+            ReferenceImages referenceImages, ModelCatalog catalog) {
         this.referenceImages = referenceImages;
+        this.catalog = catalog;
         this.transitions = transitions;
         this.providers = providers;
         this.landing = landing;
@@ -49,7 +52,7 @@ public class JobStepper {
 
     public void advance(UUID id, String owner) {
         JobView job = transitions.view(id);
-        job = job.withRequest(remoteModel(job.request()));
+        job = job.withRequest(forProvider(job.request()));
         try {
             VideoProvider provider = providers.get(job.provider());
             switch (job.state()) {
@@ -176,9 +179,7 @@ public class JobStepper {
     private void land(JobView job, VideoProvider provider, String owner) throws Exception {
         ResultLanding.Landed landed;
         try (InputStream result = provider.download(job.providerJobId())) {
-            ResultLanding.Expected qc = job.autoQc() ? new ResultLanding.Expected(job.request().seconds(),
-                    new FrameSize(job.request().width(), job.request().height())) : null;
-            landed = landing.land(result, job.objectKey(), job.posterKey(), qc);
+            landed = landing.land(result, job.objectKey(), job.posterKey(), job.target(), job.autoQc());
         } catch (ProviderException e) {
             refusedOrLater(job, owner, e);
             return;
@@ -196,11 +197,18 @@ public class JobStepper {
         }
     }
 
-    private RenderRequest remoteModel(RenderRequest request) {
+    /**
+     * The request as the provider is asked: the model's remote name, and the length and size the model makes
+     * (the result is cut and fitted to the job when it lands).
+     */
+    private RenderRequest forProvider(RenderRequest request) {
         ReelflowConfig.Model model = config.models().get(request.model());
         String remote = model == null ? request.model() : model.remoteModel().orElse(request.model());
-        return new RenderRequest(request.reference(), request.model(), remote, request.prompt(), request.seconds(),
-                request.width(), request.height(), request.referenceImageUrl(), request.submittedAt(), null);
+        FrameSize frame = new FrameSize(request.width(), request.height());
+        ModelCatalog.Call call = catalog.call(request.model(), request.seconds(), frame)
+                .orElse(new ModelCatalog.Call(request.seconds(), frame));
+        return new RenderRequest(request.reference(), request.model(), remote, request.prompt(), call.seconds(),
+                call.size().width(), call.size().height(), request.referenceImageUrl(), request.submittedAt(), null);
     }
 
     private Duration orDefault(Duration pollAfter) {

@@ -143,6 +143,7 @@ public class JobTransitions {
     public void landed(UUID id, String owner, ResultLanding.Landed landed) {
         Job job = held(id, owner);
         job.sha256 = landed.sha256();
+        job.sourceSha256 = landed.sourceSha256().equals(landed.sha256()) ? null : landed.sourceSha256();
         job.sizeBytes = landed.sizeBytes();
         job.probedSeconds = landed.probe().seconds();
         job.landedAt = OffsetDateTime.now();
@@ -156,6 +157,9 @@ public class JobTransitions {
         fields.put("objectKey", job.objectKey);
         fields.put("posterKey", job.posterKey);
         fields.put("sha256", job.sha256);
+        if (job.sourceSha256 != null) {
+            fields.put("providerSha256", job.sourceSha256);
+        }
         fields.put("sizeBytes", job.sizeBytes);
         fields.put("seconds", job.seconds);
         fields.put("size", job.width + "x" + job.height);

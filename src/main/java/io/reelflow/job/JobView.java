@@ -2,12 +2,14 @@ package io.reelflow.job;
 
 import java.util.UUID;
 
+import io.reelflow.media.FrameSize;
 import io.reelflow.provider.RenderRequest;
+import io.reelflow.storage.ResultLanding;
 
 /** A job as one worker step sees it, read in a short transaction. */
 public record JobView(UUID id, Stage stage, JobState state, String provider, String providerJobId, int attempts,
         String objectKey, String posterKey, RenderRequest request, String team, String batchKey, String shotKey,
-        String reviewPolicy, String referenceImageFit) {
+        String reviewPolicy, String referenceImageFit, int seconds, int width, int height) {
 
     static JobView of(Job job) {
         return new JobView(job.id, job.stage, job.state, job.provider, job.providerJobId, job.attempts,
@@ -16,13 +18,19 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
                         job.shot.referenceImageUrl, job.submittedAt == null ? null : job.submittedAt.toInstant(),
                         null),
                 job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey, job.shot.reviewPolicy,
-                job.shot.referenceImageFit);
+                job.shot.referenceImageFit, job.seconds, job.width, job.height);
+    }
+
+    /** What the delivered clip must be: the job's own length and frame size. */
+    public ResultLanding.Expected target() {
+        return new ResultLanding.Expected(seconds, new FrameSize(width, height));
     }
 
     /** The same job with another render request (the model's remote name resolved, say). */
     public JobView withRequest(RenderRequest other) {
         return new JobView(id, stage, state, provider, providerJobId, attempts, objectKey, posterKey, other, team,
-                batchKey, shotKey, reviewPolicy, referenceImageFit);
+                batchKey, shotKey, reviewPolicy, referenceImageFit, seconds, width,
+                height);
     }
 
     /** Whether an automatic quality check judges this job's result. */

@@ -66,16 +66,59 @@ public class ModelCatalog {
             return reasons;
         }
         ReelflowConfig.Model model = config.models().get(name);
-        if (!model.seconds().contains(seconds)) {
+        if (callSeconds(model, seconds).isEmpty()) {
             reasons.add("model '" + name + "' cannot make " + seconds + "-second clips; it makes " + model.seconds()
-                    + " seconds");
+                    + " seconds in one call (composing longer clips from several calls is not built yet)");
         }
-        if (!model.sizes().contains(size.toString())) {
+        if (callSize(model, size).isEmpty()) {
             reasons.add("model '" + name + "' cannot make " + size + "; it makes " + model.sizes());
         }
         if (referenceImage && !model.referenceImage()) {
             reasons.add("model '" + name + "' takes no reference image");
         }
         return reasons;
+    }
+
+    /** What to ask the model for to deliver {@code seconds} at {@code size}, when it can. */
+    public Optional<Call> call(String name, int seconds, FrameSize size) {
+        ReelflowConfig.Model model = config.models().get(name);
+        if (model == null) {
+            return Optional.empty();
+        }
+        Optional<Integer> callSeconds = callSeconds(model, seconds);
+        Optional<FrameSize> callSize = callSize(model, size);
+        return callSeconds.isPresent() && callSize.isPresent()
+                ? Optional.of(new Call(callSeconds.get(), callSize.get()))
+                : Optional.empty();
+    }
+
+    /** One provider call: its length and frame size (the result is cut and fitted to the job afterwards). */
+    public record Call(int seconds, FrameSize size) {
+    }
+
+    /** The job's length if the model makes it, else the shortest longer length (the clip is then cut). */
+    static Optional<Integer> callSeconds(ReelflowConfig.Model model, int seconds) {
+        return model.seconds().stream().filter(s -> s >= seconds).min(Integer::compare);
+    }
+
+    /**
+     * The job's size if the model makes it, else the smallest size of the same orientation that covers it
+     * (the clip is then centre-cropped and scaled to the exact frame).
+     */
+    static Optional<FrameSize> callSize(ReelflowConfig.Model model, FrameSize size) {
+        List<FrameSize> sizes = model.sizes().stream().map(ModelCatalog::parse).toList();
+        if (sizes.contains(size)) {
+            return Optional.of(size);
+        }
+        boolean portrait = size.height() > size.width();
+        return sizes.stream()
+                .filter(s -> (s.height() > s.width()) == portrait)
+                .filter(s -> s.width() >= size.width() && s.height() >= size.height())
+                .min(java.util.Comparator.comparingLong(s -> (long) s.width() * s.height()));
+    }
+
+    private static FrameSize parse(String size) {
+        String[] wh = size.split("x");
+        return new FrameSize(Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()));
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.ClipInspector;
+import io.reelflow.media.Conformer;
 import io.reelflow.media.FrameSize;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.media.PosterExtractor;
@@ -25,11 +26,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class ResultLanding {
 
-    /** What was stored; {@code qcFailures} is null when no quality check was asked for. */
-    public record Landed(String sha256, long sizeBytes, MediaProbe.Probe probe, List<String> qcFailures) {
+    /**
+     * What was stored. {@code sourceSha256} is the provider's file as served; it differs from {@code sha256}
+     * when the clip was cut or fitted to the job. {@code qcFailures} is null when no quality check was asked for.
+     */
+    public record Landed(String sha256, long sizeBytes, String sourceSha256, MediaProbe.Probe probe,
+            List<String> qcFailures) {
     }
 
-    /** What the clip was asked to be, for the automatic quality check. */
+    /** What the clip was asked to be: its exact length and frame size. */
     public record Expected(int seconds, FrameSize size) {
     }
 
@@ -42,27 +47,43 @@ public class ResultLanding {
         Files.createDirectories(workDir);
     }
 
-    /** Lands a result; when {@code qc} is given, the clip is also inspected against it before upload. */
-    public Landed land(InputStream result, String videoKey, String posterKey, Expected qc) throws IOException {
-        Path video = Files.createTempFile(workDir, "result-", ".mp4");
+    /**
+     * Lands a result as {@code target}: a clip of another size or a longer one is first cut and fitted to it.
+     * With {@code qc} the stored clip is also inspected by the automatic quality check.
+     */
+    public Landed land(InputStream result, String videoKey, String posterKey, Expected target, boolean qc)
+            throws IOException {
+        Path served = Files.createTempFile(workDir, "result-", ".mp4");
+        Path conformed = Files.createTempFile(workDir, "conformed-", ".mp4");
         Path poster = Files.createTempFile(workDir, "poster-", ".jpg");
         try {
             MessageDigest digest = Hashing.sha256();
             long size;
-            try (InputStream in = result; OutputStream out = new DigestOutputStream(Files.newOutputStream(video), digest)) {
+            try (InputStream in = result; OutputStream out = new DigestOutputStream(Files.newOutputStream(served), digest)) {
                 size = in.transferTo(out);
             }
             if (size == 0) {
                 throw new EmptyResultException("the provider's result is empty");
             }
-            MediaProbe.Probe probe = MediaProbe.probe(video);
-            List<String> qcFailures = qc == null ? null : ClipInspector.inspect(video, probe, qc.seconds(), qc.size());
+            String sourceSha256 = HexFormat.of().formatHex(digest.digest());
+            MediaProbe.Probe probe = MediaProbe.probe(served);
+            Path video = served;
+            String sha256 = sourceSha256;
+            if (!Conformer.conforms(probe, target.size(), target.seconds())) {
+                Conformer.conform(served, probe, target.size(), target.seconds(), conformed);
+                video = conformed;
+                probe = MediaProbe.probe(conformed);
+                size = Files.size(conformed);
+                sha256 = Hashing.sha256Hex(conformed);
+            }
+            List<String> qcFailures = qc ? ClipInspector.inspect(video, probe, target.seconds(), target.size()) : null;
             PosterExtractor.writePoster(video, poster);
             store.put(videoKey, video, "video/mp4");
             store.put(posterKey, poster, "image/jpeg");
-            return new Landed(HexFormat.of().formatHex(digest.digest()), size, probe, qcFailures);
+            return new Landed(sha256, size, sourceSha256, probe, qcFailures);
         } finally {
-            Files.deleteIfExists(video);
+            Files.deleteIfExists(served);
+            Files.deleteIfExists(conformed);
             Files.deleteIfExists(poster);
         }
     }

@@ -19,6 +19,16 @@ public final class Hashing {
         }
     }
 
+    /** The SHA-256 of a file, read in a stream. */
+    public static String sha256Hex(java.nio.file.Path file) throws java.io.IOException {
+        MessageDigest digest = sha256();
+        try (java.io.InputStream in = new java.security.DigestInputStream(java.nio.file.Files.newInputStream(file),
+                digest)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
     public static String sha256Hex(String text) {
         return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }

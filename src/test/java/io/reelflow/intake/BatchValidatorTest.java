@@ -99,7 +99,7 @@ class BatchValidatorTest {
 
         assertThat(reasons.get("shots[0].prompt")).isEqualTo("is 2 characters; at least 3 are required");
         assertThat(reasons.get("shots[1].prompt")).isEqualTo("must not contain control characters");
-        assertThat(reasons.get("shots[2].referenceImage.url")).isEqualTo("must be an absolute http or https URL");
+        assertThat(reasons.get("shots[2].referenceImage.url")).isEqualTo("must be an absolute http or https URL or an inline data URL");
     }
 
     @Test

@@ -34,6 +34,12 @@ public final class ServiceProcess implements AutoCloseable {
         this.env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
     }
 
+    /** Adds an environment variable before the service starts (one that needs {@link #baseUrl()}, say). */
+    public ServiceProcess env(String name, String value) {
+        env.put(name, value);
+        return this;
+    }
+
     /** Starts the service and waits until it reports ready. */
     public ServiceProcess start() throws IOException, InterruptedException {
         if (!Files.exists(jar)) {
@@ -47,6 +53,9 @@ public final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         process = builder.start();
+        Process started = process;
+        // A test JVM that dies without closing this service must not leave it running.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         awaitReady(Duration.ofSeconds(90));
         return this;
     }

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reelflow.localstack.ServiceProcess;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.testkit.Batches;
+import io.reelflow.testkit.Closing;
 import io.reelflow.testkit.EventStream;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.Kafka;
@@ -66,11 +67,7 @@ class DraftPipelineIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {events, rejected, deadLetters, service, it}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.all(events, rejected, deadLetters, service, it);
     }
 
     @Test

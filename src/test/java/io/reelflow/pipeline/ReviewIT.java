@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.reelflow.localstack.ServiceProcess;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.testkit.Batches;
+import io.reelflow.testkit.Closing;
 import io.reelflow.testkit.EventStream;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.Kafka;
@@ -61,11 +62,7 @@ class ReviewIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {events, decisions, refused, service, it}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.all(events, decisions, refused, service, it);
     }
 
     @Test

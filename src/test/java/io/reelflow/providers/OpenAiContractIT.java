@@ -3,16 +3,12 @@ package io.reelflow.providers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -20,7 +16,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
-import javax.imageio.ImageIO;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -36,9 +31,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelflow.localstack.ServiceProcess;
 import io.reelflow.media.MediaProbe;
+import io.reelflow.testkit.Closing;
 import io.reelflow.testkit.EventStream;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.Kafka;
+import io.reelflow.testkit.TestData;
 import io.reelflow.testkit.providers.OpenAiStandIn;
 import io.reelflow.testkit.providers.PrismContract;
 import io.reelflow.util.Hashing;
@@ -72,12 +69,12 @@ class OpenAiContractIT {
     @BeforeAll
     void start() throws Exception {
         it = new ItStack(OpenAiContractIT.class);
-        String apiKey = "test-" + HexFormat.of().formatHex(random(12));
-        webhookSecret = "whsec_" + Base64.getEncoder().encodeToString(random(24));
+        String apiKey = "test-" + HexFormat.of().formatHex(TestData.random(12));
+        webhookSecret = TestData.webhookSecret();
         prism = PrismContract.start(Path.of("src/test/resources/contracts/openai-videos.openapi.yaml"),
                 it.dir.resolve("logs/prism.log"));
         standIn = new OpenAiStandIn(apiKey, it.dir.resolve("openai-stand-in"), prism);
-        standIn.serveImage("wide.jpg", jpeg(1600, 1200));
+        standIn.serveImage("wide.jpg", TestData.jpeg(1600, 1200, new Color(200, 120, 40)));
         service = it.service("service", ItStack.env(
                 "REELFLOW_PROVIDERS_OPENAI_BASE_URL", "http://127.0.0.1:" + standIn.port() + "/v1",
                 "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
@@ -93,11 +90,7 @@ class OpenAiContractIT {
 
     @AfterAll
     void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {events, service, standIn, prism, it}) {
-            if (c != null) {
-                c.close();
-            }
-        }
+        Closing.all(events, service, standIn, prism, it);
     }
 
     private ObjectNode batch() {
@@ -220,7 +213,7 @@ class OpenAiContractIT {
         String timestamp = Long.toString(Instant.now().getEpochSecond());
 
         String forged = "v1," + Base64.getEncoder().encodeToString(
-                WebhookSignature.sign("whsec_" + Base64.getEncoder().encodeToString(random(24)), "msg_1", timestamp, body));
+                WebhookSignature.sign(TestData.webhookSecret(), "msg_1", timestamp, body));
         assertThat(webhook("msg_1", timestamp, forged, body).statusCode()).isEqualTo(401);
         String stale = Long.toString(Instant.now().minus(Duration.ofMinutes(10)).getEpochSecond());
         String staleSignature = "v1," + Base64.getEncoder().encodeToString(
@@ -298,24 +291,5 @@ class OpenAiContractIT {
 
     private static String sha256(Path file) throws Exception {
         return HexFormat.of().formatHex(Hashing.sha256().digest(java.nio.file.Files.readAllBytes(file)));
-    }
-
-    private static byte[] random(int n) {
-        byte[] bytes = new byte[n];
-        new SecureRandom().nextBytes(bytes);
-        return bytes;
-    }
-
-    private static byte[] jpeg(int width, int height) throws Exception {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(200, 120, 40));
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.WHITE);
-        g.fillOval(width / 3, height / 3, width / 3, height / 3);
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpg", out);
-        return out.toByteArray();
     }
 }

@@ -122,7 +122,7 @@ public class OpenAiProvider extends RemoteProvider {
         return statusOf(answer.body(), pollAfter(answer), Instant.now());
     }
 
-    static RemoteStatus statusOf(JsonNode video, Duration pollAfter, Instant now) {
+    public static RemoteStatus statusOf(JsonNode video, Duration pollAfter, Instant now) {
         String status = video.path("status").asText("");
         switch (status) {
             case "queued", "in_progress" -> {

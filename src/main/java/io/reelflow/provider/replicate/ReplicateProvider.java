@@ -163,7 +163,7 @@ public class ReplicateProvider extends RemoteProvider {
         return statusOf(call("status", false, () -> api().getPrediction(predictionId)).body());
     }
 
-    static RemoteStatus statusOf(JsonNode prediction) {
+    public static RemoteStatus statusOf(JsonNode prediction) {
         String status = prediction.path("status").asText("");
         return switch (status) {
             case "starting", "processing" -> new RemoteStatus.Running(0, POLL);

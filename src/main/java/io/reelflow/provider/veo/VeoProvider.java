@@ -103,7 +103,7 @@ public class VeoProvider extends RemoteProvider {
         return statusOf(operation(operation));
     }
 
-    static RemoteStatus statusOf(JsonNode operation) {
+    public static RemoteStatus statusOf(JsonNode operation) {
         if (!operation.path("done").asBoolean(false)) {
             return new RemoteStatus.Running(0, POLL);
         }

@@ -1,0 +1,60 @@
+package io.reelflow.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConformerTest {
+
+    @TempDir
+    Path dir;
+
+    private final PreviewRenderer renderer = new PreviewRenderer();
+
+    @Test
+    void aLongerWiderClipIsCutAndFittedToTheJobExactly() throws Exception {
+        Path source = dir.resolve("five-seconds-1080p.mp4");
+        renderer.render("Drone shot over a misty pine ridge at sunrise; wind and a hawk.", new FrameSize(1920, 1080), 5,
+                source);
+        MediaProbe.Probe probe = MediaProbe.probe(source);
+        FrameSize frame = new FrameSize(1792, 1024);
+        assertThat(Conformer.conforms(probe, frame, 4)).isFalse();
+
+        Path out = dir.resolve("conformed.mp4");
+        Conformer.conform(source, probe, frame, 4, out);
+
+        MediaProbe.Probe result = MediaProbe.probe(out);
+        assertThat(result.width()).isEqualTo(1792);
+        assertThat(result.height()).isEqualTo(1024);
+        assertThat(result.seconds()).isBetween(3.9, 4.1);
+        assertThat(result.hasAudio()).isTrue();
+        assertThat(Conformer.conforms(result, frame, 4)).isTrue();
+        assertThat(ClipInspector.inspect(out, result, 4, frame)).isEmpty();
+    }
+
+    @Test
+    void aShorterClipIsRefusedNeverPadded() throws Exception {
+        Path source = dir.resolve("four.mp4");
+        renderer.render("Slow pan over a harbour at dawn; gulls and waves.", new FrameSize(1280, 720), 4, source);
+
+        assertThatThrownBy(() -> Conformer.conform(source, MediaProbe.probe(source), new FrameSize(1280, 720), 8,
+                dir.resolve("never.mp4")))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("8 s were asked for, and a clip is never delivered shorter");
+    }
+
+    @Test
+    void theCropKeepsTheCentreAtTheFramesAspectRatio() {
+        assertThat(Conformer.cropAndScale(1920, 1080, new FrameSize(1792, 1024)))
+                .isEqualTo("crop=1890:1080,scale=1792:1024,setsar=1");
+        assertThat(Conformer.cropAndScale(1080, 1920, new FrameSize(1024, 1792)))
+                .isEqualTo("crop=1080:1890,scale=1024:1792,setsar=1");
+        assertThat(Conformer.cropAndScale(1280, 720, new FrameSize(1280, 720)))
+                .isEqualTo("crop=1280:720,scale=1280:720,setsar=1");
+    }
+}
