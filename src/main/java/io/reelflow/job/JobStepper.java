@@ -184,8 +184,19 @@ public class JobStepper {
             refusedOrLater(job, owner, e);
             return;
         }
-        transitions.landed(job.id(), owner, landed);
+        transitions.landed(job.id(), owner, landed.withThumbnail(thumbnail(job, provider)));
         provider.afterLanding(job.providerJobId());
+    }
+
+    /** The provider's own still, stored beside the video; a missing one never holds up the result. */
+    private String thumbnail(JobView job, VideoProvider provider) {
+        try {
+            Optional<InputStream> thumbnail = provider.thumbnail(job.providerJobId());
+            return thumbnail.isPresent() ? landing.landThumbnail(thumbnail.get(), job.objectKey()) : null;
+        } catch (ProviderException | java.io.IOException e) {
+            LOG.warnf("%s: provider thumbnail not kept: %s", job.label(), e.getMessage());
+            return null;
+        }
     }
 
     /** A status or download call failed: a refusal fails the job; anything else is tried again later. */

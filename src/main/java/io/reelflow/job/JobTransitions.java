@@ -156,6 +156,9 @@ public class JobTransitions {
         Map<String, Object> fields = jobFields(job);
         fields.put("objectKey", job.objectKey);
         fields.put("posterKey", job.posterKey);
+        if (landed.thumbnailKey() != null) {
+            fields.put("thumbnailKey", landed.thumbnailKey());
+        }
         fields.put("sha256", job.sha256);
         if (job.sourceSha256 != null) {
             fields.put("providerSha256", job.sourceSha256);

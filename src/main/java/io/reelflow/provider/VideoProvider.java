@@ -3,6 +3,7 @@ package io.reelflow.provider;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One video generation service. Adapters speak the provider's own contract and map its outcomes onto
@@ -32,6 +33,11 @@ public interface VideoProvider {
 
     /** Opens the finished video; the caller streams and closes it. */
     InputStream download(String providerJobId) throws ProviderException;
+
+    /** The provider's own still of a finished job, where it makes one; the caller streams and closes it. */
+    default Optional<InputStream> thumbnail(String providerJobId) throws ProviderException {
+        return Optional.empty();
+    }
 
     /** Called once the result is safely in object storage; providers that keep copies may drop them. */
     default void afterLanding(String providerJobId) {

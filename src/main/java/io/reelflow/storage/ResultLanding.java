@@ -31,7 +31,11 @@ public class ResultLanding {
      * when the clip was cut or fitted to the job. {@code qcFailures} is null when no quality check was asked for.
      */
     public record Landed(String sha256, long sizeBytes, String sourceSha256, MediaProbe.Probe probe,
-            List<String> qcFailures) {
+            List<String> qcFailures, String thumbnailKey) {
+
+        public Landed withThumbnail(String key) {
+            return new Landed(sha256, sizeBytes, sourceSha256, probe, qcFailures, key);
+        }
     }
 
     /** What the clip was asked to be: its exact length and frame size. */
@@ -80,12 +84,48 @@ public class ResultLanding {
             PosterExtractor.writePoster(video, poster);
             store.put(videoKey, video, "video/mp4");
             store.put(posterKey, poster, "image/jpeg");
-            return new Landed(sha256, size, sourceSha256, probe, qcFailures);
+            return new Landed(sha256, size, sourceSha256, probe, qcFailures, null);
         } finally {
             Files.deleteIfExists(served);
             Files.deleteIfExists(conformed);
             Files.deleteIfExists(poster);
         }
+    }
+
+    /**
+     * Stores the provider's own still beside the video ({@code .thumbnail.webp}, {@code .jpg} or {@code .png} by
+     * what the file really is) and returns its key.
+     */
+    public String landThumbnail(InputStream thumbnail, String videoKey) throws IOException {
+        Path file = Files.createTempFile(workDir, "thumbnail-", ".img");
+        try {
+            try (InputStream in = thumbnail) {
+                Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            byte[] head;
+            try (InputStream in = Files.newInputStream(file)) {
+                head = in.readNBytes(12);
+            }
+            String[] type = imageType(head);
+            String key = videoKey.replaceFirst("\\.mp4$", "") + ".thumbnail." + type[0];
+            store.put(key, file, type[1]);
+            return key;
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static String[] imageType(byte[] b) throws IOException {
+        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E') {
+            return new String[] {"webp", "image/webp"};
+        }
+        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8) {
+            return new String[] {"jpg", "image/jpeg"};
+        }
+        if (b.length >= 4 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            return new String[] {"png", "image/png"};
+        }
+        throw new IOException("the provider's thumbnail is not a WebP, JPEG or PNG image");
     }
 
     /** A result with no bytes: the provider reported success but served nothing. */

@@ -133,6 +133,8 @@ class OpenAiContractIT {
         MediaProbe.Probe probe = MediaProbe.probe(file);
         assertThat(probe.width()).isEqualTo(1280);
         assertThat(probe.height()).isEqualTo(720);
+        assertThat(ready.path("thumbnailKey").asText()).endsWith("/ok/draft-r1.thumbnail.jpg");
+        assertThat(it.storage.get(ready.path("thumbnailKey").asText())).startsWith(0xff, 0xd8);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> standIn.deleted(videoId));
         assertThat(it.db.query("select provider_job_id from job where provider_job_id = ?", videoId)).hasSize(1);
     }

@@ -153,10 +153,20 @@ public class OpenAiProvider extends RemoteProvider {
 
     @Override
     public InputStream download(String providerJobId) throws ProviderException {
-        URI content = URI.create(remote.baseUrl().orElseThrow() .replaceAll("/+$", "") + "/videos/"
+        return content(providerJobId, "video", "video/mp4");
+    }
+
+    /** The {@code thumbnail} variant of the video's content. */
+    @Override
+    public Optional<InputStream> thumbnail(String providerJobId) throws ProviderException {
+        return Optional.of(content(providerJobId, "thumbnail", "image/webp"));
+    }
+
+    private InputStream content(String providerJobId, String variant, String accept) throws ProviderException {
+        URI content = URI.create(remote.baseUrl().orElseThrow().replaceAll("/+$", "") + "/videos/"
                 + java.net.URLEncoder.encode(providerJobId, java.nio.charset.StandardCharsets.UTF_8)
-                + "/content?variant=video");
-        return downloads.open(content, Map.of("Authorization", "Bearer " + apiKey(), "Accept", "video/mp4"),
+                + "/content?variant=" + variant);
+        return downloads.open(content, Map.of("Authorization", "Bearer " + apiKey(), "Accept", accept),
                 remote.downloadTimeout());
     }
 

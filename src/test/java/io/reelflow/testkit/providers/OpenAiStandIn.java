@@ -29,6 +29,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.reelflow.media.FrameSize;
 import io.reelflow.media.PreviewRenderer;
+import io.reelflow.testkit.TestData;
 import io.reelflow.util.Hashing;
 
 /**
@@ -271,6 +272,11 @@ public final class OpenAiStandIn implements AutoCloseable {
         }
         if (Instant.now().isBefore(video.readyAt)) {
             error(exchange, 409, "video_not_ready", "Video is not ready yet.", Map.of());
+            return;
+        }
+        if ("variant=thumbnail".equals(exchange.getRequestURI().getRawQuery())) {
+            // The real service answers image/webp; this stand-in has no WebP encoder and serves a JPEG.
+            send(exchange, 200, "image/webp", TestData.jpeg(320, 180, java.awt.Color.ORANGE), Map.of());
             return;
         }
         String[] wh = video.size.split("x");
