@@ -78,6 +78,12 @@ public class Job extends PanacheEntityBase {
     public OffsetDateTime createdAt;
     @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
+    /** Provider calls this job is made of (more than one for a clip longer than the model makes at once). */
+    @Column(name = "segment_count")
+    public int segmentCount = 1;
+    /** The segment being made now, from 0. */
+    @Column(name = "segment_index")
+    public int segmentIndex;
     @Column(name = "submitted_at")
     public OffsetDateTime submittedAt;
     @Column(name = "landed_at")

@@ -88,6 +88,7 @@ public class JobFactory {
         job.seconds = profile.seconds();
         job.width = size.width();
         job.height = size.height();
+        job.segmentCount = Math.max(1, catalog.plan(model, profile.seconds(), size).size());
         job.state = JobState.PENDING;
         job.nextAttemptAt = OffsetDateTime.now();
         job.updatedAt = job.nextAttemptAt;

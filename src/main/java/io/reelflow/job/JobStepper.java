@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -52,7 +53,7 @@ public class JobStepper {
 
     public void advance(UUID id, String owner) {
         JobView job = transitions.view(id);
-        job = job.withRequest(forProvider(job.request()));
+        job = job.withRequest(forProvider(job));
         try {
             VideoProvider provider = providers.get(job.provider());
             switch (job.state()) {
@@ -74,7 +75,11 @@ public class JobStepper {
     private void create(JobView job, VideoProvider provider, String owner) throws Exception {
         RenderRequest request = job.request();
         Path referenceImage = null;
-        if (request.referenceImageUrl() != null) {
+        if (job.segmentIndex() > 0) {
+            // A later segment starts where the previous one ended.
+            referenceImage = landing.segmentLastFrame(job.objectKey(), job.segmentIndex() - 1);
+            request = request.withReferenceImage(referenceImage);
+        } else if (request.referenceImageUrl() != null) {
             try {
                 referenceImage = referenceImages.prepare(request.referenceImageUrl(),
                         new FrameSize(request.width(), request.height()), job.referenceImageFit());
@@ -179,12 +184,26 @@ public class JobStepper {
     private void land(JobView job, VideoProvider provider, String owner) throws Exception {
         ResultLanding.Landed landed;
         try (InputStream result = provider.download(job.providerJobId())) {
-            landed = landing.land(result, job.objectKey(), job.posterKey(), job.target(), job.autoQc());
+            if (job.segmented()) {
+                boolean last = job.segmentIndex() == job.segmentCount() - 1;
+                ResultLanding.Part part = landing.landSegment(result, job.objectKey(), job.segmentIndex(), last);
+                transitions.segmentLanded(job.id(), owner, job.segmentIndex(), job.request().seconds(),
+                        job.providerJobId(), part.key(), part.sha256(), !last);
+                if (!last) {
+                    provider.afterLanding(job.providerJobId());
+                    LOG.infof("%s landed; the next segment starts from its last frame", job.label());
+                    return;
+                }
+                landed = landing.landSegments(job.segmentCount(), job.objectKey(), job.posterKey(), job.target(),
+                        job.autoQc());
+            } else {
+                landed = landing.land(result, job.objectKey(), job.posterKey(), job.target(), job.autoQc());
+            }
         } catch (ProviderException e) {
             refusedOrLater(job, owner, e);
             return;
         }
-        transitions.landed(job.id(), owner, landed.withThumbnail(thumbnail(job, provider)));
+        transitions.landed(job.id(), owner, job.segmented() ? landed : landed.withThumbnail(thumbnail(job, provider)));
         provider.afterLanding(job.providerJobId());
     }
 
@@ -212,12 +231,14 @@ public class JobStepper {
      * The request as the provider is asked: the model's remote name, and the length and size the model makes
      * (the result is cut and fitted to the job when it lands).
      */
-    private RenderRequest forProvider(RenderRequest request) {
+    private RenderRequest forProvider(JobView job) {
+        RenderRequest request = job.request();
         ReelflowConfig.Model model = config.models().get(request.model());
         String remote = model == null ? request.model() : model.remoteModel().orElse(request.model());
         FrameSize frame = new FrameSize(request.width(), request.height());
-        ModelCatalog.Call call = catalog.call(request.model(), request.seconds(), frame)
-                .orElse(new ModelCatalog.Call(request.seconds(), frame));
+        List<ModelCatalog.Call> plan = catalog.plan(request.model(), request.seconds(), frame);
+        ModelCatalog.Call call = job.segmentIndex() < plan.size() ? plan.get(job.segmentIndex())
+                : new ModelCatalog.Call(request.seconds(), frame);
         return new RenderRequest(request.reference(), request.model(), remote, request.prompt(), call.seconds(),
                 call.size().width(), call.size().height(), request.referenceImageUrl(), request.submittedAt(), null);
     }

@@ -97,6 +97,27 @@ public class JobTransitions {
         release(job, retryAfter != null && retryAfter.compareTo(backoff) > 0 ? retryAfter : backoff);
     }
 
+    /**
+     * Records a landed segment (once; a repeated call changes nothing). With {@code advance} the job moves on to
+     * its next segment, which starts with a create call of its own.
+     */
+    public void segmentLanded(UUID id, String owner, int index, int seconds, String providerJobId, String key,
+            String sha256, boolean advance) {
+        Job job = held(id, owner);
+        Job.getEntityManager().createNativeQuery("insert into job_segment (job_id, segment_index, seconds,"
+                + " provider_job_id, object_key, sha256) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict do nothing")
+                .setParameter(1, id).setParameter(2, index).setParameter(3, seconds).setParameter(4, providerJobId)
+                .setParameter(5, key).setParameter(6, sha256).executeUpdate();
+        if (advance) {
+            job.segmentIndex = index + 1;
+            job.providerJobId = null;
+            job.submittedAt = null;
+            job.attempts = 0;
+            move(job, JobState.PENDING);
+            release(job, Duration.ZERO);
+        }
+    }
+
     /** Whether another job already owns any of these provider jobs; returns the first free one. */
     public java.util.Optional<String> firstUnowned(UUID id, String provider, java.util.List<String> candidates) {
         if (candidates.isEmpty()) {
@@ -106,6 +127,12 @@ public class JobTransitions {
                 "select j.providerJobId from Job j where j.provider = ?1 and j.providerJobId in ?2 and j.id <> ?3",
                 String.class).setParameter(1, provider).setParameter(2, candidates).setParameter(3, id)
                 .getResultList());
+        // Segments already landed, of this job or another, are owned too.
+        for (Object landed : Job.getEntityManager().createNativeQuery(
+                "select provider_job_id from job_segment where provider_job_id in (?1)")
+                .setParameter(1, candidates).getResultList()) {
+            owned.add((String) landed);
+        }
         return candidates.stream().filter(c -> !owned.contains(c)).findFirst();
     }
 
@@ -167,6 +194,9 @@ public class JobTransitions {
         fields.put("seconds", job.seconds);
         fields.put("size", job.width + "x" + job.height);
         fields.put("model", job.model);
+        if (job.segmentCount > 1) {
+            fields.put("segments", job.segmentCount);
+        }
         if (job.stage == Stage.DRAFT) {
             shot.state = Shot.State.AWAITING_REVIEW;
             outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(batch), "DraftReady", fields);

@@ -9,7 +9,8 @@ import io.reelflow.storage.ResultLanding;
 /** A job as one worker step sees it, read in a short transaction. */
 public record JobView(UUID id, Stage stage, JobState state, String provider, String providerJobId, int attempts,
         String objectKey, String posterKey, RenderRequest request, String team, String batchKey, String shotKey,
-        String reviewPolicy, String referenceImageFit, int seconds, int width, int height) {
+        String reviewPolicy, String referenceImageFit, int seconds, int width, int height, int segmentIndex,
+        int segmentCount) {
 
     static JobView of(Job job) {
         return new JobView(job.id, job.stage, job.state, job.provider, job.providerJobId, job.attempts,
@@ -18,7 +19,7 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
                         job.shot.referenceImageUrl, job.submittedAt == null ? null : job.submittedAt.toInstant(),
                         null),
                 job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey, job.shot.reviewPolicy,
-                job.shot.referenceImageFit, job.seconds, job.width, job.height);
+                job.shot.referenceImageFit, job.seconds, job.width, job.height, job.segmentIndex, job.segmentCount);
     }
 
     /** What the delivered clip must be: the job's own length and frame size. */
@@ -30,7 +31,7 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
     public JobView withRequest(RenderRequest other) {
         return new JobView(id, stage, state, provider, providerJobId, attempts, objectKey, posterKey, other, team,
                 batchKey, shotKey, reviewPolicy, referenceImageFit, seconds, width,
-                height);
+                height, segmentIndex, segmentCount);
     }
 
     /** Whether an automatic quality check judges this job's result. */
@@ -38,8 +39,14 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
         return stage == Stage.DRAFT && "auto-qc".equals(reviewPolicy);
     }
 
-    /** How logs name the job: team, batch, shot and job. */
+    /** Whether the job is made of several provider calls. */
+    public boolean segmented() {
+        return segmentCount > 1;
+    }
+
+    /** How logs name the job: team, batch, shot and job (and segment). */
     public String label() {
-        return team + "/" + batchKey + "/" + shotKey + " " + stage.name().toLowerCase() + " job " + id;
+        return team + "/" + batchKey + "/" + shotKey + " " + stage.name().toLowerCase() + " job " + id
+                + (segmentCount > 1 ? " segment " + (segmentIndex + 1) + "/" + segmentCount : "");
     }
 }

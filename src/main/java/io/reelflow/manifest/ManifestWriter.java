@@ -216,10 +216,16 @@ public class ManifestWriter {
         j.put("size", job.width + "x" + job.height);
         j.put("objectKey", job.objectKey);
         j.put("posterKey", job.posterKey);
+        if (job.segmentCount > 1) {
+            j.put("segments", job.segmentCount);
+        }
         if (job.sha256 != null) {
             j.put("sha256", job.sha256);
             j.put("sizeBytes", job.sizeBytes);
             j.put("probedSeconds", job.probedSeconds);
+            if (job.sourceSha256 != null) {
+                j.put("providerSha256", job.sourceSha256);
+            }
             j.put("landedAt", job.landedAt.toString());
         }
         if (job.failureKind != null) {

@@ -3,13 +3,6 @@ package io.reelflow.media;
 import java.io.IOException;
 import java.nio.file.Path;
 
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacv.FFmpegFrameFilter;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
-
 /**
  * Makes a provider's clip exactly what the job asked for when the model could not: centre-cropped to the
  * frame's aspect ratio and scaled to its exact size, and cut to the exact length (a model that makes 5-second
@@ -36,51 +29,7 @@ public final class Conformer {
             throw new IOException("the provider's clip is " + String.format("%.2f", probe.seconds())
                     + " s long; " + seconds + " s were asked for, and a clip is never delivered shorter");
         }
-        long endMicros = seconds * 1_000_000L;
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(in.toFile())) {
-            grabber.start();
-            int channels = grabber.getAudioChannels();
-            String filter = cropAndScale(grabber.getImageWidth(), grabber.getImageHeight(), size);
-            try (FFmpegFrameFilter video = new FFmpegFrameFilter(filter, grabber.getImageWidth(), grabber.getImageHeight());
-                    FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), size.width(), size.height(),
-                            channels)) {
-                video.setPixelFormat(grabber.getPixelFormat());
-                video.setFrameRate(grabber.getFrameRate());
-                video.start();
-                recorder.setFormat("mp4");
-                recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-                recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-                recorder.setFrameRate(grabber.getFrameRate());
-                recorder.setGopSize((int) Math.round(grabber.getFrameRate() * 2));
-                recorder.setVideoBitrate(size.width() * size.height() * 2);
-                if (channels > 0) {
-                    recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-                    recorder.setSampleRate(grabber.getSampleRate());
-                    recorder.setAudioChannels(channels);
-                    recorder.setAudioBitrate(128_000);
-                }
-                recorder.setOption("movflags", "+faststart");
-                recorder.start();
-                Frame frame;
-                while ((frame = grabber.grab()) != null) {
-                    if (frame.timestamp >= endMicros) {
-                        continue;
-                    }
-                    if (frame.image != null) {
-                        video.push(frame);
-                        Frame filtered;
-                        while ((filtered = video.pull()) != null) {
-                            recorder.record(filtered);
-                        }
-                    } else if (frame.samples != null) {
-                        recorder.record(frame);
-                    }
-                }
-                video.stop();
-                recorder.stop();
-            }
-            grabber.stop();
-        }
+        Segments.join(java.util.List.of(in), size, seconds, out);
     }
 
     /** An FFmpeg filter that centre-crops {@code width x height} to the frame's aspect ratio and scales it. */

@@ -66,9 +66,9 @@ public class ModelCatalog {
             return reasons;
         }
         ReelflowConfig.Model model = config.models().get(name);
-        if (callSeconds(model, seconds).isEmpty()) {
-            reasons.add("model '" + name + "' cannot make " + seconds + "-second clips; it makes " + model.seconds()
-                    + " seconds in one call (composing longer clips from several calls is not built yet)");
+        if (callSeconds(model, seconds).isEmpty() && !model.referenceImage()) {
+            reasons.add("model '" + name + "' cannot make " + seconds + "-second clips: it makes " + model.seconds()
+                    + " seconds in one call and takes no reference image to chain longer clips from segments");
         }
         if (callSize(model, size).isEmpty()) {
             reasons.add("model '" + name + "' cannot make " + size + "; it makes " + model.sizes());
@@ -79,17 +79,36 @@ public class ModelCatalog {
         return reasons;
     }
 
-    /** What to ask the model for to deliver {@code seconds} at {@code size}, when it can. */
-    public Optional<Call> call(String name, int seconds, FrameSize size) {
+    /**
+     * The provider calls that make {@code seconds} at {@code size}: one call when the model makes the length
+     * (or a longer one, which is cut), otherwise segments of its longest length and then the shortest length
+     * that covers the rest, each started from the previous segment's last frame. Empty when it cannot.
+     */
+    public List<Call> plan(String name, int seconds, FrameSize size) {
         ReelflowConfig.Model model = config.models().get(name);
         if (model == null) {
-            return Optional.empty();
+            return List.of();
         }
-        Optional<Integer> callSeconds = callSeconds(model, seconds);
         Optional<FrameSize> callSize = callSize(model, size);
-        return callSeconds.isPresent() && callSize.isPresent()
-                ? Optional.of(new Call(callSeconds.get(), callSize.get()))
-                : Optional.empty();
+        if (callSize.isEmpty()) {
+            return List.of();
+        }
+        Optional<Integer> single = callSeconds(model, seconds);
+        if (single.isPresent()) {
+            return List.of(new Call(single.get(), callSize.get()));
+        }
+        if (!model.referenceImage()) {
+            return List.of();
+        }
+        int longest = model.seconds().stream().max(Integer::compare).orElseThrow();
+        List<Call> segments = new ArrayList<>();
+        int left = seconds;
+        while (left > longest) {
+            segments.add(new Call(longest, callSize.get()));
+            left -= longest;
+        }
+        segments.add(new Call(callSeconds(model, left).orElseThrow(), callSize.get()));
+        return segments;
     }
 
     /** One provider call: its length and frame size (the result is cut and fitted to the job afterwards). */

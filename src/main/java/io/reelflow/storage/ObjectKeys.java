@@ -31,4 +31,14 @@ public final class ObjectKeys {
     private static String baseName(Stage stage, int revision) {
         return stage == Stage.FINAL ? "final" : "draft-r" + revision;
     }
+
+    /** Segment {@code index} of a video made of several provider calls. */
+    public static String segment(String videoKey, int index) {
+        return videoKey.replaceFirst("\\.mp4$", "") + ".part" + (index + 1) + ".mp4";
+    }
+
+    /** The last frame of segment {@code index}, from which the next segment starts. */
+    public static String segmentLastFrame(String videoKey, int index) {
+        return videoKey.replaceFirst("\\.mp4$", "") + ".part" + (index + 1) + ".last.png";
+    }
 }

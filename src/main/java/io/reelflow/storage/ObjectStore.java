@@ -82,6 +82,12 @@ public class ObjectStore {
         s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType(contentType), RequestBody.fromBytes(content));
     }
 
+    /** Copies an object into {@code file}, replacing it. */
+    public void download(String key, Path file) throws java.io.IOException {
+        java.nio.file.Files.deleteIfExists(file);
+        s3.getObject(b -> b.bucket(config.bucket()).key(key), file);
+    }
+
     /** Whether the bucket answers; used by readiness. */
     public void check() {
         s3.headBucket(b -> b.bucket(config.bucket()));

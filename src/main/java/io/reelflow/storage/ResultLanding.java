@@ -16,6 +16,7 @@ import io.reelflow.media.Conformer;
 import io.reelflow.media.FrameSize;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.media.PosterExtractor;
+import io.reelflow.media.Segments;
 import io.reelflow.util.Hashing;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -61,15 +62,8 @@ public class ResultLanding {
         Path conformed = Files.createTempFile(workDir, "conformed-", ".mp4");
         Path poster = Files.createTempFile(workDir, "poster-", ".jpg");
         try {
-            MessageDigest digest = Hashing.sha256();
-            long size;
-            try (InputStream in = result; OutputStream out = new DigestOutputStream(Files.newOutputStream(served), digest)) {
-                size = in.transferTo(out);
-            }
-            if (size == 0) {
-                throw new EmptyResultException("the provider's result is empty");
-            }
-            String sourceSha256 = HexFormat.of().formatHex(digest.digest());
+            String sourceSha256 = receive(result, served);
+            long size = Files.size(served);
             MediaProbe.Probe probe = MediaProbe.probe(served);
             Path video = served;
             String sha256 = sourceSha256;
@@ -90,6 +84,74 @@ public class ResultLanding {
             Files.deleteIfExists(conformed);
             Files.deleteIfExists(poster);
         }
+    }
+
+    /** Streams a provider's file into {@code file} and returns its sha256; an empty file is an error. */
+    private static String receive(InputStream result, Path file) throws IOException {
+        MessageDigest digest = Hashing.sha256();
+        long size;
+        try (InputStream in = result; OutputStream out = new DigestOutputStream(Files.newOutputStream(file), digest)) {
+            size = in.transferTo(out);
+        }
+        if (size == 0) {
+            throw new EmptyResultException("the provider's result is empty");
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** A stored segment: its key and the sha256 of the provider's bytes. */
+    public record Part(String key, String sha256) {
+    }
+
+    /**
+     * Stores one segment of a video made of several provider calls and, unless it is the last, the frame the
+     * next segment starts from.
+     */
+    public Part landSegment(InputStream result, String videoKey, int index, boolean last) throws IOException {
+        Path video = Files.createTempFile(workDir, "segment-", ".mp4");
+        Path frame = Files.createTempFile(workDir, "segment-", ".png");
+        try {
+            String sha256 = receive(result, video);
+            MediaProbe.probe(video);
+            String key = ObjectKeys.segment(videoKey, index);
+            store.put(key, video, "video/mp4");
+            if (!last) {
+                Segments.writeLastFrame(video, frame);
+                store.put(ObjectKeys.segmentLastFrame(videoKey, index), frame, "image/png");
+            }
+            return new Part(key, sha256);
+        } finally {
+            Files.deleteIfExists(video);
+            Files.deleteIfExists(frame);
+        }
+    }
+
+    /** Joins the stored segments of {@code videoKey} and lands the result as {@code target}. */
+    public Landed landSegments(int count, String videoKey, String posterKey, Expected target, boolean qc)
+            throws IOException {
+        List<Path> parts = new java.util.ArrayList<>();
+        Path joined = Files.createTempFile(workDir, "joined-", ".mp4");
+        try {
+            for (int i = 0; i < count; i++) {
+                Path part = Files.createTempFile(workDir, "part-", ".mp4");
+                parts.add(part);
+                store.download(ObjectKeys.segment(videoKey, i), part);
+            }
+            Segments.join(parts, target.size(), target.seconds(), joined);
+            return land(Files.newInputStream(joined), videoKey, posterKey, target, qc);
+        } finally {
+            for (Path part : parts) {
+                Files.deleteIfExists(part);
+            }
+            Files.deleteIfExists(joined);
+        }
+    }
+
+    /** Copies the frame segment {@code index} ended on into a work file the caller deletes. */
+    public Path segmentLastFrame(String videoKey, int index) throws IOException {
+        Path frame = Files.createTempFile(workDir, "continue-", ".png");
+        store.download(ObjectKeys.segmentLastFrame(videoKey, index), frame);
+        return frame;
     }
 
     /**

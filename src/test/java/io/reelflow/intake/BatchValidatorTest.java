@@ -117,6 +117,20 @@ class BatchValidatorTest {
     }
 
     @Test
+    void referenceImagesMayBeInlineImagesAndNameHowTheyAreFitted() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "shots": [{"shotId": "1", "prompt": "A pan.", "referenceImage": {"url": "data:image/png;base64,iVBORw0KGgo=", "fit": "strict"}},
+                           {"shotId": "2", "prompt": "A tilt.", "referenceImage": {"url": "data:text/html;base64,PGI+", "fit": "stretch"}},
+                           {"shotId": "3", "prompt": "A zoom.", "referenceImage": {"url": "ftp://img.example.com/a.png"}}]}""");
+
+        assertThat(reasons).doesNotContainKeys("shots[0].referenceImage.url", "shots[0].referenceImage.fit");
+        assertThat(reasons.get("shots[1].referenceImage.url")).contains("not a base64 PNG, JPEG or WebP image");
+        assertThat(reasons.get("shots[1].referenceImage.fit")).startsWith("must be 'crop'");
+        assertThat(reasons.get("shots[2].referenceImage.url")).contains("http or https URL or an inline data URL");
+    }
+
+    @Test
     void refusesJobsTheChosenModelCannotMakeNamingItsAllowedValues() throws Exception {
         Map<String, String> reasons = reasons("""
                 {"batchId": "b", "team": "t", "campaign": "c",
@@ -126,7 +140,8 @@ class BatchValidatorTest {
                             "referenceImage": {"url": "https://img.example.com/a.png"}}]}""");
 
         assertThat(reasons.get("defaults.route.finalModel"))
-                .contains("model 'draft-only' cannot make 12-second clips; it makes [4] seconds")
+                .contains("model 'draft-only' cannot make 12-second clips: it makes [4] seconds in one call and takes"
+                        + " no reference image to chain longer clips from segments")
                 .contains("model 'draft-only' cannot make 1792x1024; it makes [1280x720, 720x1280]")
                 .contains("model 'draft-only' cannot make 1024x1792; it makes [1280x720, 720x1280]");
         assertThat(reasons).doesNotContainKey("defaults.route.draftModel");

@@ -18,34 +18,42 @@ class ModelCatalogTest {
             "reelflow.models.kling.sizes", "1920x1080,1080x1920",
             "reelflow.models.veo.provider", "veo",
             "reelflow.models.veo.seconds", "4,6,8",
-            "reelflow.models.veo.sizes", "1280x720,720x1280,1920x1080,1080x1920")),
+            "reelflow.models.veo.sizes", "1280x720,720x1280,1920x1080,1080x1920",
+            "reelflow.models.veo.reference-image", "true")),
             Set.of("local", "replicate", "veo"));
 
     @Test
     void aModelThatMakesTheExactClipIsAskedForItAsIs() {
-        assertThat(catalog.call("veo", 4, new FrameSize(1280, 720)))
-                .contains(new ModelCatalog.Call(4, new FrameSize(1280, 720)));
+        assertThat(catalog.plan("veo", 4, new FrameSize(1280, 720)))
+                .containsExactly(new ModelCatalog.Call(4, new FrameSize(1280, 720)));
     }
 
     @Test
     void otherwiseTheShortestLongerLengthAndTheSmallestCoveringSizeOfTheSameOrientation() {
-        assertThat(catalog.call("kling", 4, new FrameSize(1280, 720)))
-                .contains(new ModelCatalog.Call(5, new FrameSize(1920, 1080)));
-        assertThat(catalog.call("kling", 8, new FrameSize(1024, 1792)))
-                .contains(new ModelCatalog.Call(10, new FrameSize(1080, 1920)));
-        assertThat(catalog.call("veo", 8, new FrameSize(1792, 1024)))
-                .contains(new ModelCatalog.Call(8, new FrameSize(1920, 1080)));
+        assertThat(catalog.plan("kling", 4, new FrameSize(1280, 720)))
+                .containsExactly(new ModelCatalog.Call(5, new FrameSize(1920, 1080)));
+        assertThat(catalog.plan("kling", 8, new FrameSize(1024, 1792)))
+                .containsExactly(new ModelCatalog.Call(10, new FrameSize(1080, 1920)));
+        assertThat(catalog.plan("veo", 8, new FrameSize(1792, 1024)))
+                .containsExactly(new ModelCatalog.Call(8, new FrameSize(1920, 1080)));
     }
 
     @Test
-    void lengthsBeyondOneCallAreRefusedWithTheModelsValues() {
-        assertThat(catalog.call("veo", 12, new FrameSize(1280, 720))).isEmpty();
-        assertThat(catalog.cannotRender("veo", 12, new FrameSize(1792, 1024), false)).containsExactly(
-                "model 'veo' cannot make 12-second clips; it makes [4, 6, 8] seconds in one call (composing longer"
-                        + " clips from several calls is not built yet)");
-        assertThat(catalog.cannotRender("kling", 12, new FrameSize(1792, 1024), true)).hasSize(2)
-                .anySatisfy(r -> assertThat(r).contains("it makes [5, 10] seconds"))
-                .anySatisfy(r -> assertThat(r).isEqualTo("model 'kling' takes no reference image"));
+    void aLongerClipIsPlannedAsSegmentsWhenTheModelCanStartFromAFrame() {
+        FrameSize high = new FrameSize(1792, 1024);
+        assertThat(catalog.plan("veo", 12, high)).containsExactly(new ModelCatalog.Call(8, new FrameSize(1920, 1080)),
+                new ModelCatalog.Call(4, new FrameSize(1920, 1080)));
+        assertThat(catalog.plan("veo", 20, high)).extracting(ModelCatalog.Call::seconds).containsExactly(8, 8, 4);
+        assertThat(catalog.cannotRender("veo", 12, high, true)).isEmpty();
+    }
+
+    @Test
+    void lengthsBeyondOneCallAreRefusedWhenTheModelTakesNoFrameToChainFrom() {
+        assertThat(catalog.plan("kling", 12, new FrameSize(1792, 1024))).isEmpty();
+        assertThat(catalog.cannotRender("kling", 12, new FrameSize(1792, 1024), true)).containsExactly(
+                "model 'kling' cannot make 12-second clips: it makes [5, 10] seconds in one call and takes no"
+                        + " reference image to chain longer clips from segments",
+                "model 'kling' takes no reference image");
     }
 
     @Test

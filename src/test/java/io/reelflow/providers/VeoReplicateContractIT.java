@@ -105,7 +105,8 @@ class VeoReplicateContractIT {
         batch.put("campaign", "provider-contracts");
         ObjectNode defaults = batch.putObject("defaults");
         defaults.put("aspectRatio", model.startsWith("wan") ? "portrait" : "landscape");
-        defaults.putObject("route").put("draftModel", model).put("finalModel", "local-preview");
+        defaults.putObject("route").put("draftModel", model).put("finalModel",
+                model.equals("veo-3.1") ? model : "local-preview");
         ArrayNode shots = batch.putArray("shots");
         for (String scenario : scenarios) {
             ObjectNode shot = shots.addObject().put("shotId", scenario)
@@ -129,6 +130,42 @@ class VeoReplicateContractIT {
         Path file = landed(ready, "veo-ok.mp4");
         assertThat(Hashing.sha256Hex(file)).isEqualTo(veo.servedSha256(call.jobId()));
         assertThat(ready.has("providerSha256")).isFalse();
+    }
+
+    @Test
+    void aTwelveSecondVeoFinalIsMadeOfAnEightAndAFourSecondSegmentChainedByTheLastFrame() throws Exception {
+        awaitEvent(veoBatch, "DraftReady", "ok");
+        ObjectNode approve = JSON.createObjectNode().put("decisionId", "approve-" + veoBatch).put("team", TEAM)
+                .put("campaign", "provider-contracts").put("batchId", veoBatch).put("shotId", "ok").put("revision", 1)
+                .put("decision", "approve").put("reviewer", "dana");
+        Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + veoBatch + "/ok", approve.toString());
+        JsonNode ready = awaitEvent(veoBatch, "FinalReady", "ok");
+
+        List<StandInServer.CreateCall> segments = veo.accepted("veo-3.1.").stream()
+                .filter(c -> !c.prompt().contains("[")).skip(1).toList();
+        assertThat(segments).hasSize(2);
+        assertThat(segments).extracting(c -> JSON.readTree((String) c.details().get("parameters")).path("durationSeconds")
+                .asInt()).containsExactly(8, 4);
+        assertThat(segments).extracting(c -> JSON.readTree((String) c.details().get("parameters")).path("resolution")
+                .asText()).containsOnly("1080p");
+        assertThat(segments).extracting(c -> c.details().get("imageSize")).containsOnly("1920x1080");
+        Path file = landedFile(ready, "veo-final.mp4");
+        MediaProbe.Probe probe = MediaProbe.probe(file);
+        assertThat(probe.width()).isEqualTo(1792);
+        assertThat(probe.height()).isEqualTo(1024);
+        assertThat(probe.seconds()).isBetween(11.9, 12.1);
+        assertThat(Hashing.sha256Hex(file)).isEqualTo(ready.path("sha256").asText());
+        String prefix = ready.path("objectKey").asText().replace(".mp4", "");
+        List<java.util.Map<String, Object>> recorded = it.db.query("select s.provider_job_id, s.sha256, s.object_key"
+                + " from job_segment s join job j on j.id = s.job_id where j.object_key = ? order by s.segment_index",
+                ready.path("objectKey").asText());
+        assertThat(recorded).extracting(r -> r.get("provider_job_id"))
+                .containsExactly(segments.get(0).jobId(), segments.get(1).jobId());
+        for (int i = 0; i < 2; i++) {
+            assertThat(recorded.get(i).get("sha256")).isEqualTo(veo.servedSha256(segments.get(i).jobId()));
+            assertThat(recorded.get(i).get("object_key")).isEqualTo(prefix + ".part" + (i + 1) + ".mp4");
+        }
+        assertThat(it.storage.get(prefix + ".part1.last.png")).startsWith((byte) 0x89, (byte) 'P');
     }
 
     @Test
