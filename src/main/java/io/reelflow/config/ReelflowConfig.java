@@ -78,6 +78,13 @@ public interface ReelflowConfig {
         @WithDefault("PT0.25S")
         Duration idlePoll();
 
+        /**
+         * How long a provider may keep one job (or segment) running; after that it is cancelled at the provider
+         * where the provider can cancel, and fails as a timeout.
+         */
+        @WithDefault("PT2H")
+        Duration maxRunning();
+
         /** Delay between status polls of a running remote job when the provider gives no hint. */
         @WithDefault("PT2S")
         Duration statusPoll();

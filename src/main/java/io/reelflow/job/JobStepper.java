@@ -172,6 +172,11 @@ public class JobStepper {
             return;
         }
         if (status instanceof RemoteStatus.Running running) {
+            Instant since = job.request().submittedAt();
+            if (since != null && Instant.now().isAfter(since.plus(config.worker().maxRunning()))) {
+                giveUp(job, provider, owner);
+                return;
+            }
             transitions.reschedule(job.id(), owner, orDefault(running.pollAfter()));
         } else if (status instanceof RemoteStatus.Failed failed) {
             transitions.failed(job.id(), owner, failed.kind(), failed.reason());
@@ -205,6 +210,19 @@ public class JobStepper {
         }
         transitions.landed(job.id(), owner, job.segmented() ? landed : landed.withThumbnail(thumbnail(job, provider)));
         provider.afterLanding(job.providerJobId());
+    }
+
+    /** A job the provider kept running too long: cancelled there where possible, failed here as a timeout. */
+    private void giveUp(JobView job, VideoProvider provider, String owner) {
+        String cancelled;
+        try {
+            provider.cancel(job.providerJobId());
+            cancelled = "cancel requested at " + provider.name();
+        } catch (ProviderException e) {
+            cancelled = "cancel at " + provider.name() + " failed: " + e.getMessage();
+        }
+        transitions.failed(job.id(), owner, FailureKind.TIMEOUT, "still running at " + provider.name() + " after "
+                + config.worker().maxRunning() + "; " + cancelled);
     }
 
     /** The provider's own still, stored beside the video; a missing one never holds up the result. */

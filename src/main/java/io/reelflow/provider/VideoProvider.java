@@ -34,6 +34,10 @@ public interface VideoProvider {
     /** Opens the finished video; the caller streams and closes it. */
     InputStream download(String providerJobId) throws ProviderException;
 
+    /** Asks the provider to stop a job Reelflow no longer waits for; providers without a cancel call ignore it. */
+    default void cancel(String providerJobId) throws ProviderException {
+    }
+
     /** The provider's own still of a finished job, where it makes one; the caller streams and closes it. */
     default Optional<InputStream> thumbnail(String providerJobId) throws ProviderException {
         return Optional.empty();

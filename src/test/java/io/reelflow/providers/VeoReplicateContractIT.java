@@ -84,12 +84,14 @@ class VeoReplicateContractIT {
                 "REELFLOW_PROVIDERS_REPLICATE_API_KEY", replicateKey,
                 "REELFLOW_PROVIDERS_REPLICATE_WEBHOOK_SECRET", replicateSecret,
                 "REELFLOW_PROVIDERS_REPLICATE_REQUEST_TIMEOUT", "PT5S",
+                "REELFLOW_WORKER_MAX_RUNNING", "PT5S",
                 "REELFLOW_WORKER_CONCURRENCY", "4"));
         service.env("REELFLOW_WEBHOOKS_PUBLIC_URL", service.baseUrl()).start();
         events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
         String reference = "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(TestData.jpeg(1600, 1200, new Color(200, 120, 40)));
         submit(veoBatch, "veo-3.1", List.of("ok", "filtered", "ratelimit", "flaky", "reset", "expired"), reference);
-        submit(klingBatch, "kling-v2.5", List.of("ok", "nsfw", "ratelimit", "flaky", "reset", "expired"), reference);
+        submit(klingBatch, "kling-v2.5", List.of("ok", "nsfw", "ratelimit", "flaky", "reset", "expired", "stuck"),
+                reference);
         submit(wanBatch, "wan-2.5", List.of("ok"), null);
     }
 
@@ -240,6 +242,14 @@ class VeoReplicateContractIT {
         assertThat(probe.width()).isEqualTo(720);
         assertThat(probe.height()).isEqualTo(1280);
         assertThat(probe.seconds()).isBetween(3.9, 4.1);
+    }
+
+    @Test
+    void aPredictionRunningPastTheLimitIsCancelledAtReplicateAndFailsAsATimeout() throws Exception {
+        JsonNode failed = awaitEvent(klingBatch, "ShotFailed", "stuck");
+        assertThat(failed.path("failureKind").asText()).isEqualTo("timeout");
+        assertThat(failed.path("reason").asText()).contains("after PT5S; cancel requested at replicate");
+        assertThat(replicate.cancelled()).containsExactly(replicate.accepted("[stuck]").get(0).jobId());
     }
 
     @Test

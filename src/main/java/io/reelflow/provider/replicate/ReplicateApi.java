@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * Replicate's predictions API (https://replicate.com/docs/reference/http): create a prediction of an official
- * model, get it, list recent ones. Answers come back raw; {@link ReplicateProvider} reads them.
+ * model, get it, cancel it, list recent ones. Answers come back raw; {@link ReplicateProvider} reads them.
  */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
@@ -28,6 +28,10 @@ public interface ReplicateApi {
     @GET
     @Path("/predictions/{id}")
     Response getPrediction(@PathParam("id") String id);
+
+    @POST
+    @Path("/predictions/{id}/cancel")
+    Response cancelPrediction(@PathParam("id") String id);
 
     @GET
     @Path("/predictions")

@@ -204,6 +204,11 @@ public class ReplicateProvider extends RemoteProvider {
         return downloads.open(URI.create(url), Map.of(), remote.downloadTimeout());
     }
 
+    @Override
+    public void cancel(String predictionId) throws ProviderException {
+        call("cancel", false, () -> api().cancelPrediction(predictionId));
+    }
+
     /** Replicate's webhook body is the prediction itself. */
     @Override
     public Optional<String> webhookJobId(JsonNode payload) {

@@ -45,7 +45,8 @@ import io.reelflow.webhook.WebhookSignature;
  * called with the prediction, signed with the {@code webhook-id}/{@code webhook-timestamp}/{@code webhook-signature}
  * scheme. Markers in the prompt: {@code [nsfw]} (fails as flagged), {@code [ratelimit]} (first create 429 with
  * {@code Retry-After: 2}), {@code [flaky]} (first two reads 500), {@code [reset]} (accepted, connection dropped),
- * {@code [expired]} (output deleted: 404).
+ * {@code [expired]} (output deleted: 404), {@code [stuck]} (never finishes unless cancelled at
+ * {@code POST /v1/predictions/{id}/cancel}).
  */
 public final class ReplicateStandIn extends StandInServer {
 
@@ -61,6 +62,7 @@ public final class ReplicateStandIn extends StandInServer {
     private final AtomicInteger rateLimited = new AtomicInteger();
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> webhookAnswers = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     private final HttpClient client = HttpClient.newHttpClient();
 
@@ -74,6 +76,11 @@ public final class ReplicateStandIn extends StandInServer {
         synchronized (violations) {
             return List.copyOf(violations);
         }
+    }
+
+    /** Predictions Reelflow asked to cancel. */
+    public Set<String> cancelled() {
+        return Set.copyOf(cancelled);
     }
 
     /** HTTP statuses Reelflow answered to the webhooks sent to it. */
@@ -95,6 +102,14 @@ public final class ReplicateStandIn extends StandInServer {
         }
         if (method.equals("POST") && path.matches("/v1/models/[^/]+/[^/]+/predictions")) {
             create(exchange, path.substring("/v1/models/".length(), path.length() - "/predictions".length()), body);
+        } else if (method.equals("POST") && path.matches("/v1/predictions/[^/]+/cancel")) {
+            String id = path.substring("/v1/predictions/".length(), path.length() - "/cancel".length());
+            if (predictions.containsKey(id)) {
+                cancelled.add(id);
+                json(exchange, 200, resource(predictions.get(id)), Map.of());
+            } else {
+                json(exchange, 404, Map.of("detail", "Not found."), Map.of());
+            }
         } else if (method.equals("GET") && path.equals("/v1/predictions")) {
             list(exchange);
         } else if (method.equals("GET") && path.matches("/v1/predictions/[^/]+")) {
@@ -147,10 +162,11 @@ public final class ReplicateStandIn extends StandInServer {
         String id = UUID.randomUUID().toString().replace("-", "").substring(0, 26);
         Map<String, Object> inputCopy = JSON.convertValue(input, Map.class);
         Prediction p = new Prediction(id, model, inputCopy, size, input.path("duration").asInt(), Instant.now(),
-                Instant.now().plusMillis(1000), request.path("webhook").asText(null), new AtomicInteger());
+                prompt.contains("[stuck]") ? Instant.MAX : Instant.now().plusMillis(1000),
+                request.path("webhook").asText(null), new AtomicInteger());
         predictions.put(id, p);
         recordCreate(new CreateCall(prompt, 201, id, details));
-        if (p.webhook() != null) {
+        if (p.webhook() != null && !prompt.contains("[stuck]")) {
             scheduler.schedule(() -> sendWebhook(p), 1500, TimeUnit.MILLISECONDS);
         }
         if (prompt.contains("[reset]")) {
@@ -224,7 +240,11 @@ public final class ReplicateStandIn extends StandInServer {
         r.put("created_at", p.createdAt().toString());
         r.put("urls", Map.of("get", baseUrl() + "/v1/predictions/" + p.id(), "cancel",
                 baseUrl() + "/v1/predictions/" + p.id() + "/cancel"));
-        if (!done) {
+        if (cancelled.contains(p.id())) {
+            r.put("status", "canceled");
+            r.put("output", null);
+            r.put("error", null);
+        } else if (!done) {
             r.put("status", "processing");
             r.put("output", null);
             r.put("error", null);
