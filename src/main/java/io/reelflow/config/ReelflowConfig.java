@@ -47,6 +47,9 @@ public interface ReelflowConfig {
     /** Where providers deliver webhooks to this deployment. */
     Webhooks webhooks();
 
+    /** Spend limits beyond each campaign's own budget. */
+    Budgets budgets();
+
     interface Intake {
         /** Most shots one batch may hold. */
         @WithDefault("500")
@@ -302,5 +305,14 @@ public interface ReelflowConfig {
 
         /** Public base URL of this deployment, given to providers that take a webhook URL per job (Replicate). */
         Optional<String> publicUrl();
+    }
+
+    interface Budgets {
+        /** Budget per team in US dollars ({@code reelflow.budgets.teams."acme-marketing"=500}); no entry, no limit. */
+        Map<String, java.math.BigDecimal> teams();
+
+        /** How often a job held by a budget looks again (a raised budget lets it go on). */
+        @WithDefault("PT30S")
+        Duration recheck();
     }
 }

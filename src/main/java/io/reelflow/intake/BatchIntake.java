@@ -14,7 +14,12 @@ import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.Shot;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.intake.CampaignBatch.ShotRequest;
+import io.reelflow.job.Job;
 import io.reelflow.job.JobFactory;
+import io.reelflow.media.FrameSize;
+import io.reelflow.media.Resolution;
+import io.reelflow.spend.Budgets;
+import io.reelflow.spend.Pricing;
 import io.reelflow.messaging.Topics;
 import io.reelflow.outbox.Outbox;
 import io.reelflow.storage.ObjectKeys;
@@ -43,8 +48,13 @@ public class BatchIntake {
     private final Outbox outbox;
     private final ObjectMapper json;
     private final JobFactory jobs;
+    private final Budgets budgets;
+    private final Pricing pricing;
 
-    public BatchIntake(ReelflowConfig config, Outbox outbox, ObjectMapper json, JobFactory jobs) {
+    public BatchIntake(ReelflowConfig config, Outbox outbox, ObjectMapper json, JobFactory jobs, Budgets budgets,
+            Pricing pricing) {
+        this.budgets = budgets;
+        this.pricing = pricing;
         this.config = config;
         this.outbox = outbox;
         this.json = json;
@@ -84,8 +94,13 @@ public class BatchIntake {
         batch.manifestDirty = true;
         batch.manifestKey = ObjectKeys.manifest(batch.team, batch.campaign, batch.batchKey);
         batch.persist();
+        if (batch.budgetUsd != null) {
+            budgets.setCampaignBudget(batch.team, batch.campaign, batch.budgetUsd);
+        }
 
         int position = 0;
+        java.math.BigDecimal drafts = java.math.BigDecimal.ZERO;
+        java.math.BigDecimal finals = java.math.BigDecimal.ZERO;
         for (ShotRequest s : request.shots()) {
             Shot shot = new Shot();
             shot.batch = batch;
@@ -100,7 +115,11 @@ public class BatchIntake {
             shot.currentRevision = 1;
             shot.updatedAt = OffsetDateTime.now();
             shot.persist();
-            jobs.draft(shot, 1, s.prompt(), null, null, null);
+            Job draft = jobs.draft(shot, 1, s.prompt(), null, null, null);
+            drafts = drafts.add(pricing.job(draft.model, draft.seconds, new FrameSize(draft.width, draft.height)));
+            FrameSize high = FrameSize.of(Resolution.valueOf(config.render().finalCut().resolution()
+                    .toUpperCase(java.util.Locale.ROOT)), s.aspectRatio());
+            finals = finals.add(pricing.job(batch.finalModel, config.render().finalCut().seconds(), high));
         }
 
         Map<String, Object> fields = batchFields(batch);
@@ -110,6 +129,11 @@ public class BatchIntake {
         fields.put("draftSeconds", config.render().draft().seconds());
         fields.put("reviewPolicy", batch.reviewPolicy);
         fields.put("manifestKey", batch.manifestKey);
+        fields.put("estimate", Map.of("draftsUsd", drafts, "finalsIfAllApprovedUsd", finals,
+                "totalIfAllApprovedUsd", drafts.add(finals)));
+        if (batch.budgetUsd != null) {
+            fields.put("campaignBudgetUsd", batch.budgetUsd);
+        }
         outbox.append(Topics.VIDEO_EVENTS, eventKey(batch), "BatchAccepted", fields);
         LOG.infof("batch %s/%s accepted: campaign %s, %d shots, draft model %s", batch.team, batch.batchKey,
                 batch.campaign, batch.shotCount, batch.draftModel);

@@ -84,6 +84,9 @@ public class Job extends PanacheEntityBase {
     /** The segment being made now, from 0. */
     @Column(name = "segment_index")
     public int segmentIndex;
+    /** Why the job waits in {@code HELD}. */
+    @Column(name = "held_reason")
+    public String heldReason;
     @Column(name = "submitted_at")
     public OffsetDateTime submittedAt;
     @Column(name = "landed_at")

@@ -34,7 +34,7 @@ public class JobClaims {
                     update job set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease)
                     where id in (
                         select id from job
-                        where state in ('PENDING', 'SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')
+                        where state in ('PENDING', 'HELD', 'SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')
                           and next_attempt_at <= now()
                           and (lease_until is null or lease_until < now()
                                or lease_owner = :owner)

@@ -9,6 +9,8 @@ import java.util.Set;
  */
 public enum JobState {
     PENDING,
+    /** Waiting for budget: its create call would pass a budget; {@code held_reason} says which. */
+    HELD,
     SUBMITTING,
     UNKNOWN,
     RUNNING,
@@ -17,7 +19,7 @@ public enum JobState {
     FAILED;
 
     /** States the worker still has to advance. */
-    public static final Set<JobState> ACTIVE = EnumSet.of(PENDING, SUBMITTING, UNKNOWN, RUNNING, DOWNLOADING);
+    public static final Set<JobState> ACTIVE = EnumSet.of(PENDING, HELD, SUBMITTING, UNKNOWN, RUNNING, DOWNLOADING);
 
     public boolean terminal() {
         return this == LANDED || this == FAILED;

@@ -57,7 +57,7 @@ public class JobStepper {
         try {
             VideoProvider provider = providers.get(job.provider());
             switch (job.state()) {
-                case PENDING -> create(job, provider, owner);
+                case PENDING, HELD -> create(job, provider, owner);
                 // A claimed SUBMITTING job was left by a worker that died during its create call.
                 case SUBMITTING, UNKNOWN -> reconcile(job, provider, owner);
                 case RUNNING -> poll(job, provider, owner);
@@ -103,7 +103,9 @@ public class JobStepper {
     }
 
     private void submit(JobView job, RenderRequest request, VideoProvider provider, String owner) {
-        transitions.submitting(job.id(), owner);
+        if (transitions.submitting(job.id(), owner, request.seconds()).isPresent()) {
+            return;
+        }
         VideoProvider.Submission submission;
         try {
             submission = provider.create(request);

@@ -15,6 +15,8 @@ import io.reelflow.messaging.Topics;
 import io.reelflow.outbox.Outbox;
 import io.reelflow.review.AutoReviewer;
 import io.reelflow.review.ReviewService;
+import io.reelflow.spend.Budgets;
+import io.reelflow.config.ReelflowConfig;
 import io.reelflow.storage.ResultLanding;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -34,8 +36,13 @@ public class JobTransitions {
     private final Outbox outbox;
     private final ManifestWriter manifests;
     private final AutoReviewer autoReviewer;
+    private final Budgets budgets;
+    private final ReelflowConfig config;
 
-    public JobTransitions(Outbox outbox, ManifestWriter manifests, AutoReviewer autoReviewer) {
+    public JobTransitions(Outbox outbox, ManifestWriter manifests, AutoReviewer autoReviewer, Budgets budgets,
+            ReelflowConfig config) {
+        this.budgets = budgets;
+        this.config = config;
         this.outbox = outbox;
         this.manifests = manifests;
         this.autoReviewer = autoReviewer;
@@ -52,13 +59,32 @@ public class JobTransitions {
         return JobView.of(Job.findById(id));
     }
 
-    /** Written and committed before the paid create call. */
-    public void submitting(UUID id, String owner) {
+    /**
+     * Written and committed before the paid create call, with the call's price reserved. Returns why the job
+     * must wait instead, when the call would pass a budget: the job is then {@code HELD} and looks again later.
+     */
+    public java.util.Optional<String> submitting(UUID id, String owner, int callSeconds) {
         Job job = held(id, owner);
+        java.util.Optional<String> over = budgets.reserve(job, callSeconds);
+        if (over.isPresent()) {
+            boolean first = job.state != JobState.HELD;
+            job.heldReason = over.get();
+            move(job, JobState.HELD);
+            release(job, config.budgets().recheck());
+            if (first) {
+                Map<String, Object> fields = jobFields(job);
+                fields.put("reason", job.heldReason);
+                outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(job.shot.batch), "ShotHeld", fields);
+                LOG.infof("%s held: %s", JobView.of(job).label(), job.heldReason);
+            }
+            return over;
+        }
+        job.heldReason = null;
         if (job.submittedAt == null) {
             job.submittedAt = OffsetDateTime.now();
         }
         move(job, JobState.SUBMITTING);
+        return over;
     }
 
     public void submitted(UUID id, String owner, String providerJobId, Duration pollAfter) {
@@ -79,6 +105,7 @@ public class JobTransitions {
     /** The provider certainly has no job for this one: it may be created. */
     public void pending(UUID id, String owner, String reason, Duration retryIn) {
         Job job = held(id, owner);
+        budgets.release(job);
         job.lastError = truncate(reason);
         move(job, JobState.PENDING);
         release(job, retryIn);
@@ -108,6 +135,7 @@ public class JobTransitions {
                 + " provider_job_id, object_key, sha256) values (?1, ?2, ?3, ?4, ?5, ?6) on conflict do nothing")
                 .setParameter(1, id).setParameter(2, index).setParameter(3, seconds).setParameter(4, providerJobId)
                 .setParameter(5, key).setParameter(6, sha256).executeUpdate();
+        budgets.charge(job, index);
         if (advance) {
             job.segmentIndex = index + 1;
             job.providerJobId = null;
@@ -174,6 +202,7 @@ public class JobTransitions {
         job.sizeBytes = landed.sizeBytes();
         job.probedSeconds = landed.probe().seconds();
         job.landedAt = OffsetDateTime.now();
+        budgets.charge(job, job.segmentIndex);
         move(job, JobState.LANDED);
         release(job, Duration.ZERO);
 
@@ -216,6 +245,7 @@ public class JobTransitions {
     }
 
     private void fail(Job job, FailureKind kind, String reason) {
+        budgets.release(job);
         job.failureKind = kind;
         job.failureReason = truncate(reason);
         move(job, JobState.FAILED);

@@ -1,0 +1,118 @@
+package io.reelflow.spend;
+
+import java.math.BigDecimal;
+import java.util.Optional;
+
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.job.Job;
+import io.reelflow.media.FrameSize;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+/**
+ * The spend ledger and the budgets it is checked against. A create call first reserves its price in the
+ * transaction that records {@code SUBMITTING}; the reservation is refused when committed spend (reserved plus
+ * charged) would pass the campaign's or the team's budget. Reservations of one team are serialised with a
+ * transaction-level advisory lock, so replicas cannot together overspend.
+ */
+@ApplicationScoped
+public class Budgets {
+
+    private final EntityManager em;
+    private final Pricing pricing;
+    private final ReelflowConfig config;
+
+    public Budgets(EntityManager em, Pricing pricing, ReelflowConfig config) {
+        this.em = em;
+        this.pricing = pricing;
+        this.config = config;
+    }
+
+    /** Sets a campaign's budget (the latest batch that names one wins: raising it releases held jobs). */
+    @Transactional(TxType.MANDATORY)
+    public void setCampaignBudget(String team, String campaign, BigDecimal limit) {
+        em.createNativeQuery("insert into campaign_budget (team, campaign, limit_usd) values (?1, ?2, ?3)"
+                + " on conflict (team, campaign) do update set limit_usd = excluded.limit_usd, updated_at = now()")
+                .setParameter(1, team).setParameter(2, campaign).setParameter(3, limit).executeUpdate();
+    }
+
+    /**
+     * Reserves the price of the job's current call, or says why it must wait. Idempotent per call: a
+     * reservation already held is kept.
+     */
+    @Transactional(TxType.MANDATORY)
+    public Optional<String> reserve(Job job, int callSeconds) {
+        String team = job.shot.batch.team;
+        String campaign = job.shot.batch.campaign;
+        em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "spend:" + team)
+                .getSingleResult();
+        Object held = em.createNativeQuery("select state from spend_ledger where job_id = ?1 and segment_index = ?2")
+                .setParameter(1, job.id).setParameter(2, job.segmentIndex).getResultStream().findFirst().orElse(null);
+        if ("reserved".equals(held) || "charged".equals(held)) {
+            return Optional.empty();
+        }
+        BigDecimal price = pricing.call(job.model, callSeconds, new FrameSize(job.width, job.height));
+        Optional<String> over = over("campaign '" + campaign + "'", campaignLimit(team, campaign),
+                committed("team = ?1 and campaign = ?2", team, campaign), price);
+        if (over.isEmpty()) {
+            over = over("team '" + team + "'", Optional.ofNullable(config.budgets().teams().get(team)),
+                    committed("team = ?1", team, null), price);
+        }
+        if (over.isPresent()) {
+            return over;
+        }
+        em.createNativeQuery("insert into spend_ledger (job_id, segment_index, team, campaign, batch_key, model,"
+                + " provider, seconds, reserved_usd, state) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'reserved')"
+                + " on conflict (job_id, segment_index) do update set state = 'reserved',"
+                + " reserved_usd = excluded.reserved_usd, updated_at = now()")
+                .setParameter(1, job.id).setParameter(2, job.segmentIndex).setParameter(3, team)
+                .setParameter(4, campaign).setParameter(5, job.shot.batch.batchKey).setParameter(6, job.model)
+                .setParameter(7, job.provider).setParameter(8, callSeconds).setParameter(9, price).executeUpdate();
+        return Optional.empty();
+    }
+
+    /** The call landed: its reservation becomes spend (at the catalog's price: providers bill what they made). */
+    @Transactional(TxType.MANDATORY)
+    public void charge(Job job, int segmentIndex) {
+        em.createNativeQuery("update spend_ledger set state = 'charged', charged_usd = reserved_usd, updated_at = now()"
+                + " where job_id = ?1 and segment_index = ?2 and state = 'reserved'")
+                .setParameter(1, job.id).setParameter(2, segmentIndex).executeUpdate();
+    }
+
+    /**
+     * The call was refused or never made, or the job failed: its reservation is given back. (Providers bill
+     * finished videos; a refused or failed generation is not charged.)
+     */
+    @Transactional(TxType.MANDATORY)
+    public void release(Job job) {
+        em.createNativeQuery("update spend_ledger set state = 'released', updated_at = now()"
+                + " where job_id = ?1 and state = 'reserved'").setParameter(1, job.id).executeUpdate();
+    }
+
+    private Optional<BigDecimal> campaignLimit(String team, String campaign) {
+        return em.createNativeQuery("select limit_usd from campaign_budget where team = ?1 and campaign = ?2")
+                .setParameter(1, team).setParameter(2, campaign).getResultStream().findFirst()
+                .map(v -> (BigDecimal) v);
+    }
+
+    private BigDecimal committed(String where, String team, String campaign) {
+        var query = em.createNativeQuery("select coalesce(sum(case state when 'reserved' then reserved_usd"
+                + " when 'charged' then charged_usd else 0 end), 0) from spend_ledger where " + where)
+                .setParameter(1, team);
+        if (campaign != null) {
+            query.setParameter(2, campaign);
+        }
+        return (BigDecimal) query.getSingleResult();
+    }
+
+    private static Optional<String> over(String scope, Optional<BigDecimal> limit, BigDecimal committed,
+            BigDecimal price) {
+        if (limit.isEmpty() || committed.add(price).compareTo(limit.get()) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("budget: the " + scope + " budget is $" + limit.get().toPlainString() + "; $"
+                + committed.toPlainString() + " is committed and this call costs $" + price.toPlainString());
+    }
+}
