@@ -37,10 +37,13 @@ public class JobTransitions {
     private final ManifestWriter manifests;
     private final AutoReviewer autoReviewer;
     private final Budgets budgets;
+    private final ModelSlots slots;
+    private static final Duration SLOT_RETRY = Duration.ofMillis(500);
     private final ReelflowConfig config;
 
     public JobTransitions(Outbox outbox, ManifestWriter manifests, AutoReviewer autoReviewer, Budgets budgets,
-            ReelflowConfig config) {
+            ReelflowConfig config, ModelSlots slots) {
+        this.slots = slots;
         this.budgets = budgets;
         this.config = config;
         this.outbox = outbox;
@@ -61,10 +64,18 @@ public class JobTransitions {
 
     /**
      * Written and committed before the paid create call, with the call's price reserved. Returns why the job
-     * must wait instead, when the call would pass a budget: the job is then {@code HELD} and looks again later.
+     * must wait instead: the model has no free slot (the job stays as it was and tries again shortly), or the
+     * call would pass a budget (the job is then {@code HELD} and looks again later).
      */
     public java.util.Optional<String> submitting(UUID id, String owner, int callSeconds) {
         Job job = held(id, owner);
+        java.util.Optional<String> full = slots.full(job.model);
+        if (full.isPresent()) {
+            // Not a failure and not a hold: the job simply waits its turn for the model.
+            job.lastError = full.get();
+            release(job, SLOT_RETRY);
+            return full;
+        }
         java.util.Optional<String> over = budgets.reserve(job, callSeconds);
         if (over.isPresent()) {
             boolean first = job.state != JobState.HELD;

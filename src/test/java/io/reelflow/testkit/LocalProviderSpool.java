@@ -56,4 +56,18 @@ public final class LocalProviderSpool {
         }
         return references;
     }
+
+    /** When each accepted create call started and when its result was ready, oldest first. */
+    public static List<java.time.Instant[]> runs(Path spoolDir) throws IOException {
+        List<java.time.Instant[]> runs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(spoolDir.resolve("jobs"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+                JsonNode job = JSON.readTree(file.toFile());
+                runs.add(new java.time.Instant[] {java.time.Instant.parse(job.path("createdAt").asText()),
+                    java.time.Instant.parse(job.path("readyAt").asText())});
+            }
+        }
+        runs.sort(java.util.Comparator.comparing(r -> r[0]));
+        return runs;
+    }
 }
