@@ -47,6 +47,9 @@ public interface ReelflowConfig {
     /** Where providers deliver webhooks to this deployment. */
     Webhooks webhooks();
 
+    /** The circuit breaker that pauses a provider that keeps failing. */
+    Breaker breaker();
+
     /** Spend limits beyond each campaign's own budget. */
     Budgets budgets();
 
@@ -314,5 +317,15 @@ public interface ReelflowConfig {
         /** How often a job held by a budget looks again (a raised budget lets it go on). */
         @WithDefault("PT30S")
         Duration recheck();
+    }
+
+    interface Breaker {
+        /** Failures in a row (server errors, no answer), across replicas, that pause a provider. */
+        @WithDefault("5")
+        int failures();
+
+        /** How long a paused provider is left alone before one call tries it again. */
+        @WithDefault("PT1M")
+        Duration pause();
     }
 }

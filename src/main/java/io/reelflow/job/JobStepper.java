@@ -14,6 +14,8 @@ import org.jboss.logging.Logger;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.FrameSize;
 import io.reelflow.provider.ModelCatalog;
+import io.reelflow.provider.ProviderBreaker;
+import io.reelflow.provider.local.LocalPreviewProvider;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.Providers;
 import io.reelflow.provider.RemoteStatus;
@@ -40,9 +42,11 @@ public class JobStepper {
     private final ReelflowConfig config;
     private final ReferenceImages referenceImages;
     private final ModelCatalog catalog;
+    private final ProviderBreaker breaker;
 
     public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, ReelflowConfig config,
-            ReferenceImages referenceImages, ModelCatalog catalog) {
+            ReferenceImages referenceImages, ModelCatalog catalog, ProviderBreaker breaker) {
+        this.breaker = breaker;
         this.referenceImages = referenceImages;
         this.catalog = catalog;
         this.transitions = transitions;
@@ -56,6 +60,9 @@ public class JobStepper {
         job = job.withRequest(forProvider(job));
         try {
             VideoProvider provider = providers.get(job.provider());
+            if (paused(job, provider, owner)) {
+                return;
+            }
             switch (job.state()) {
                 case PENDING, HELD -> create(job, provider, owner);
                 // A claimed SUBMITTING job was left by a worker that died during its create call.
@@ -109,7 +116,9 @@ public class JobStepper {
         VideoProvider.Submission submission;
         try {
             submission = provider.create(request);
+            breaker.success(provider.name());
         } catch (ProviderException e) {
+            outage(provider, e);
             switch (e.kind()) {
                 case REFUSED -> transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());
                 case RETRY_LATER -> transitions.pending(job.id(), owner, e.getMessage(), orDefault(e.retryAfter()));
@@ -131,6 +140,7 @@ public class JobStepper {
         try {
             lookup = provider.lookup(job.request());
         } catch (ProviderException e) {
+            outage(provider, e);
             transitions.unknown(job.id(), owner, "reconciliation lookup failed: " + e.getMessage(),
                     e.retryAfter() == null ? RECONCILE_RETRY : e.retryAfter());
             return;
@@ -169,7 +179,9 @@ public class JobStepper {
         RemoteStatus status;
         try {
             status = provider.status(job.providerJobId());
+            breaker.success(provider.name());
         } catch (ProviderException e) {
+            outage(provider, e);
             refusedOrLater(job, owner, e);
             return;
         }
@@ -207,6 +219,7 @@ public class JobStepper {
                 landed = landing.land(result, job.objectKey(), job.posterKey(), job.target(), job.autoQc());
             }
         } catch (ProviderException e) {
+            outage(provider, e);
             refusedOrLater(job, owner, e);
             return;
         }
@@ -235,6 +248,26 @@ public class JobStepper {
         } catch (ProviderException | java.io.IOException e) {
             LOG.warnf("%s: provider thumbnail not kept: %s", job.label(), e.getMessage());
             return null;
+        }
+    }
+
+    /** Whether the provider is paused by the circuit breaker; the job then waits for it without a call. */
+    private boolean paused(JobView job, VideoProvider provider, String owner) {
+        if (LocalPreviewProvider.NAME.equals(provider.name()) || job.state().terminal()) {
+            return false;
+        }
+        Optional<Instant> until = breaker.pausedUntil(provider.name());
+        if (until.isEmpty()) {
+            return false;
+        }
+        transitions.paused(job.id(), owner, provider.name() + " is paused by the circuit breaker until " + until.get(),
+                Duration.between(Instant.now(), until.get()));
+        return true;
+    }
+
+    private void outage(VideoProvider provider, ProviderException e) {
+        if (e.isOutage()) {
+            breaker.failure(provider.name(), e.getMessage());
         }
     }
 

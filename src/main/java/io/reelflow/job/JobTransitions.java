@@ -185,6 +185,13 @@ public class JobTransitions {
         return updated > 0;
     }
 
+    /** The job's provider is paused: the job waits, without counting an attempt. */
+    public void paused(UUID id, String owner, String reason, Duration retryIn) {
+        Job job = held(id, owner);
+        job.lastError = truncate(reason);
+        release(job, retryIn);
+    }
+
     public void reschedule(UUID id, String owner, Duration retryIn) {
         release(held(id, owner), retryIn);
     }

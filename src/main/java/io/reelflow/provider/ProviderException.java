@@ -23,6 +23,7 @@ public class ProviderException extends Exception {
     private final Kind kind;
     private final FailureKind failureKind;
     private final Duration retryAfter;
+    private boolean outage;
 
     private ProviderException(Kind kind, FailureKind failureKind, Duration retryAfter, String message,
             Throwable cause) {
@@ -42,6 +43,16 @@ public class ProviderException extends Exception {
 
     public static ProviderException outcomeUnknown(String reason, Throwable cause) {
         return new ProviderException(Kind.OUTCOME_UNKNOWN, null, null, reason, cause);
+    }
+
+    /** Marks the failure as the provider's own trouble (a server error, no answer), counted by the circuit breaker. */
+    public ProviderException outage() {
+        this.outage = true;
+        return this;
+    }
+
+    public boolean isOutage() {
+        return outage;
     }
 
     public Kind kind() {

@@ -38,6 +38,7 @@ import io.reelflow.testkit.Kafka;
 import io.reelflow.testkit.TestData;
 import io.reelflow.testkit.providers.OpenAiStandIn;
 import io.reelflow.testkit.providers.PrismContract;
+import io.reelflow.testkit.providers.StandInServer;
 import io.reelflow.util.Hashing;
 import io.reelflow.webhook.WebhookSignature;
 
@@ -76,7 +77,7 @@ class OpenAiContractIT {
         standIn = new OpenAiStandIn(apiKey, it.dir.resolve("openai-stand-in"), prism);
         standIn.serveImage("wide.jpg", TestData.jpeg(1600, 1200, new Color(200, 120, 40)));
         service = it.service("service", ItStack.env(
-                "REELFLOW_PROVIDERS_OPENAI_BASE_URL", "http://127.0.0.1:" + standIn.port() + "/v1",
+                "REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
                 "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
                 "REELFLOW_PROVIDERS_OPENAI_WEBHOOK_SECRET", webhookSecret,
                 "REELFLOW_PROVIDERS_OPENAI_REQUEST_TIMEOUT", "PT5S",
@@ -121,12 +122,11 @@ class OpenAiContractIT {
     @Test
     void aDraftIsCreatedPolledDownloadedAndDeletedWithinTheContract() throws Exception {
         JsonNode ready = awaitEvent("DraftReady", "ok");
-        List<OpenAiStandIn.CreateCall> calls = standIn.createCalls(SCENE + ".").stream()
-                .filter(c -> c.model().equals("sora-2")).toList();
+        List<StandInServer.CreateCall> calls = standIn.createCalls(SCENE + ".").stream()
+                .filter(c -> c.details().get("model").equals("sora-2")).toList();
         assertThat(calls).hasSize(1);
-        assertThat(calls.get(0).size()).isEqualTo("1280x720");
-        assertThat(calls.get(0).seconds()).isEqualTo("4");
-        String videoId = calls.get(0).videoId();
+        assertThat(calls.get(0).details()).containsEntry("size", "1280x720").containsEntry("seconds", "4");
+        String videoId = calls.get(0).jobId();
         Path file = tmp.resolve("ok.mp4");
         it.storage.download(ready.path("objectKey").asText(), file);
         assertThat(sha256(file)).isEqualTo(standIn.servedSha256(videoId)).isEqualTo(ready.path("sha256").asText());
@@ -143,7 +143,7 @@ class OpenAiContractIT {
     void portraitDraftsAskForThePortraitSize() throws Exception {
         awaitEvent("DraftReady", "portrait");
         assertThat(standIn.createCalls("tall frame")).singleElement()
-                .satisfies(c -> assertThat(c.size()).isEqualTo("720x1280"));
+                .satisfies(c -> assertThat(c.details()).containsEntry("size", "720x1280"));
     }
 
     @Test
@@ -158,16 +158,16 @@ class OpenAiContractIT {
     @Test
     void aRateLimitedCreateIsRetriedAfterRetryAfterAndMadeOnce() throws Exception {
         awaitEvent("DraftReady", "ratelimit");
-        List<OpenAiStandIn.CreateCall> calls = standIn.createCalls("[ratelimit]");
-        assertThat(calls).extracting(OpenAiStandIn.CreateCall::status).containsExactly(429, 200);
+        List<StandInServer.CreateCall> calls = standIn.createCalls("[ratelimit]");
+        assertThat(calls).extracting(StandInServer.CreateCall::status).containsExactly(429, 200);
         assertThat(Duration.between(calls.get(0).at(), calls.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
-        assertThat(standIn.videos("[ratelimit]")).hasSize(1);
+        assertThat(standIn.accepted("[ratelimit]")).hasSize(1);
     }
 
     @Test
     void serverErrorsOnStatusCallsAreRetriedUntilTheVideoLands() throws Exception {
         awaitEvent("DraftReady", "flaky");
-        assertThat(standIn.videos("[flaky-status]")).hasSize(1);
+        assertThat(standIn.accepted("[flaky-status]")).hasSize(1);
         assertThat(standIn.createCalls("[flaky-status]")).hasSize(1);
     }
 
@@ -175,18 +175,18 @@ class OpenAiContractIT {
     void aConnectionDroppedAfterAnAcceptedCreateIsReconciledByListingNotByCreatingAgain() throws Exception {
         JsonNode ready = awaitEvent("DraftReady", "reset");
         assertThat(standIn.createCalls("[reset]")).hasSize(1);
-        assertThat(standIn.videos("[reset]")).singleElement()
+        assertThat(standIn.accepted("[reset]")).singleElement()
                 .satisfies(v -> assertThat(it.db.query("select state from job where provider_job_id = ?",
-                        standIn.createCalls("[reset]").get(0).videoId())).hasSize(1));
+                        standIn.createCalls("[reset]").get(0).jobId())).hasSize(1));
         assertThat(ready.path("sha256").asText()).isEqualTo(
-                standIn.servedSha256(standIn.createCalls("[reset]").get(0).videoId()));
+                standIn.servedSha256(standIn.createCalls("[reset]").get(0).jobId()));
     }
 
     @Test
     void aCreateAnsweredAfterTheTimeoutIsReconciledNotCreatedAgain() throws Exception {
         awaitEvent("DraftReady", "timeout");
         assertThat(standIn.createCalls("[timeout]")).hasSize(1);
-        assertThat(standIn.videos("[timeout]")).hasSize(1);
+        assertThat(standIn.accepted("[timeout]")).hasSize(1);
     }
 
     @Test
@@ -201,15 +201,14 @@ class OpenAiContractIT {
     void aReferenceImageIsFetchedCroppedToTheFrameAndUploadedAsInputReference() throws Exception {
         awaitEvent("DraftReady", "reference");
         assertThat(standIn.createCalls("from the reference frame")).singleElement().satisfies(c -> {
-            assertThat(c.referenceWidth()).isEqualTo(1280);
-            assertThat(c.referenceHeight()).isEqualTo(720);
+            assertThat(c.details()).containsEntry("referenceSize", "1280x720");
         });
     }
 
     @Test
     void webhooksWithABadSignatureAreRefusedAndAGoodOneAdvancesTheJobAtOnce() throws Exception {
         Awaitility.await().atMost(WAIT).until(() -> running("[hold]"));
-        String videoId = standIn.createCalls("[hold]").get(0).videoId();
+        String videoId = standIn.createCalls("[hold]").get(0).jobId();
         byte[] body = ("{\"id\":\"evt_1\",\"object\":\"event\",\"created_at\":" + Instant.now().getEpochSecond()
                 + ",\"type\":\"video.completed\",\"data\":{\"id\":\"" + videoId + "\"}}").getBytes(StandardCharsets.UTF_8);
         String timestamp = Long.toString(Instant.now().getEpochSecond());
@@ -246,14 +245,13 @@ class OpenAiContractIT {
                 .put("decision", "approve").put("reviewer", "dana");
         Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + batchId + "/ok", d.toString());
         JsonNode ready = awaitEvent("FinalReady", "ok");
-        OpenAiStandIn.CreateCall call = standIn.createCalls(SCENE + ".").stream()
-                .filter(c -> c.model().equals("sora-2-pro")).findFirst().orElseThrow();
-        assertThat(call.size()).isEqualTo("1792x1024");
-        assertThat(call.seconds()).isEqualTo("12");
+        StandInServer.CreateCall call = standIn.createCalls(SCENE + ".").stream()
+                .filter(c -> c.details().get("model").equals("sora-2-pro")).findFirst().orElseThrow();
+        assertThat(call.details()).containsEntry("size", "1792x1024").containsEntry("seconds", "12");
         Path file = tmp.resolve("final.mp4");
         it.storage.download(ready.path("objectKey").asText(), file);
         assertThat(MediaProbe.probe(file).seconds()).isBetween(11.95, 12.1);
-        assertThat(sha256(file)).isEqualTo(standIn.servedSha256(call.videoId()));
+        assertThat(sha256(file)).isEqualTo(standIn.servedSha256(call.jobId()));
     }
 
     @Test
@@ -269,9 +267,9 @@ class OpenAiContractIT {
     }
 
     private boolean running(String marker) {
-        List<OpenAiStandIn.CreateCall> calls = standIn.createCalls(marker);
+        List<StandInServer.CreateCall> calls = standIn.createCalls(marker);
         return !calls.isEmpty() && !it.db.query("select 1 from job where state = 'RUNNING' and provider_job_id = ?",
-                calls.get(0).videoId()).isEmpty();
+                calls.get(0).jobId()).isEmpty();
     }
 
     private HttpResponse<String> webhook(String id, String timestamp, String signature, byte[] body) throws Exception {

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,11 +86,14 @@ class VeoReplicateContractIT {
                 "REELFLOW_PROVIDERS_REPLICATE_WEBHOOK_SECRET", replicateSecret,
                 "REELFLOW_PROVIDERS_REPLICATE_REQUEST_TIMEOUT", "PT5S",
                 "REELFLOW_WORKER_MAX_RUNNING", "PT5S",
+                "REELFLOW_BREAKER_FAILURES", "3",
+                "REELFLOW_BREAKER_PAUSE", "PT5S",
                 "REELFLOW_WORKER_CONCURRENCY", "4"));
         service.env("REELFLOW_WEBHOOKS_PUBLIC_URL", service.baseUrl()).start();
         events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
         String reference = "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(TestData.jpeg(1600, 1200, new Color(200, 120, 40)));
-        submit(veoBatch, "veo-3.1", List.of("ok", "filtered", "ratelimit", "flaky", "reset", "expired"), reference);
+        submit(veoBatch, "veo-3.1", List.of("ok", "filtered", "ratelimit", "flaky", "reset", "expired", "outage"),
+                reference);
         submit(klingBatch, "kling-v2.5", List.of("ok", "nsfw", "ratelimit", "flaky", "reset", "expired", "stuck"),
                 reference);
         submit(wanBatch, "wan-2.5", List.of("ok"), null);
@@ -168,6 +172,23 @@ class VeoReplicateContractIT {
             assertThat(recorded.get(i).get("object_key")).isEqualTo(prefix + ".part" + (i + 1) + ".mp4");
         }
         assertThat(it.storage.get(prefix + ".part1.last.png")).startsWith((byte) 0x89, (byte) 'P');
+    }
+
+    @Test
+    void aProviderThatKeepsFailingIsPausedAndResumesWhenItRecovers() throws Exception {
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> !it.db.query(
+                "select 1 from provider_breaker where provider = 'veo' and open_until > now()").isEmpty());
+        int reads = veo.outageReads();
+        Thread.sleep(2000);
+        // The pause is 5 seconds: the failing job is not polled meanwhile (one read may have been in flight).
+        assertThat(veo.outageReads()).isBetween(reads, reads + 1);
+
+        veo.endOutage();
+        awaitEvent(veoBatch, "DraftReady", "outage");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !it.db.query(
+                "select 1 from provider_breaker where provider = 'veo' and failures = 0 and open_until is null")
+                .isEmpty());
+        assertThat(veo.accepted("[outage]")).hasSize(1);
     }
 
     @Test

@@ -58,8 +58,11 @@ public final class ProviderCalls {
     public static ProviderException fromStatus(String provider, String call, boolean create, int status,
             String code, String reason, String retryAfter) {
         String what = provider + " " + call + " answered HTTP " + status + (reason == null ? "" : ": " + clip(reason));
-        if (status == 429 || status == 503) {
+        if (status == 429) {
             return ProviderException.retryLater(retryAfter(retryAfter, Instant.now()), what, null);
+        }
+        if (status == 503) {
+            return ProviderException.retryLater(retryAfter(retryAfter, Instant.now()), what, null).outage();
         }
         if (status == 408 || status == 409 || status == 425) {
             return create ? ProviderException.outcomeUnknown(what, null)
@@ -73,19 +76,19 @@ public final class ProviderCalls {
             return ProviderException.refused(refusalKind(code, reason), what);
         }
         if (create) {
-            return ProviderException.outcomeUnknown(what, null);
+            return ProviderException.outcomeUnknown(what, null).outage();
         }
-        return ProviderException.retryLater(retryAfter(retryAfter, Instant.now()), what, null);
+        return ProviderException.retryLater(retryAfter(retryAfter, Instant.now()), what, null).outage();
     }
 
     /** The exception for a call that got no answer. */
     public static ProviderException fromTransport(String provider, String call, boolean create, Throwable failure) {
         String what = provider + " " + call + " failed: " + describe(failure);
         if (neverSent(failure)) {
-            return ProviderException.retryLater(DEFAULT_RETRY, what, failure);
+            return ProviderException.retryLater(DEFAULT_RETRY, what, failure).outage();
         }
-        return create ? ProviderException.outcomeUnknown(what, failure)
-                : ProviderException.retryLater(DEFAULT_RETRY, what, failure);
+        return (create ? ProviderException.outcomeUnknown(what, failure)
+                : ProviderException.retryLater(DEFAULT_RETRY, what, failure)).outage();
     }
 
     /** Whether the failure happened before any byte of the request could reach the provider. */

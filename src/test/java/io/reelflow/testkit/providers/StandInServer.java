@@ -59,6 +59,10 @@ public abstract class StandInServer implements AutoCloseable {
     protected abstract void handle(HttpExchange exchange, String path, byte[] body) throws IOException,
             InterruptedException;
 
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }

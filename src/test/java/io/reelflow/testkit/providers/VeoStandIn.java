@@ -33,7 +33,8 @@ import io.reelflow.media.FrameSize;
  * Markers in the prompt: {@code [filtered]} (done without a video, with {@code raiMediaFilteredReasons}),
  * {@code [ratelimit]} (first create 429 {@code RESOURCE_EXHAUSTED} with {@code Retry-After: 2}),
  * {@code [flaky]} (first two operation reads 500), {@code [reset]} (accepted, connection dropped),
- * {@code [expired]} (the video file is gone: 404).
+ * {@code [expired]} (the video file is gone: 404), {@code [outage]} (every read answers 500 until
+ * {@link #endOutage}).
  */
 public final class VeoStandIn extends StandInServer {
 
@@ -45,10 +46,22 @@ public final class VeoStandIn extends StandInServer {
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final AtomicInteger rateLimited = new AtomicInteger();
     private final List<String> violations = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private volatile boolean outage = true;
+    private final AtomicInteger outageReads = new AtomicInteger();
 
     public VeoStandIn(String apiKey, Path workDir) throws IOException {
         super(workDir);
         this.apiKey = apiKey;
+    }
+
+    /** Ends the outage that {@code [outage]} operations are read through. */
+    public void endOutage() {
+        outage = false;
+    }
+
+    /** Reads of {@code [outage]} operations received so far. */
+    public int outageReads() {
+        return outageReads.get();
     }
 
     /** Requests that did not follow the documented shapes. */
@@ -143,6 +156,13 @@ public final class VeoStandIn extends StandInServer {
         if (op == null) {
             error(exchange, 404, "NOT_FOUND", "operation " + name + " not found");
             return;
+        }
+        if (op.prompt().contains("[outage]")) {
+            outageReads.incrementAndGet();
+            if (outage) {
+                error(exchange, 500, "INTERNAL", "Internal error encountered.");
+                return;
+            }
         }
         if (op.prompt().contains("[flaky]") && op.reads().incrementAndGet() <= 2) {
             error(exchange, 500, "INTERNAL", "Internal error encountered.");
