@@ -68,7 +68,7 @@ public class ResultLanding {
             Path video = served;
             String sha256 = sourceSha256;
             if (!Conformer.conforms(probe, target.size(), target.seconds())) {
-                Conformer.conform(served, probe, target.size(), target.seconds(), conformed);
+                Segments.join(List.of(served), target.size(), target.seconds(), conformed);
                 video = conformed;
                 probe = MediaProbe.probe(conformed);
                 size = Files.size(conformed);
