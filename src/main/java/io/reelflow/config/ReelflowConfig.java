@@ -53,6 +53,16 @@ public interface ReelflowConfig {
     /** Spend limits beyond each campaign's own budget. */
     Budgets budgets();
 
+    /** The settings of a remote provider by its name; empty for {@code local} or an unknown name. */
+    static Optional<Remote> remote(ReelflowConfig config, String provider) {
+        return switch (provider) {
+            case "openai" -> Optional.of(config.providers().openai());
+            case "veo" -> Optional.of(config.providers().veo());
+            case "replicate" -> Optional.of(config.providers().replicate());
+            default -> Optional.empty();
+        };
+    }
+
     interface Intake {
         /** Most shots one batch may hold. */
         @WithDefault("500")
@@ -183,9 +193,11 @@ public interface ReelflowConfig {
         @WithDefault("16")
         int maxConcurrentJobs();
 
-        /** Most requests per minute to the provider for this model. */
-        @WithDefault("60")
-        int requestsPerMinute();
+        /**
+         * Most API requests per minute to the provider for this model, for all replicas together; absent means
+         * no limit of Reelflow's own (the provider's 429 answers are still honoured). Set it to the account's tier.
+         */
+        java.util.OptionalInt requestsPerMinute();
 
         interface Price {
             /** Per second at standard resolution (720p). */
@@ -283,6 +295,12 @@ public interface ReelflowConfig {
          */
         @WithDefault("PT15M")
         Duration reconcileWindow();
+
+        /** Most jobs in flight at this provider at once, over all its models and replicas; absent means no cap. */
+        java.util.OptionalInt maxConcurrentJobs();
+
+        /** Most API requests per minute to this provider, over all its models and replicas; absent means no limit. */
+        java.util.OptionalInt requestsPerMinute();
     }
 
     interface ReferenceImages {

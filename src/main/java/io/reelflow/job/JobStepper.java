@@ -20,6 +20,7 @@ import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.Providers;
 import io.reelflow.provider.RemoteStatus;
 import io.reelflow.provider.RenderRequest;
+import io.reelflow.provider.RequestRates;
 import io.reelflow.provider.VideoProvider;
 import io.reelflow.reference.ReferenceImageException;
 import io.reelflow.reference.ReferenceImages;
@@ -35,6 +36,7 @@ public class JobStepper {
 
     private static final Logger LOG = Logger.getLogger(JobStepper.class);
     private static final Duration RECONCILE_RETRY = Duration.ofSeconds(5);
+    private static final int EMPTY_RESULT_DOWNLOADS = 3;
 
     private final JobTransitions transitions;
     private final Providers providers;
@@ -43,10 +45,12 @@ public class JobStepper {
     private final ReferenceImages referenceImages;
     private final ModelCatalog catalog;
     private final ProviderBreaker breaker;
+    private final RequestRates rates;
 
     public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, ReelflowConfig config,
-            ReferenceImages referenceImages, ModelCatalog catalog, ProviderBreaker breaker) {
+            ReferenceImages referenceImages, ModelCatalog catalog, ProviderBreaker breaker, RequestRates rates) {
         this.breaker = breaker;
+        this.rates = rates;
         this.referenceImages = referenceImages;
         this.catalog = catalog;
         this.transitions = transitions;
@@ -113,6 +117,12 @@ public class JobStepper {
         if (transitions.submitting(job.id(), owner, request.seconds()).isPresent()) {
             return;
         }
+        Optional<Duration> wait = rates.take(request.model(), provider.name(), 1);
+        if (wait.isPresent()) {
+            // Nothing was sent: the job goes back to waiting, its reservation given back.
+            transitions.pending(job.id(), owner, rateLimited(provider, wait.get()), wait.get());
+            return;
+        }
         VideoProvider.Submission submission;
         try {
             submission = provider.create(request);
@@ -136,6 +146,11 @@ public class JobStepper {
     }
 
     private void reconcile(JobView job, VideoProvider provider, String owner) throws Exception {
+        Optional<Duration> wait = rates.take(job.request().model(), provider.name(), 1);
+        if (wait.isPresent()) {
+            transitions.unknown(job.id(), owner, rateLimited(provider, wait.get()), wait.get());
+            return;
+        }
         VideoProvider.Lookup lookup;
         try {
             lookup = provider.lookup(job.request());
@@ -167,15 +182,16 @@ public class JobStepper {
     }
 
     private Duration reconcileWindow(VideoProvider provider) {
-        return switch (provider.name()) {
-            case "openai" -> config.providers().openai().reconcileWindow();
-            case "veo" -> config.providers().veo().reconcileWindow();
-            case "replicate" -> config.providers().replicate().reconcileWindow();
-            default -> Duration.ofMinutes(15);
-        };
+        return ReelflowConfig.remote(config, provider.name()).map(ReelflowConfig.Remote::reconcileWindow)
+                .orElse(Duration.ofMinutes(15));
     }
 
     private void poll(JobView job, VideoProvider provider, String owner) throws Exception {
+        Optional<Duration> wait = rates.take(job.request().model(), provider.name(), 1);
+        if (wait.isPresent()) {
+            transitions.reschedule(job.id(), owner, wait.get());
+            return;
+        }
         RemoteStatus status;
         try {
             status = provider.status(job.providerJobId());
@@ -201,6 +217,12 @@ public class JobStepper {
     }
 
     private void land(JobView job, VideoProvider provider, String owner) throws Exception {
+        // A landing makes up to three requests: the download, the thumbnail and the delete.
+        Optional<Duration> wait = rates.take(job.request().model(), provider.name(), RequestRates.MIN_BURST);
+        if (wait.isPresent()) {
+            transitions.reschedule(job.id(), owner, wait.get());
+            return;
+        }
         ResultLanding.Landed landed;
         try (InputStream result = provider.download(job.providerJobId())) {
             if (job.segmented()) {
@@ -221,6 +243,16 @@ public class JobStepper {
         } catch (ProviderException e) {
             outage(provider, e);
             refusedOrLater(job, owner, e);
+            return;
+        } catch (ResultLanding.EmptyResultException e) {
+            // Finished but empty: downloaded again a few times, then failed with the reason (never created again).
+            if (job.attempts() + 1 >= EMPTY_RESULT_DOWNLOADS) {
+                transitions.failed(job.id(), owner, FailureKind.PROVIDER_ERROR, provider.name() + " reported "
+                        + job.providerJobId() + " finished, but its result was empty in " + EMPTY_RESULT_DOWNLOADS
+                        + " downloads; revise the shot to try again");
+            } else {
+                transitions.retryLater(job.id(), owner, e.getMessage(), null);
+            }
             return;
         }
         transitions.landed(job.id(), owner, job.segmented() ? landed : landed.withThumbnail(thumbnail(job, provider)));
@@ -263,6 +295,10 @@ public class JobStepper {
         transitions.paused(job.id(), owner, provider.name() + " is paused by the circuit breaker until " + until.get(),
                 Duration.between(Instant.now(), until.get()));
         return true;
+    }
+
+    private static String rateLimited(VideoProvider provider, Duration wait) {
+        return "waiting " + wait.toMillis() + " ms for room under the request rate limit of " + provider.name();
     }
 
     private void outage(VideoProvider provider, ProviderException e) {

@@ -196,8 +196,11 @@ public class JobTransitions {
         release(held(id, owner), retryIn);
     }
 
+    /** The provider finished the video; attempts from here on count landing tries. */
     public void downloading(UUID id, String owner) {
-        move(held(id, owner), JobState.DOWNLOADING);
+        Job job = held(id, owner);
+        job.attempts = 0;
+        move(job, JobState.DOWNLOADING);
     }
 
     /** A step failed unexpectedly; after too many attempts the job fails for good. */
@@ -263,6 +266,10 @@ public class JobTransitions {
     }
 
     private void fail(Job job, FailureKind kind, String reason) {
+        if (job.state == JobState.DOWNLOADING) {
+            // The provider finished the video (and bills it) even though it could not be landed.
+            budgets.charge(job, job.segmentIndex);
+        }
         budgets.release(job);
         job.failureKind = kind;
         job.failureReason = truncate(reason);

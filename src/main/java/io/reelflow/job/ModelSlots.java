@@ -9,9 +9,10 @@ import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
 /**
- * A model's cap on jobs in flight at its provider ({@code reelflow.models.*.max-concurrent-jobs}), held for all
- * replicas together: a job may enter {@code SUBMITTING} only while fewer than the cap are submitting, unknown,
- * running or downloading, counted in the database under a transaction-level advisory lock per model.
+ * Caps on jobs in flight, held for all replicas together: a model's ({@code reelflow.models.*.max-concurrent-jobs})
+ * and, where set, its provider's ({@code reelflow.providers.*.max-concurrent-jobs}). A job may enter
+ * {@code SUBMITTING} only while fewer than each cap are submitting, unknown, running or downloading, counted in
+ * the database under transaction-level advisory locks (the model's first, then the provider's).
  */
 @ApplicationScoped
 public class ModelSlots {
@@ -31,15 +32,27 @@ public class ModelSlots {
         if (m == null) {
             return Optional.empty();
         }
-        em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "slots:" + model)
+        Optional<String> full = full("model", model, m.maxConcurrentJobs());
+        if (full.isPresent()) {
+            return full;
+        }
+        var providerCap = ReelflowConfig.remote(config, m.provider()).map(ReelflowConfig.Remote::maxConcurrentJobs);
+        if (providerCap.isPresent() && providerCap.get().isPresent()) {
+            return full("provider", m.provider(), providerCap.get().getAsInt());
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> full(String column, String name, int cap) {
+        em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "slots:" + column + ":" + name)
                 .getSingleResult();
-        long inFlight = ((Number) em.createNativeQuery("select count(*) from job where model = ?1"
+        long inFlight = ((Number) em.createNativeQuery("select count(*) from job where " + column + " = ?1"
                 + " and state in ('SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')")
-                .setParameter(1, model).getSingleResult()).longValue();
-        if (inFlight < m.maxConcurrentJobs()) {
+                .setParameter(1, name).getSingleResult()).longValue();
+        if (inFlight < cap) {
             return Optional.empty();
         }
-        return Optional.of("waiting for a slot: model '" + model + "' has " + inFlight + " jobs in flight, its cap is "
-                + m.maxConcurrentJobs());
+        return Optional.of("waiting for a slot: " + column + " '" + name + "' has " + inFlight
+                + " jobs in flight, its cap is " + cap);
     }
 }
