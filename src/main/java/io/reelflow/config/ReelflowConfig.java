@@ -296,6 +296,14 @@ public interface ReelflowConfig {
         @WithDefault("PT15M")
         Duration reconcileWindow();
 
+        /**
+         * How soon after a create call the provider's job listing is trusted to show the job it made: a create
+         * call with an unknown outcome whose job is not listed by then never reached the provider, and is made
+         * (for providers that can list their jobs).
+         */
+        @WithDefault("PT1M")
+        Duration listingDelay();
+
         /** Most jobs in flight at this provider at once, over all its models and replicas; absent means no cap. */
         java.util.OptionalInt maxConcurrentJobs();
 

@@ -91,9 +91,8 @@ public class JobTransitions {
             return over;
         }
         job.heldReason = null;
-        if (job.submittedAt == null) {
-            job.submittedAt = OffsetDateTime.now();
-        }
+        // The latest create attempt: what reconciliation looks for, and what the running time counts from.
+        job.submittedAt = OffsetDateTime.now();
         move(job, JobState.SUBMITTING);
         return over;
     }

@@ -95,20 +95,26 @@ public class OutboxRelay {
             if (events.isEmpty()) {
                 return 0;
             }
-            // Sent in chunks smaller than the emitters' buffer, each awaited before the next.
-            for (int from = 0; from < events.size(); from += SEND_CHUNK) {
-                List<Uni<Void>> sends = new ArrayList<>(SEND_CHUNK);
-                for (OutboxEvent event : events.subList(from, Math.min(events.size(), from + SEND_CHUNK))) {
-                    sends.add(emitterFor(event.topic).sendMessage(toMessage(event)));
-                }
-                Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
-            }
+            // Sent with the transaction suspended (its row locks stay held): the sends complete on Kafka's
+            // threads, which must not carry the transaction, or its commit would find them still inside it.
+            QuarkusTransaction.suspendingExisting().run(() -> send(events));
             OffsetDateTime now = OffsetDateTime.now();
             for (OutboxEvent event : events) {
                 event.publishedAt = now;
             }
             return events.size();
         });
+    }
+
+    /** Sends in chunks smaller than the emitters' buffer, each awaited before the next. */
+    private void send(List<OutboxEvent> events) {
+        for (int from = 0; from < events.size(); from += SEND_CHUNK) {
+            List<Uni<Void>> sends = new ArrayList<>(SEND_CHUNK);
+            for (OutboxEvent event : events.subList(from, Math.min(events.size(), from + SEND_CHUNK))) {
+                sends.add(emitterFor(event.topic).sendMessage(toMessage(event)));
+            }
+            Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
+        }
     }
 
     private MutinyEmitter<String> emitterFor(String topic) {

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /**
  * What a provider is asked to render. {@code reference} is the job id and {@code submittedAt} when its create
- * call was first attempted: both help find a job whose create outcome was not seen. {@code remoteModel} is the
+ * call was last attempted: both help find a job whose create outcome was not seen. {@code remoteModel} is the
  * model's name at the provider. {@code referenceImage}, when present, is a local PNG already fitted to the
  * exact frame size.
  */

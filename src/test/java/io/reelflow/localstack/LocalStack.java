@@ -24,8 +24,15 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LocalStack.class.getName());
 
-    /** Where the stack keeps its files and which database it uses. */
-    public record Options(Path dataDir, String database, boolean dropDatabaseOnClose) {
+    /**
+     * Where the stack keeps its files and which database it uses. A {@code restartable} stack runs every part
+     * embedded, PostgreSQL on its own binaries, so that tests can stop and restart each of them.
+     */
+    public record Options(Path dataDir, String database, boolean dropDatabaseOnClose, boolean restartable) {
+
+        public Options(Path dataDir, String database, boolean dropDatabaseOnClose) {
+            this(dataDir, database, dropDatabaseOnClose, false);
+        }
     }
 
     private final Options options;
@@ -53,7 +60,11 @@ public final class LocalStack implements AutoCloseable {
 
     private void bringUp() throws Exception {
         Map<String, String> given = System.getenv();
-        boolean docker = !given.containsKey("REELFLOW_LOCAL_STACK_NO_DOCKER") && DockerProbe.available();
+        if (options.restartable()) {
+            given = Map.of("REELFLOW_LOCAL_POSTGRES_EMBEDDED", "true");
+        }
+        boolean docker = !given.containsKey("REELFLOW_LOCAL_STACK_NO_DOCKER") && !options.restartable()
+                && DockerProbe.available();
         ContainerStack containers = docker ? new ContainerStack() : null;
         if (containers != null) {
             parts.add(containers);
@@ -156,6 +167,34 @@ public final class LocalStack implements AutoCloseable {
     /** Where the objects of a bucket lie on disk, when storage is the embedded S3Proxy. */
     public Optional<Path> bucketDirectory() {
         return Optional.ofNullable(bucketDir).map(d -> Path.of(d, bucket()));
+    }
+
+    /** Shuts the Kafka broker down, waits {@code down}, and starts it again on the same port and log. */
+    public void restartKafka(java.time.Duration down) throws Exception {
+        embedded(kafka, "Kafka").close();
+        Thread.sleep(down.toMillis());
+        kafka.start();
+    }
+
+    /** Stops PostgreSQL (open connections break), waits {@code down}, and starts it again on the same data. */
+    public void restartPostgres(java.time.Duration down) throws Exception {
+        embedded(postgres, "PostgreSQL").restart(down);
+    }
+
+    /** Takes the S3 server away: requests are refused until {@link #startStorage()}. */
+    public void stopStorage() throws Exception {
+        embedded(s3, "S3").stop();
+    }
+
+    public void startStorage() throws Exception {
+        embedded(s3, "S3").start();
+    }
+
+    private static <T> T embedded(T part, String what) {
+        if (part == null) {
+            throw new UnsupportedOperationException(what + " is not run by this stack; start it with restartable");
+        }
+        return part;
     }
 
     @Override

@@ -24,6 +24,8 @@ final class PostgresDatabase implements AutoCloseable {
     private String user;
     private String description;
     private EmbeddedPostgres embedded;
+    private Path embeddedDataDir;
+    private int embeddedPort;
 
     PostgresDatabase(String database, boolean dropOnClose) {
         this.database = database;
@@ -37,11 +39,9 @@ final class PostgresDatabase implements AutoCloseable {
             description = "the machine's PostgreSQL on 127.0.0.1:5432";
         } else {
             Files.createDirectories(embeddedDataDir);
-            embedded = EmbeddedPostgres.builder()
-                    .setDataDirectory(embeddedDataDir)
-                    .setCleanDataDirectory(false)
-                    .setPort(Ports.free())
-                    .start();
+            this.embeddedDataDir = embeddedDataDir;
+            this.embeddedPort = Ports.free();
+            embedded = startEmbedded();
             serverUrl = "jdbc:postgresql://127.0.0.1:" + embedded.getPort() + "/";
             user = "postgres";
             description = "embedded PostgreSQL binaries on 127.0.0.1:" + embedded.getPort();
@@ -53,6 +53,25 @@ final class PostgresDatabase implements AutoCloseable {
             }
         }
         return this;
+    }
+
+    private EmbeddedPostgres startEmbedded() throws java.io.IOException {
+        return EmbeddedPostgres.builder()
+                .setDataDirectory(embeddedDataDir)
+                .setCleanDataDirectory(false)
+                .setPort(embeddedPort)
+                .start();
+    }
+
+    /** Stops the embedded server, waits {@code down}, and starts it again on the same port and data. */
+    void restart(java.time.Duration down) throws Exception {
+        if (embedded == null) {
+            throw new UnsupportedOperationException("only embedded PostgreSQL is restarted by the stack");
+        }
+        embedded.close();
+        embedded = null;
+        Thread.sleep(down.toMillis());
+        embedded = startEmbedded();
     }
 
     String jdbcUrl() {

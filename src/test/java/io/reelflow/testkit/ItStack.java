@@ -21,12 +21,17 @@ public final class ItStack implements AutoCloseable {
     public final Database db;
 
     public ItStack(Class<?> testClass) throws Exception {
+        this(testClass, false);
+    }
+
+    /** With {@code restartable}, every part of the stack runs embedded so that the test can restart it. */
+    public ItStack(Class<?> testClass, boolean restartable) throws Exception {
         this.dir = Path.of("target", "it", testClass.getSimpleName()).toAbsolutePath();
         deleteRecursively(dir);
         Files.createDirectories(dir);
         String database = "reelflow_it_" + testClass.getSimpleName().toLowerCase(Locale.ROOT) + "_"
                 + UUID.randomUUID().toString().substring(0, 8);
-        this.stack = LocalStack.start(new LocalStack.Options(dir, database, true));
+        this.stack = LocalStack.start(new LocalStack.Options(dir, database, true, restartable));
         this.spool = dir.resolve("local-provider");
         this.storage = new Storage(stack);
         this.db = new Database(stack);

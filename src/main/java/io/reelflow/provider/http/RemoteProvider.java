@@ -138,6 +138,18 @@ public abstract class RemoteProvider implements VideoProvider {
         return raw == null || raw.isBlank() ? null : raw;
     }
 
+    /**
+     * What a listing of the provider's jobs says: the matching jobs; or, when the listing was read back past
+     * the create call and {@code listing-delay} has passed since it, that the call never reached the provider.
+     */
+    protected Lookup listed(java.util.List<String> matches, boolean complete, io.reelflow.provider.RenderRequest request) {
+        if (matches.isEmpty() && complete && request.submittedAt() != null
+                && java.time.Instant.now().isAfter(request.submittedAt().plus(remote.listingDelay()))) {
+            return Lookup.neverReceived();
+        }
+        return Lookup.matching(matches);
+    }
+
     protected static Duration millis(Optional<String> value) {
         try {
             return value.map(v -> Duration.ofMillis(Long.parseLong(v.trim()))).orElse(null);

@@ -86,7 +86,8 @@ public class OpenAiProvider extends RemoteProvider {
                 : request.submittedAt()).minus(SKEW);
         List<String> matches = new ArrayList<>();
         String after = null;
-        for (int page = 0; page < MAX_LIST_PAGES; page++) {
+        boolean complete = false;
+        for (int page = 0; page < MAX_LIST_PAGES && !complete; page++) {
             String cursor = after;
             JsonNode list = call("list", false, () -> api().listVideos(LIST_PAGE, "desc", cursor)).body();
             boolean older = false;
@@ -100,12 +101,10 @@ public class OpenAiProvider extends RemoteProvider {
                     matches.add(video.path("id").asText());
                 }
             }
-            if (older || !list.path("has_more").asBoolean(false) || list.path("last_id").asText("").isEmpty()) {
-                break;
-            }
+            complete = older || !list.path("has_more").asBoolean(false) || list.path("last_id").asText("").isEmpty();
             after = list.path("last_id").asText();
         }
-        return Lookup.matching(matches);
+        return listed(matches, complete, request);
     }
 
     static boolean sameRequest(JsonNode video, RenderRequest request) {

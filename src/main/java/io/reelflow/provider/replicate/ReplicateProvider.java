@@ -117,6 +117,7 @@ public class ReplicateProvider extends RemoteProvider {
                 : request.submittedAt()).minus(SKEW);
         List<String> candidates = new ArrayList<>();
         String cursor = null;
+        boolean complete = false;
         for (int page = 0; page < MAX_LIST_PAGES; page++) {
             String current = cursor;
             JsonNode list = call("list", false, () -> api().listPredictions(current)).body();
@@ -131,6 +132,7 @@ public class ReplicateProvider extends RemoteProvider {
             }
             String next = list.path("next").asText(null);
             if (older || next == null || next.isBlank()) {
+                complete = true;
                 break;
             }
             cursor = URI.create(next).getQuery() == null ? null : cursorOf(next);
@@ -146,7 +148,7 @@ public class ReplicateProvider extends RemoteProvider {
                 matches.add(id);
             }
         }
-        return Lookup.matching(matches);
+        return listed(matches, complete, request);
     }
 
     private static String cursorOf(String next) {

@@ -4,6 +4,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,13 +33,17 @@ import io.reelflow.testkit.TestData;
  * for finished videos, and misbehaves on request, chosen by markers in the prompt:
  * <ul>
  * <li>{@code [moderation]}: the create call is refused by moderation (400, {@code moderation_blocked});
- * <li>{@code [ratelimit]}: the first create call is answered 429 with {@code Retry-After: 2};
+ * <li>{@code [ratelimit]}: the first create call of that prompt is answered 429 with {@code Retry-After: 2};
  * <li>{@code [flaky-status]}: the first two status calls answer 500;
  * <li>{@code [reset]}: the create call is accepted, then the connection is dropped without an answer;
  * <li>{@code [timeout]}: the create call is accepted, but answered only after 8 seconds;
  * <li>{@code [expired]}: the video completes but its content is gone (404);
+ * <li>{@code [empty]}: the video completes but its content is served empty;
+ * <li>{@code [cut]}: the first download of the content breaks off half way (the full length announced);
  * <li>{@code [hold]}: the video stays in progress until {@link #complete} is called, with a 10-minute poll hint.
  * </ul>
+ * A burst of server errors can be injected for all requests ({@link #serverErrors}). Without a contract the
+ * requests are not judged (for long fault-injection runs).
  */
 public final class OpenAiStandIn extends StandInServer {
 
@@ -50,7 +55,9 @@ public final class OpenAiStandIn extends StandInServer {
         final String size;
         final String seconds;
         final long createdAt;
+        final Instant created;
         volatile Instant readyAt;
+        final AtomicInteger downloads = new AtomicInteger();
         final AtomicInteger statusCalls = new AtomicInteger();
         volatile boolean deleted;
 
@@ -61,6 +68,7 @@ public final class OpenAiStandIn extends StandInServer {
             this.size = size;
             this.seconds = seconds;
             this.createdAt = createdAt;
+            this.created = Instant.now();
             this.readyAt = readyAt;
         }
     }
@@ -70,7 +78,12 @@ public final class OpenAiStandIn extends StandInServer {
     private final Map<String, Video> videos = new ConcurrentHashMap<>();
     private final List<String> deletes = Collections.synchronizedList(new ArrayList<>());
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
-    private final AtomicInteger rateLimited = new AtomicInteger();
+    private final Map<String, AtomicInteger> rateLimited = new ConcurrentHashMap<>();
+    private final List<Instant> requests = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger serverErrorsAnswered = new AtomicInteger();
+    private volatile Instant serverErrorsUntil = Instant.MIN;
+    private volatile Duration minLatency = Duration.ofMillis(1500);
+    private volatile Duration maxLatency = Duration.ofMillis(1500);
     private final Map<String, byte[]> images = new ConcurrentHashMap<>();
 
     /** A stand-in that has {@code contract} judge every request it receives. */
@@ -78,6 +91,35 @@ public final class OpenAiStandIn extends StandInServer {
         super(workDir);
         this.apiKey = apiKey;
         this.contract = contract;
+    }
+
+    /** How long each video takes to generate: uniformly between the two. */
+    public OpenAiStandIn latency(Duration min, Duration max) {
+        this.minLatency = min;
+        this.maxLatency = max;
+        return this;
+    }
+
+    /** Answers every API request with 500 for {@code duration} from now. */
+    public void serverErrors(Duration duration) {
+        serverErrorsUntil = Instant.now().plus(duration);
+    }
+
+    /** How many requests were answered 500 by {@link #serverErrors}. */
+    public int serverErrorsAnswered() {
+        return serverErrorsAnswered.get();
+    }
+
+    /** When each API request arrived. */
+    public List<Instant> requestTimes() {
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
+    }
+
+    /** When each accepted video was created and when it finished generating. */
+    public List<Instant[]> generations() {
+        return videos.values().stream().map(v -> new Instant[] {v.created, v.readyAt}).toList();
     }
 
     /** Serves {@code bytes} at {@code /images/{name}} (without authentication) for reference image tests. */
@@ -117,7 +159,15 @@ public final class OpenAiStandIn extends StandInServer {
         Map<String, String> headers = new HashMap<>();
         exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, values.get(0)));
         String query = exchange.getRequestURI().getRawQuery();
-        violations.addAll(contract.check(method, path + (query == null ? "" : "?" + query), headers, body));
+        requests.add(Instant.now());
+        if (contract != null) {
+            violations.addAll(contract.check(method, path + (query == null ? "" : "?" + query), headers, body));
+        }
+        if (Instant.now().isBefore(serverErrorsUntil)) {
+            serverErrorsAnswered.incrementAndGet();
+            error(exchange, 500, "server_error", "The server had an error while processing your request.", Map.of());
+            return;
+        }
         if (!("Bearer " + apiKey).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             error(exchange, 401, "invalid_api_key", "Incorrect API key provided.", Map.of());
             return;
@@ -154,7 +204,8 @@ public final class OpenAiStandIn extends StandInServer {
             error(exchange, 400, "moderation_blocked", "Your request was blocked by our moderation system.", Map.of());
             return;
         }
-        if (prompt.contains("[ratelimit]") && rateLimited.getAndIncrement() == 0) {
+        if (prompt.contains("[ratelimit]")
+                && rateLimited.computeIfAbsent(prompt, p -> new AtomicInteger()).getAndIncrement() == 0) {
             recordCreate(new CreateCall(prompt, 429, null, details));
             error(exchange, 429, "rate_limit_exceeded", "Rate limit reached for requests.", Map.of("Retry-After", "2"));
             return;
@@ -162,7 +213,7 @@ public final class OpenAiStandIn extends StandInServer {
         Instant now = Instant.now();
         Video video = new Video("video_" + UUID.randomUUID().toString().replace("-", ""), text(form, "model"), prompt,
                 text(form, "size"), text(form, "seconds"), now.getEpochSecond(),
-                prompt.contains("[hold]") ? Instant.MAX : now.plusMillis(1500));
+                prompt.contains("[hold]") ? Instant.MAX : now.plus(latency()));
         videos.put(video.id, video);
         recordCreate(new CreateCall(now, prompt, 200, video.id, details));
         if (prompt.contains("[reset]")) {
@@ -224,8 +275,22 @@ public final class OpenAiStandIn extends StandInServer {
             return;
         }
         String[] wh = video.size.split("x");
-        serveVideo(exchange, video.id, video.prompt, new FrameSize(Integer.parseInt(wh[0]), Integer.parseInt(wh[1])),
-                Integer.parseInt(video.seconds));
+        FrameSize size = new FrameSize(Integer.parseInt(wh[0]), Integer.parseInt(wh[1]));
+        int download = video.downloads.incrementAndGet();
+        if (video.prompt.contains("[empty]")) {
+            send(exchange, 200, "video/mp4", new byte[0], Map.of());
+            return;
+        }
+        if (video.prompt.contains("[cut]") && download == 1) {
+            byte[] bytes = served(video.id, video(video.id, video.prompt, size, Integer.parseInt(video.seconds)));
+            exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes, 0, bytes.length / 2);
+            exchange.getResponseBody().flush();
+            // Closing the exchange short of the announced length drops the connection.
+            return;
+        }
+        serveVideo(exchange, video.id, video.prompt, size, Integer.parseInt(video.seconds));
     }
 
     private void delete(HttpExchange exchange, String id) throws IOException {
@@ -238,6 +303,11 @@ public final class OpenAiStandIn extends StandInServer {
         deletes.add(id);
         json(exchange, 200, JSON.createObjectNode().put("object", "video.deleted").put("deleted", true).put("id", id),
                 Map.of());
+    }
+
+    private Duration latency() {
+        long spread = maxLatency.toMillis() - minLatency.toMillis();
+        return minLatency.plusMillis(spread <= 0 ? 0 : java.util.concurrent.ThreadLocalRandom.current().nextLong(spread + 1));
     }
 
     private static ObjectNode resource(Video video) {

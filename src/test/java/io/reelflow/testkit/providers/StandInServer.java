@@ -41,6 +41,8 @@ public abstract class StandInServer implements AutoCloseable {
     private final Path workDir;
     private final List<CreateCall> createCalls = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, String> served = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, byte[]> templates = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile boolean shareRenders;
 
     protected StandInServer(Path workDir) throws IOException {
         this.workDir = Files.createDirectories(workDir);
@@ -88,17 +90,52 @@ public abstract class StandInServer implements AutoCloseable {
         return served.get(jobId);
     }
 
+    /**
+     * Renders one MP4 per size and length and serves every job a copy of it made unique by a trailing
+     * {@code free} box naming the job (ignored by players), for runs of hundreds of jobs.
+     */
+    public void shareRenders() {
+        this.shareRenders = true;
+    }
+
+    /** The bytes served for {@code jobId}; with {@link #shareRenders()} rendered once per size and length. */
+    protected byte[] video(String jobId, String prompt, FrameSize size, int seconds) throws IOException {
+        if (!shareRenders) {
+            Path file = workDir.resolve(jobId.replaceAll("[^A-Za-z0-9_-]", "_") + ".mp4");
+            synchronized (this) {
+                if (!Files.exists(file)) {
+                    renderer.render(prompt, size, seconds, file);
+                }
+            }
+            return Files.readAllBytes(file);
+        }
+        byte[] template;
+        synchronized (this) {
+            template = templates.get(size + "/" + seconds);
+            if (template == null) {
+                Path file = workDir.resolve("template-" + size.width() + "x" + size.height() + "-" + seconds + ".mp4");
+                renderer.render("Reelflow stand-in clip", size, seconds, file);
+                template = Files.readAllBytes(file);
+                templates.put(size + "/" + seconds, template);
+            }
+        }
+        byte[] name = jobId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.nio.ByteBuffer box = java.nio.ByteBuffer.allocate(template.length + 8 + name.length);
+        box.put(template).putInt(8 + name.length).put("free".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                .put(name);
+        return box.array();
+    }
+
+    /** Records what is served for {@code jobId} and returns it. */
+    protected byte[] served(String jobId, byte[] bytes) {
+        served.put(jobId, java.util.HexFormat.of().formatHex(Hashing.sha256().digest(bytes)));
+        return bytes;
+    }
+
     /** Serves a real MP4 of the given size and length for {@code jobId}. */
     protected void serveVideo(HttpExchange exchange, String jobId, String prompt, FrameSize size, int seconds)
             throws IOException {
-        Path file = workDir.resolve(jobId.replaceAll("[^A-Za-z0-9_-]", "_") + ".mp4");
-        synchronized (this) {
-            if (!Files.exists(file)) {
-                renderer.render(prompt, size, seconds, file);
-            }
-        }
-        served.put(jobId, Hashing.sha256Hex(file));
-        send(exchange, 200, "video/mp4", Files.readAllBytes(file), Map.of());
+        send(exchange, 200, "video/mp4", served(jobId, video(jobId, prompt, size, seconds)), Map.of());
     }
 
     protected static void json(HttpExchange exchange, int status, Object body, Map<String, String> headers)
