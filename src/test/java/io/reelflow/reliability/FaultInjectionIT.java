@@ -74,7 +74,7 @@ class FaultInjectionIT {
     }
 
     /**
-     * 200 drafts; the service is killed with SIGKILL 4-12 s after each start, over and over, until the run is
+     * 200 drafts; the service is killed with SIGKILL 2-8 s after each start, over and over, until the run is
      * done. The campaign budget covers 180 drafts: exactly 180 land and 20 wait in HELD(budget), so no
      * reservation was lost or doubled by a kill.
      */
@@ -89,7 +89,7 @@ class FaultInjectionIT {
             int kills = 0;
             while (!run.settled()) {
                 ServiceProcess service = run.start("life-" + (kills + 1), Map.of());
-                Thread.sleep(4000 + random.nextInt(8000));
+                Thread.sleep(2000 + random.nextInt(6000));
                 if (run.settled()) {
                     service.stop();
                     break;
@@ -103,7 +103,9 @@ class FaultInjectionIT {
                 run.awaitSettled(Duration.ofMinutes(3));
                 run.awaitEvents(Duration.ofMinutes(1));
             }
-            Scenario.Row row = run.verify(kills + " SIGKILLs");
+            long reconciled = run.logLines(" reconciled: ").values().stream().mapToLong(Long::longValue).sum();
+            Scenario.Row row = run.verify(kills + " SIGKILLs; " + reconciled + " create calls left unfinished by a kill"
+                    + " reconciled");
             assertThat(row.landed()).isEqualTo(affordable);
             assertThat(row.held()).isEqualTo(shots - affordable);
             assertThat(kills).isGreaterThanOrEqualTo(5);
@@ -227,11 +229,14 @@ class FaultInjectionIT {
 
             assertThat(Scenario.mostAtOnce(run.standIn.generations())).as("videos generating at once").isEqualTo(cap);
             int burst = Math.max(3, perMinute / 12);
+            // Requests are timed on arrival at the stand-in, which can be later than the limiter let them through
+            // by a varying delay: one second's worth of requests is allowed for that.
+            int jitter = perMinute / 60;
             List<Instant> requests = run.standIn.requestTimes();
             for (Instant from : requests) {
                 long inWindow = requests.stream().filter(t -> !t.isBefore(from) && t.isBefore(from.plusSeconds(10)))
                         .count();
-                assertThat(inWindow).as("requests in the 10 s from %s", from).isLessThanOrEqualTo(perMinute / 6 + burst);
+                assertThat(inWindow).as("requests in the 10 s from %s", from).isLessThanOrEqualTo(perMinute / 6 + burst + jitter);
             }
             Map<String, Long> landedBy = run.logLines(" landed: ");
             Map<String, Long> createdBy = run.logLines(" submitted to openai as ");

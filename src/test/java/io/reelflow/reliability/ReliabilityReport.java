@@ -61,7 +61,7 @@ final class ReliabilityReport {
                     .append(" | ").append(r.duplicateEvents()).append(" (").append(r.redelivered()).append(")")
                     .append(" | $").append(r.committed().toPlainString()).append(" / $")
                     .append(r.billed().toPlainString()).append(" / $").append(r.budget().toPlainString())
-                    .append(" | $").append(r.overspend().toPlainString())
+                    .append(" | $").append(r.overspend().setScale(2).toPlainString())
                     .append(" | ").append(minutes(r.wall()))
                     .append(" |\n");
         }
