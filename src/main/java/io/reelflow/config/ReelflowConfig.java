@@ -53,6 +53,25 @@ public interface ReelflowConfig {
     /** Spend limits beyond each campaign's own budget. */
     Budgets budgets();
 
+    /** The REST API and the review page. */
+    Api api();
+
+    interface Api {
+        /**
+         * API keys, each {@code team:sha256} (the hex SHA-256 of the key, never the key itself), comma-separated.
+         * A request with a key is acting for that key's team, and only for it.
+         */
+        Optional<List<String>> keys();
+
+        /** How long a download link stays valid. */
+        @WithDefault("PT15M")
+        Duration linkLifetime();
+
+        /** Most event streams ({@code /events}) open at once on one instance. */
+        @WithDefault("200")
+        int maxEventStreams();
+    }
+
     /** The settings of a remote provider by its name; empty for {@code local} or an unknown name. */
     static Optional<Remote> remote(ReelflowConfig config, String provider) {
         return switch (provider) {
@@ -141,6 +160,12 @@ public interface ReelflowConfig {
 
         /** Directory for files being landed (downloads, posters) before upload. */
         Optional<Path> workDir();
+
+        /**
+         * The storage endpoint as browsers reach it, for download links (when it differs from {@code endpoint},
+         * say an internal service name); absent means {@code endpoint}.
+         */
+        Optional<String> publicEndpoint();
     }
 
     interface Render {

@@ -5,6 +5,8 @@ public final class Topics {
 
     /** Campaign batches submitted by teams. */
     public static final String CAMPAIGN_BATCHES = "campaign-batches";
+    /** Channel that publishes batches submitted over the REST API onto {@code campaign-batches}. */
+    public static final String CAMPAIGN_BATCHES_OUT = "campaign-batches-out";
     /** Batches refused by validation, with the reasons and the raw payload. */
     public static final String CAMPAIGN_BATCHES_REJECTED = "campaign-batches-rejected";
     /** Messages on {@code campaign-batches} that could not be read at all. */

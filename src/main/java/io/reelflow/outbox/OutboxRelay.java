@@ -46,6 +46,7 @@ public class OutboxRelay {
     private final MutinyEmitter<String> rejectedBatches;
     private final MutinyEmitter<String> draftReviews;
     private final MutinyEmitter<String> rejectedReviews;
+    private final MutinyEmitter<String> submittedBatches;
     private final PollingLoop loop;
     private Instant nextCleanup = Instant.now();
 
@@ -53,13 +54,15 @@ public class OutboxRelay {
             @Channel(Topics.VIDEO_EVENTS) MutinyEmitter<String> videoEvents,
             @Channel(Topics.CAMPAIGN_BATCHES_REJECTED) MutinyEmitter<String> rejectedBatches,
             @Channel(Topics.DRAFT_REVIEWS_OUT) MutinyEmitter<String> draftReviews,
-            @Channel(Topics.DRAFT_REVIEWS_REJECTED) MutinyEmitter<String> rejectedReviews) {
+            @Channel(Topics.DRAFT_REVIEWS_REJECTED) MutinyEmitter<String> rejectedReviews,
+            @Channel(Topics.CAMPAIGN_BATCHES_OUT) MutinyEmitter<String> submittedBatches) {
         this.config = config;
         this.em = em;
         this.videoEvents = videoEvents;
         this.rejectedBatches = rejectedBatches;
         this.draftReviews = draftReviews;
         this.rejectedReviews = rejectedReviews;
+        this.submittedBatches = submittedBatches;
         this.loop = new PollingLoop("outbox-relay", config.outbox().poll(), Duration.ZERO, this::pass, LOG);
     }
 
@@ -123,6 +126,7 @@ public class OutboxRelay {
             case Topics.CAMPAIGN_BATCHES_REJECTED -> rejectedBatches;
             case Topics.DRAFT_REVIEWS -> draftReviews;
             case Topics.DRAFT_REVIEWS_REJECTED -> rejectedReviews;
+            case Topics.CAMPAIGN_BATCHES -> submittedBatches;
             default -> throw new IllegalStateException("outbox event for unknown topic " + topic);
         };
     }

@@ -110,7 +110,8 @@ public class ReviewService {
                 reasons);
     }
 
-    private static String checkState(Shot shot, int revision) {
+    /** Why a decision on {@code revision} of {@code shot} cannot be applied now, or null when it can. */
+    public static String checkState(Shot shot, int revision) {
         if (shot.state.closed()) {
             return "shot '" + shot.shotKey + "' is closed (" + shot.state + "); it takes no more decisions";
         }

@@ -30,10 +30,12 @@ public class ObjectStore {
 
     private final ReelflowConfig.Storage config;
     private final S3Client s3;
+    private final software.amazon.awssdk.services.s3.presigner.S3Presigner presigner;
 
     public ObjectStore(ReelflowConfig config) {
         this.config = config.storage();
         this.s3 = client(this.config);
+        this.presigner = presigner(this.config);
     }
 
     static S3Client client(ReelflowConfig.Storage config) {
@@ -45,13 +47,17 @@ public class ObjectStore {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         config.endpoint().map(URI::create).ifPresent(builder::endpointOverride);
-        if (config.accessKeyId().isPresent() && config.secretAccessKey().isPresent()) {
-            builder.credentialsProvider(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(config.accessKeyId().get(), config.secretAccessKey().get())));
-        } else {
-            builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-        }
+        builder.credentialsProvider(credentials(config));
         return builder.build();
+    }
+
+    private static software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials(
+            ReelflowConfig.Storage config) {
+        if (config.accessKeyId().isPresent() && config.secretAccessKey().isPresent()) {
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(config.accessKeyId().get(), config.secretAccessKey().get()));
+        }
+        return DefaultCredentialsProvider.builder().build();
     }
 
     void ensureBucket(@Observes StartupEvent event) {
@@ -68,6 +74,25 @@ public class ObjectStore {
             s3.createBucket(b -> b.bucket(config.bucket()));
             LOG.infof("created bucket %s", config.bucket());
         }
+    }
+
+    /**
+     * A link that lets its holder GET the object for {@code lifetime} (a presigned URL): no storage credential
+     * leaves the service.
+     */
+    public String presignedGet(String key, java.time.Duration lifetime) {
+        return presigner.presignGetObject(r -> r.signatureDuration(lifetime)
+                .getObjectRequest(g -> g.bucket(config.bucket()).key(key))).url().toString();
+    }
+
+    private static software.amazon.awssdk.services.s3.presigner.S3Presigner presigner(ReelflowConfig.Storage config) {
+        var builder = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
+                .region(Region.of(config.region()))
+                .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()
+                        .pathStyleAccessEnabled(config.pathStyle()).build());
+        config.publicEndpoint().or(config::endpoint).map(URI::create).ifPresent(builder::endpointOverride);
+        builder.credentialsProvider(credentials(config));
+        return builder.build();
     }
 
     public String bucket() {

@@ -62,7 +62,7 @@ public final class DemoMain {
                 Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", team + "/" + batchId,
                         json.writeValueAsString(batch));
 
-                Progress progress = new Progress(shots);
+                Progress progress = new Progress(batchId, shots);
                 JsonNode delivered = events.awaitFirst(e -> batchId.equals(e.path("batchId").asText()), e -> {
                     progress.on(e);
                     reviewAsAPerson(e, batch, json, stack.kafkaBootstrapServers());
@@ -148,13 +148,15 @@ public final class DemoMain {
         System.out.println(line);
     }
 
-    /** Draws progress bars of drafts landed and shots closed from the batch's events. */
+    /** Draws a batch's progress bars, drafts landed and shots closed, from its events. */
     private static final class Progress {
+        private final String batchId;
         private final int total;
         private int drafts;
         private int closed;
 
-        Progress(int total) {
+        Progress(String batchId, int total) {
+            this.batchId = batchId;
             this.total = total;
         }
 
@@ -197,8 +199,8 @@ public final class DemoMain {
         }
 
         private void draw(String note) {
-            say(String.format(Locale.ROOT, "  drafts [%s] %2d/%d   shots closed [%s] %2d/%d   %s", bar(drafts),
-                    drafts, total, bar(closed), closed, total, note));
+            say(String.format(Locale.ROOT, "  %s  drafts [%s] %2d/%d  shots closed [%s] %2d/%d  %s", batchId,
+                    bar(drafts), drafts, total, bar(closed), closed, total, note));
         }
 
         private String bar(int done) {

@@ -59,24 +59,9 @@ public final class PrismContract implements AutoCloseable {
         return proxy;
     }
 
-    private static synchronized Path install() throws IOException, InterruptedException {
-        Path bin = HOME.resolve("node_modules/.bin/prism").toAbsolutePath();
-        if (Files.isExecutable(bin)) {
-            return bin;
-        }
-        Files.createDirectories(HOME);
-        Files.copy(SOURCE.resolve("package.json"), HOME.resolve("package.json"), StandardCopyOption.REPLACE_EXISTING);
-        Files.copy(SOURCE.resolve("package-lock.json"), HOME.resolve("package-lock.json"),
-                StandardCopyOption.REPLACE_EXISTING);
-        Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                .directory(HOME.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(HOME.resolve("npm-ci.log").toFile())
-                .start();
-        if (!npm.waitFor(5, TimeUnit.MINUTES) || npm.exitValue() != 0) {
-            throw new IllegalStateException("npm ci for Prism failed; see " + HOME.resolve("npm-ci.log"));
-        }
-        return bin;
+    private static Path install() throws IOException, InterruptedException {
+        return io.reelflow.testkit.NodePackages.install(SOURCE, HOME, "node_modules/.bin/prism")
+                .resolve("node_modules/.bin/prism");
     }
 
     /**

@@ -1,0 +1,276 @@
+package io.reelflow.api;
+
+import java.net.URI;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.reelflow.advice.PromptAdvisor;
+import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.Shot;
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.intake.BatchValidator;
+import io.reelflow.intake.CampaignBatch;
+import io.reelflow.intake.Violation;
+import io.reelflow.job.Job;
+import io.reelflow.job.Stage;
+import io.reelflow.messaging.Topics;
+import io.reelflow.outbox.Outbox;
+import io.reelflow.review.DecisionValidator;
+import io.reelflow.review.ReviewService;
+import io.reelflow.storage.ObjectStore;
+import jakarta.transaction.Transactional;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Batches, their shots and jobs, and review decisions, for the caller's team only. Submissions and decisions
+ * are validated as on Kafka and then go the same way: they are written to the outbox and published on
+ * {@code campaign-batches} and {@code draft-reviews}, where the same consumers apply them.
+ */
+@Path("/api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Batches", description = "Campaign batches, shots, jobs and review decisions")
+public class BatchesResource {
+
+    private static final Set<String> DECISION_FIELDS = Set.of("decision", "revision", "revisedPrompt", "note",
+            "reviewer", "decisionId");
+
+    private final Caller caller;
+    private final BatchValidator batches;
+    private final DecisionValidator decisions;
+    private final Outbox outbox;
+    private final ObjectMapper json;
+    private final ObjectStore store;
+    private final ReelflowConfig config;
+
+    public BatchesResource(Caller caller, BatchValidator batches, DecisionValidator decisions, Outbox outbox,
+            ObjectMapper json, ObjectStore store, ReelflowConfig config) {
+        this.caller = caller;
+        this.batches = batches;
+        this.decisions = decisions;
+        this.outbox = outbox;
+        this.json = json;
+        this.store = store;
+        this.config = config;
+    }
+
+    @POST
+    @Path("/batches")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    @Operation(summary = "Submit a campaign batch", description = "Validated as on campaign-batches, then published"
+            + " there; answered 202 with the batch's location and advice on its prompts. The team is the API key's.")
+    public Response submit(String body) {
+        String team = caller.team();
+        ObjectNode root = object(body, "batch");
+        JsonNode given = root.get("team");
+        if (given != null && !given.isNull() && !team.equals(given.asText())) {
+            throw new ApiException(403, "Forbidden", "a batch is submitted for the API key's own team",
+                    List.of(new Violation("team", "must be absent or '" + team + "' (the team of your API key)")));
+        }
+        root.put("team", team);
+        BatchValidator.Result result = batches.validate(root);
+        if (!result.valid()) {
+            throw ApiException.invalid("the batch has " + result.violations().size() + " problem(s)",
+                    result.violations());
+        }
+        CampaignBatch batch = result.batch();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> message = json.convertValue(root, LinkedHashMap.class);
+        outbox.appendMessage(Topics.CAMPAIGN_BATCHES, team + "/" + batch.batchId(), "CampaignBatch", message);
+        int seconds = config.render().draft().seconds();
+        List<Views.ShotAdvice> advice = new ArrayList<>();
+        for (CampaignBatch.ShotRequest shot : batch.shots()) {
+            List<PromptAdvisor.Advice> a = PromptAdvisor.advise(shot.prompt(), seconds);
+            if (!a.isEmpty()) {
+                advice.add(new Views.ShotAdvice(shot.shotId(), a));
+            }
+        }
+        String location = location(batch.batchId());
+        return Response.accepted(new Views.Submitted(batch.batchId(), team, location, location + "/events", advice))
+                .location(URI.create(location)).build();
+    }
+
+    @GET
+    @Path("/batches")
+    @Transactional
+    @Operation(summary = "The team's batches, newest first, with their progress")
+    public List<Views.BatchSummary> list() {
+        List<Batch> found = Batch.find("team = ?1 order by createdAt desc", caller.team()).page(0, 200).list();
+        return found.stream().map(this::summary).toList();
+    }
+
+    @GET
+    @Path("/batches/{batchId}")
+    @Transactional
+    @Operation(summary = "A batch with its shots, draft revisions and final, and short-lived links to their files")
+    public Views.BatchDetail batch(@PathParam("batchId") String batchId) {
+        Batch batch = batch(caller.team(), batchId);
+        List<Shot> shots = Shot.list("batch = ?1 order by position", batch);
+        List<Job> jobs = Job.list("shot.batch = ?1 order by revision", batch);
+        int seconds = config.render().draft().seconds();
+        List<Views.ShotView> views = new ArrayList<>();
+        for (Shot shot : shots) {
+            List<Views.JobView> drafts = new ArrayList<>();
+            Views.JobView finalCut = null;
+            String prompt = shot.prompt;
+            for (Job job : jobs) {
+                if (!job.shot.id.equals(shot.id)) {
+                    continue;
+                }
+                if (job.stage == Stage.DRAFT) {
+                    drafts.add(view(job));
+                    if (job.revision == shot.currentRevision) {
+                        prompt = job.prompt;
+                    }
+                } else {
+                    finalCut = view(job);
+                }
+            }
+            views.add(new Views.ShotView(shot.shotKey, shot.state.name(), shot.currentRevision, prompt,
+                    shot.aspectRatio, PromptAdvisor.advise(prompt, seconds), drafts, finalCut));
+        }
+        return new Views.BatchDetail(summary(batch), views);
+    }
+
+    @GET
+    @Path("/jobs/{jobId}")
+    @Transactional
+    @Operation(summary = "One job with its state and, once landed, short-lived links to its files")
+    public Views.JobView job(@PathParam("jobId") String jobId) {
+        UUID id;
+        try {
+            id = UUID.fromString(jobId);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("job '" + jobId + "'");
+        }
+        Job job = Job.findById(id);
+        if (job == null || !job.shot.batch.team.equals(caller.team())) {
+            throw ApiException.notFound("job '" + jobId + "'");
+        }
+        return view(job);
+    }
+
+    @POST
+    @Path("/batches/{batchId}/shots/{shotId}/decisions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Transactional
+    @Operation(summary = "Review a shot's latest draft", description = "approve, reject, or revise with a"
+            + " revisedPrompt; validated as on draft-reviews and published there. revision defaults to the latest.")
+    public Response decide(@PathParam("batchId") String batchId, @PathParam("shotId") String shotId, String body) {
+        String team = caller.team();
+        ObjectNode given = object(body, "decision");
+        List<Violation> unknown = new ArrayList<>();
+        given.fieldNames().forEachRemaining(f -> {
+            if (!DECISION_FIELDS.contains(f)) {
+                unknown.add(new Violation(f, "unknown field; expected one of " + new java.util.TreeSet<>(DECISION_FIELDS)));
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw ApiException.invalid("the decision has " + unknown.size() + " problem(s)", unknown);
+        }
+        Batch batch = batch(team, batchId);
+        Shot shot = Shot.find("batch = ?1 and shotKey = ?2", batch, shotId).firstResult();
+        if (shot == null) {
+            throw ApiException.notFound("shot '" + shotId + "' of batch '" + batchId + "'");
+        }
+        ObjectNode message = json.createObjectNode();
+        message.put("decisionId", given.hasNonNull("decisionId") ? given.get("decisionId").asText()
+                : "api-" + UUID.randomUUID());
+        message.put("team", team);
+        message.put("campaign", batch.campaign);
+        message.put("batchId", batch.batchKey);
+        message.put("shotId", shot.shotKey);
+        message.set("revision", given.hasNonNull("revision") ? given.get("revision")
+                : json.getNodeFactory().numberNode(shot.currentRevision));
+        message.set("decision", given.get("decision"));
+        for (String optional : List.of("revisedPrompt", "note")) {
+            if (given.has(optional)) {
+                message.set(optional, given.get(optional));
+            }
+        }
+        message.put("reviewer", given.hasNonNull("reviewer") ? given.get("reviewer").asText() : "review page (" + team + ")");
+        DecisionValidator.Result result = decisions.validate(message, message.toString());
+        if (!result.valid()) {
+            throw ApiException.invalid("the decision has " + result.violations().size() + " problem(s)",
+                    result.violations());
+        }
+        String conflict = ReviewService.checkState(shot, result.decision().revision());
+        if (conflict != null) {
+            throw new ApiException(409, "Conflict", conflict, List.of(new Violation("revision", conflict)));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> payload = json.convertValue(message, LinkedHashMap.class);
+        outbox.appendMessage(Topics.DRAFT_REVIEWS, team + "/" + batch.batchKey + "/" + shot.shotKey, "ReviewDecision",
+                payload);
+        return Response.accepted(new Views.DecisionSubmitted(message.get("decisionId").asText(), batch.batchKey,
+                shot.shotKey, result.decision().revision(), message.get("decision").asText())).build();
+    }
+
+    static Batch batch(String team, String batchId) {
+        Batch batch = Batch.find("team = ?1 and batchKey = ?2", team, batchId).firstResult();
+        if (batch == null) {
+            throw ApiException.notFound("batch '" + batchId + "'");
+        }
+        return batch;
+    }
+
+    private Views.BatchSummary summary(Batch b) {
+        return new Views.BatchSummary(b.batchKey, b.campaign, b.state.name(), b.shotCount, b.shotCount - b.draftsOpen,
+                b.shotCount - b.shotsOpen, b.draftModel, b.finalModel, b.budgetUsd, b.createdAt, location(b.batchKey));
+    }
+
+    private Views.JobView view(Job job) {
+        Views.Links links = null;
+        String team = job.shot.batch.team;
+        if (job.state == io.reelflow.job.JobState.LANDED && job.objectKey.startsWith(team + "/")
+                && job.posterKey.startsWith(team + "/")) {
+            var lifetime = config.api().linkLifetime();
+            links = new Views.Links(store.presignedGet(job.objectKey, lifetime), store.presignedGet(job.posterKey, lifetime),
+                    OffsetDateTime.now().plus(lifetime));
+        }
+        String reason = job.failureReason != null ? job.failureReason : job.heldReason;
+        return new Views.JobView(job.id, job.stage.name().toLowerCase(), job.revision, job.state.name(), job.model,
+                job.prompt, job.seconds, job.width + "x" + job.height,
+                job.failureKind == null ? null : job.failureKind.wireName(), reason, job.sha256, job.sizeBytes, links);
+    }
+
+    private ObjectNode object(String body, String what) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.invalid("(body)", "the request body must be a JSON object: the " + what);
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (!(node instanceof ObjectNode object)) {
+                throw ApiException.invalid("(body)", "must be a JSON object: the " + what);
+            }
+            return object;
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("(body)", "not valid JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        }
+    }
+
+    static String location(String batchId) {
+        return "/api/v1/batches/" + batchId;
+    }
+}

@@ -1,0 +1,69 @@
+package io.reelflow.api;
+
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import io.reelflow.advice.PromptAdvisor;
+
+/** What the REST API answers with. */
+public final class Views {
+
+    private Views() {
+    }
+
+    /** A batch and how far it has come: drafts done (landed or failed) and shots closed, out of its shots. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record BatchSummary(String batchId, String campaign, String state, int shots, int draftsDone,
+            int shotsClosed, String draftModel, String finalModel, BigDecimal budgetUsd, OffsetDateTime createdAt,
+            String location) {
+    }
+
+    /** A batch with its shots. */
+    public record BatchDetail(BatchSummary batch, List<ShotView> shots) {
+    }
+
+    /** A shot: its state, the latest prompt, the advice on it, every draft revision and the final. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ShotView(String shotId, String state, int revision, String prompt, String aspectRatio,
+            List<PromptAdvisor.Advice> advice, List<JobView> drafts, JobView finalCut) {
+    }
+
+    /** A job: its state and, once landed, short-lived links to its files. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record JobView(UUID jobId, String stage, int revision, String state, String model, String prompt,
+            int seconds, String size, String failureKind, String reason, String sha256, Long sizeBytes,
+            Links links) {
+    }
+
+    /** Presigned links to a landed job's files, valid until {@code expiresAt}. */
+    public record Links(String video, String poster, OffsetDateTime expiresAt) {
+    }
+
+    /** The answer to a submitted batch. */
+    public record Submitted(String batchId, String team, String location, String events,
+            List<ShotAdvice> advice) {
+    }
+
+    public record ShotAdvice(String shotId, List<PromptAdvisor.Advice> advice) {
+    }
+
+    /** The answer to a submitted decision. */
+    public record DecisionSubmitted(String decisionId, String batchId, String shotId, int revision, String decision) {
+    }
+
+    public record SpendLine(String campaign, String model, BigDecimal chargedUsd, BigDecimal reservedUsd,
+            long callsCharged) {
+    }
+
+    public record Spend(String team, BigDecimal chargedUsd, BigDecimal reservedUsd, BigDecimal teamBudgetUsd,
+            List<SpendLine> byModel) {
+    }
+
+    public record ApprovedPrompt(String campaign, String batchId, String shotId, int revision, String prompt,
+            String aspectRatio, String finalModel, String reviewer, OffsetDateTime approvedAt) {
+    }
+}

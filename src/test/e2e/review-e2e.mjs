@@ -1,0 +1,86 @@
+// The review page end to end in headless Chromium: submit a batch, drafts appear and play, approve one and its
+// final appears, revise another and revision 2 appears; the page fits a phone-width screen. A screenshot of each
+// step is written to SCREENSHOTS. Exits non-zero with the reason when a step fails.
+import { chromium } from 'playwright-core';
+
+const url = process.env.REELFLOW_URL;
+const key = process.env.REELFLOW_KEY;
+const shots = process.env.SCREENSHOTS;
+const timeout = Number(process.env.STEP_TIMEOUT_MS || 120000);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required']
+});
+const step = async (name, action) => {
+  const started = Date.now();
+  await action();
+  console.log(`step ${name}: ${Date.now() - started} ms`);
+};
+
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.setDefaultTimeout(timeout);
+  page.on('pageerror', error => console.log('page error: ' + error.message));
+
+  await step('sign in', async () => {
+    await page.goto(url + '/review');
+    await page.fill('#api-key', key);
+    await page.click('#key-form button');
+    await page.waitForSelector('#app:not([hidden])');
+  });
+
+  await step('submit a batch', async () => {
+    await page.fill('#new-batch input[name=campaign]', 'e2e');
+    await page.fill('#new-batch textarea[name=prompts]', [
+      'Slow dolly in on a ceramic cup on a marble counter at golden hour, steam rising; soft cafe chatter.',
+      'Handheld tracking shot through a neon night market, light rain; sizzling woks and distant voices.'
+    ].join('\n'));
+    await page.click('#new-batch button[type=submit]');
+    await page.waitForSelector('#submit-advice:not([hidden])');
+  });
+
+  const durationOf = selector => page.waitForFunction(sel => {
+    const video = document.querySelector(sel);
+    return video && video.readyState >= 1 && Number.isFinite(video.duration) ? video.duration : false;
+  }, selector).then(handle => handle.jsonValue());
+
+  await step('drafts appear and play inline', async () => {
+    for (const shot of ['s01', 's02']) {
+      const seconds = await durationOf(`[data-shot="${shot}"] video.draft`);
+      if (Math.abs(seconds - 4) > 0.3) throw new Error(`draft of ${shot} is ${seconds} s long, not 4`);
+    }
+    await page.waitForSelector('[data-shot="s01"] .bar.done', { state: 'attached' }).catch(() => {});
+    await page.screenshot({ path: `${shots}/1-drafts.png`, fullPage: true });
+  });
+
+  await step('approve a draft; its final appears beside it', async () => {
+    await page.click('[data-shot="s01"] button[data-action=approve]');
+    const seconds = await durationOf('[data-shot="s01"] video.final');
+    if (Math.abs(seconds - 12) > 0.3) throw new Error(`final of s01 is ${seconds} s long, not 12`);
+    await page.waitForSelector('[data-shot="s01"] video.draft');
+    await page.screenshot({ path: `${shots}/2-final.png`, fullPage: true });
+  });
+
+  await step('revise a draft; revision 2 appears', async () => {
+    await page.click('[data-shot="s02"] button[data-action=revise]');
+    await page.fill('[data-shot="s02"] textarea[name=revisedPrompt]',
+      'Slow crane up over a neon night market in light rain, steam rising from the woks; distant voices.');
+    await page.click('[data-shot="s02"] .revise-form button[type=submit]');
+    await page.waitForSelector('[data-shot="s02"] video.draft[data-revision="2"]');
+    const prompt = await page.textContent('[data-shot="s02"] .prompt');
+    if (!prompt.startsWith('Slow crane up')) throw new Error('revision 2 shows the old prompt: ' + prompt);
+    await page.screenshot({ path: `${shots}/3-revision.png`, fullPage: true });
+  });
+
+  await step('phone-width screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 1) throw new Error(`the page is ${overflow} px wider than a 390 px screen`);
+    await page.screenshot({ path: `${shots}/4-phone.png`, fullPage: true });
+  });
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,340 @@
+package io.reelflow.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.reelflow.localstack.ServiceProcess;
+import io.reelflow.testkit.Closing;
+import io.reelflow.testkit.ItStack;
+import io.reelflow.testkit.TestData;
+import io.reelflow.util.Hashing;
+
+/**
+ * The REST API through the packaged service, with two teams: submissions answered 202 with advice and
+ * published through {@code campaign-batches}; errors in the problem format naming the field; a team sees,
+ * reviews and downloads only its own batches, files, prompts and spend; download links are presigned and
+ * carry no secret; the event stream follows a batch and resumes after {@code Last-Event-ID}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ApiIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofMinutes(2);
+
+    private final String acmeKey = "acme-" + HexFormat.of().formatHex(TestData.random(16));
+    private final String globexKey = "globex-" + HexFormat.of().formatHex(TestData.random(16));
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String batchId = "api-" + System.nanoTime();
+    private ItStack it;
+    private ServiceProcess service;
+
+    @BeforeAll
+    void start() throws Exception {
+        it = new ItStack(ApiIT.class);
+        service = it.service("service", ItStack.env(
+                "REELFLOW_API_KEYS", ApiKeys.entry("acme", acmeKey) + "," + ApiKeys.entry("globex", globexKey),
+                "REELFLOW_LOCAL_LATENCY", "PT1S")).start();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        Closing.all(service, it);
+    }
+
+    @Test
+    @Order(1)
+    void everyRequestNeedsAValidKey() throws Exception {
+        HttpResponse<String> none = send("GET", "/api/v1/batches", null, null);
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(none.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+        assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        assertThat(JSON.readTree(none.body()).path("status").asInt()).isEqualTo(401);
+        assertThat(send("GET", "/api/v1/batches", "not-a-key", null).statusCode()).isEqualTo(401);
+        HttpResponse<String> viaHeader = http.send(HttpRequest.newBuilder(uri("/api/v1/batches")).header("X-API-Key", acmeKey)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(viaHeader.statusCode()).isEqualTo(200);
+        String log = java.nio.file.Files.readString(it.dir.resolve("logs/service.log"));
+        assertThat(log).doesNotContain(acmeKey).doesNotContain(globexKey);
+    }
+
+    @Test
+    @Order(2)
+    void badSubmissionsAreAnsweredWithTheFieldAndTheReason() throws Exception {
+        HttpResponse<String> notJson = send("POST", "/api/v1/batches", acmeKey, "{\"batchId\": ");
+        assertThat(notJson.statusCode()).isEqualTo(422);
+        assertThat(violations(notJson)).anySatisfy(v -> assertThat(v).startsWith("(body): not valid JSON"));
+
+        ObjectNode bad = batch("bad-" + System.nanoTime());
+        bad.withArray("shots").addObject().put("shotId", "s03").put("prompt", "x").put("aspectRatio", "square");
+        HttpResponse<String> invalid = send("POST", "/api/v1/batches", acmeKey, bad.toString());
+        assertThat(invalid.statusCode()).isEqualTo(422);
+        assertThat(invalid.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+        assertThat(violations(invalid)).anySatisfy(v -> assertThat(v).startsWith("shots[2].prompt: "))
+                .anySatisfy(v -> assertThat(v).startsWith("shots[2].aspectRatio: "));
+
+        ObjectNode foreign = batch("foreign-" + System.nanoTime());
+        foreign.put("team", "globex");
+        HttpResponse<String> forbidden = send("POST", "/api/v1/batches", acmeKey, foreign.toString());
+        assertThat(forbidden.statusCode()).isEqualTo(403);
+        assertThat(violations(forbidden)).containsExactly("team: must be absent or 'acme' (the team of your API key)");
+        assertThat(it.db.count("select count(*) from batch where batch_key like 'foreign-%' or batch_key like 'bad-%'"))
+                .isZero();
+    }
+
+    @Test
+    @Order(3)
+    void aSubmittedBatchIsAcceptedWithAdviceAndItsDraftsLand() throws Exception {
+        HttpResponse<String> submitted = send("POST", "/api/v1/batches", acmeKey, batch(batchId).toString());
+        assertThat(submitted.statusCode()).isEqualTo(202);
+        assertThat(submitted.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/v1/batches/" + batchId));
+        JsonNode answer = JSON.readTree(submitted.body());
+        assertThat(answer.path("team").asText()).isEqualTo("acme");
+        assertThat(answer.path("advice")).hasSize(1);
+        assertThat(answer.path("advice").get(0).path("shotId").asText()).isEqualTo("s02");
+        assertThat(answer.path("advice").get(0).path("advice").findValuesAsText("code")).contains("on-screen-text");
+
+        JsonNode detail = awaitBatch(acmeKey, d -> d.path("shots").size() == 2 && allDraftsLanded(d));
+        assertThat(detail.path("batch").path("draftsDone").asInt()).isEqualTo(2);
+        assertThat(it.db.count("select count(*) from batch where team = 'acme' and batch_key = ?", batchId)).isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
+    void downloadLinksArePresignedForTheTeamsOwnFilesAndCarryNoSecret() throws Exception {
+        JsonNode draft = JSON.readTree(send("GET", "/api/v1/batches/" + batchId, acmeKey, null).body())
+                .path("shots").get(0).path("drafts").get(0);
+        String video = draft.path("links").path("video").asText();
+        assertThat(video).contains("X-Amz-Signature=").contains("/acme/").doesNotContain(it.stack.s3SecretKey());
+        HttpResponse<byte[]> file = http.send(HttpRequest.newBuilder(URI.create(video)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(file.statusCode()).isEqualTo(200);
+        assertThat(HexFormat.of().formatHex(Hashing.sha256().digest(file.body()))).isEqualTo(draft.path("sha256").asText());
+        HttpResponse<byte[]> tampered = http.send(HttpRequest.newBuilder(URI.create(video.replace("/acme/", "/globex/")))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(tampered.statusCode()).as("a link edited to another prefix").isEqualTo(403);
+
+        String jobId = draft.path("jobId").asText();
+        assertThat(send("GET", "/api/v1/jobs/" + jobId, acmeKey, null).statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/api/v1/jobs/" + jobId, globexKey, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(5)
+    void anotherTeamSeesNothingOfItAndCannotReviewIt() throws Exception {
+        JsonNode globexBatches = JSON.readTree(send("GET", "/api/v1/batches", globexKey, null).body());
+        assertThat(globexBatches.findValuesAsText("batchId")).doesNotContain(batchId);
+        assertThat(JSON.readTree(send("GET", "/api/v1/batches", acmeKey, null).body()).findValuesAsText("batchId"))
+                .contains(batchId);
+        HttpResponse<String> detail = send("GET", "/api/v1/batches/" + batchId, globexKey, null);
+        assertThat(detail.statusCode()).isEqualTo(404);
+        assertThat(detail.body()).doesNotContain("s01");
+        assertThat(send("GET", "/api/v1/batches/" + batchId + "/events", globexKey, null).statusCode()).isEqualTo(404);
+        HttpResponse<String> review = send("POST", "/api/v1/batches/" + batchId + "/shots/s01/decisions", globexKey,
+                "{\"decision\": \"approve\"}");
+        assertThat(review.statusCode()).isEqualTo(404);
+        assertThat(it.db.count("select count(*) from review_decision")).isZero();
+    }
+
+    @Test
+    @Order(6)
+    void decisionsAreValidatedThenApplied() throws Exception {
+        String path = "/api/v1/batches/" + batchId + "/shots/s01/decisions";
+        HttpResponse<String> unknown = send("POST", path, acmeKey, "{\"decision\": \"approve\", \"team\": \"globex\"}");
+        assertThat(unknown.statusCode()).isEqualTo(422);
+        assertThat(violations(unknown)).anySatisfy(v -> assertThat(v).startsWith("team: unknown field"));
+        HttpResponse<String> stale = send("POST", path, acmeKey, "{\"decision\": \"approve\", \"revision\": 2}");
+        assertThat(stale.statusCode()).isEqualTo(409);
+        assertThat(violations(stale)).anySatisfy(v -> assertThat(v).contains("revision 2 is not the latest draft"));
+        HttpResponse<String> noPrompt = send("POST", path, acmeKey, "{\"decision\": \"revise\"}");
+        assertThat(noPrompt.statusCode()).isEqualTo(422);
+        assertThat(violations(noPrompt)).anySatisfy(v -> assertThat(v).startsWith("revisedPrompt: "));
+
+        HttpResponse<String> approved = send("POST", path, acmeKey, "{\"decision\": \"approve\", \"reviewer\": \"dana\"}");
+        assertThat(approved.statusCode()).isEqualTo(202);
+        assertThat(JSON.readTree(approved.body()).path("revision").asInt()).isEqualTo(1);
+        JsonNode detail = awaitBatch(acmeKey, d -> "LANDED".equals(d.path("shots").get(0).path("finalCut").path("state").asText()));
+        JsonNode finalCut = detail.path("shots").get(0).path("finalCut");
+        assertThat(finalCut.path("size").asText()).isEqualTo("1792x1024");
+        assertThat(finalCut.path("links").path("video").asText()).contains("final.mp4");
+        assertThat(detail.path("shots").get(0).path("state").asText()).isEqualTo("DELIVERED");
+    }
+
+    @Test
+    @Order(7)
+    void promptsAndSpendAreTheTeamsOwn() throws Exception {
+        JsonNode acmePrompts = JSON.readTree(send("GET", "/api/v1/prompts?campaign=spring", acmeKey, null).body());
+        assertThat(acmePrompts).hasSize(1);
+        assertThat(acmePrompts.get(0).path("shotId").asText()).isEqualTo("s01");
+        assertThat(acmePrompts.get(0).path("reviewer").asText()).isEqualTo("dana");
+        assertThat(JSON.readTree(send("GET", "/api/v1/prompts", globexKey, null).body())).isEmpty();
+
+        JsonNode acmeSpend = JSON.readTree(send("GET", "/api/v1/spend", acmeKey, null).body());
+        assertThat(acmeSpend.path("team").asText()).isEqualTo("acme");
+        assertThat(acmeSpend.path("byModel").findValuesAsText("model")).containsExactly("local-preview");
+        assertThat(acmeSpend.path("byModel").get(0).path("callsCharged").asLong()).isEqualTo(3);
+        JsonNode globexSpend = JSON.readTree(send("GET", "/api/v1/spend", globexKey, null).body());
+        assertThat(globexSpend.path("byModel")).isEmpty();
+    }
+
+    @Test
+    @Order(8)
+    void theEventStreamFollowsTheBatchAndResumes() throws Exception {
+        List<String[]> events = readEvents(null, e -> "FinalReady".equals(e[1]));
+        assertThat(events).extracting(e -> e[1]).startsWith("BatchAccepted").contains("DraftReady", "FinalReady");
+        long first = Long.parseLong(events.get(0)[0]);
+        assertThat(events).extracting(e -> Long.parseLong(e[0])).isSorted().doesNotHaveDuplicates();
+        JsonNode data = JSON.readTree(events.get(0)[2]);
+        assertThat(data.path("batchId").asText()).isEqualTo(batchId);
+        assertThat(data.path("eventId").asText()).isNotBlank();
+
+        List<String[]> resumed = readEvents(Long.toString(first), e -> true);
+        assertThat(Long.parseLong(resumed.get(0)[0])).isGreaterThan(first);
+        assertThat(resumed.get(0)[1]).isNotEqualTo("BatchAccepted");
+    }
+
+    @Test
+    @Order(9)
+    void theApiIsDocumentedAndTheReviewPageIsServed() throws Exception {
+        HttpResponse<String> openapi = send("GET", "/q/openapi?format=json", null, null);
+        assertThat(openapi.statusCode()).isEqualTo(200);
+        JsonNode doc = JSON.readTree(openapi.body());
+        assertThat(doc.path("paths").has("/api/v1/batches")).isTrue();
+        assertThat(doc.path("paths").has("/api/v1/batches/{batchId}/shots/{shotId}/decisions")).isTrue();
+        assertThat(doc.path("components").path("securitySchemes").toString()).contains("X-API-Key");
+        assertThat(send("GET", "/q/swagger-ui/", null, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> page = send("GET", "/review", null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<title>Reelflow review</title>").contains("/review/review.js");
+        assertThat(send("GET", "/review/review.js", null, null).statusCode()).isEqualTo(200);
+    }
+
+    /** Reads the stream until an event matches {@code last}. */
+    private List<String[]> readEvents(String lastEventId, Predicate<String[]> last) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/api/v1/batches/" + batchId + "/events"))
+                .header("Authorization", "Bearer " + acmeKey).header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            request.header("Last-Event-ID", lastEventId);
+        }
+        HttpResponse<java.io.InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
+        // A stream that never brings the awaited event is closed after WAIT, ending the read.
+        java.util.concurrent.CompletableFuture.delayedExecutor(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                .execute(() -> {
+                    try {
+                        response.body().close();
+                    } catch (java.io.IOException ignored) {
+                        // already closed
+                    }
+                });
+        List<String[]> events = new ArrayList<>();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            String id = null;
+            String name = null;
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((events.isEmpty() || !last.test(events.get(events.size() - 1))) && (line = reader.readLine()) != null) {
+                if (line.startsWith("id:")) {
+                    id = line.substring(3).trim();
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).trim();
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
+                } else if (line.isEmpty() && id != null) {
+                    events.add(new String[] {id, name, data.toString()});
+                    id = null;
+                    name = null;
+                    data.setLength(0);
+                }
+            }
+        }
+        return events;
+    }
+
+    private JsonNode awaitBatch(String key, Predicate<JsonNode> until) throws Exception {
+        Instant deadline = Instant.now().plus(WAIT);
+        JsonNode last = null;
+        while (Instant.now().isBefore(deadline)) {
+            HttpResponse<String> response = send("GET", "/api/v1/batches/" + batchId, key, null);
+            if (response.statusCode() == 200) {
+                last = JSON.readTree(response.body());
+                if (until.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(300);
+        }
+        throw new AssertionError("batch " + batchId + " did not get there in " + WAIT + "; last seen: " + last);
+    }
+
+    private static boolean allDraftsLanded(JsonNode detail) {
+        for (JsonNode shot : detail.path("shots")) {
+            if (shot.path("drafts").isEmpty() || !"LANDED".equals(shot.path("drafts").get(0).path("state").asText())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<String> violations(HttpResponse<String> response) throws Exception {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : JSON.readTree(response.body()).path("violations")) {
+            out.add(v.path("field").asText() + ": " + v.path("reason").asText());
+        }
+        return out;
+    }
+
+    private ObjectNode batch(String id) {
+        ObjectNode batch = JSON.createObjectNode();
+        batch.put("batchId", id);
+        batch.put("campaign", "spring");
+        batch.putObject("defaults").put("aspectRatio", "landscape");
+        var shots = batch.putArray("shots");
+        shots.addObject().put("shotId", "s01").put("prompt", "Slow dolly in on a ceramic cup on a marble counter at"
+                + " golden hour, steam rising; soft cafe chatter.");
+        shots.addObject().put("shotId", "s02").put("prompt", "Static wide shot of a bakery window at dawn, warm light"
+                + " spilling out, with our logo painted on the glass.");
+        return batch;
+    }
+
+    private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create(service.baseUrl() + path);
+    }
+}
