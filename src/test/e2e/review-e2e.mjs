@@ -51,7 +51,6 @@ try {
       const seconds = await durationOf(`[data-shot="${shot}"] video.draft`);
       if (Math.abs(seconds - 4) > 0.3) throw new Error(`draft of ${shot} is ${seconds} s long, not 4`);
     }
-    await page.waitForSelector('[data-shot="s01"] .bar.done', { state: 'attached' }).catch(() => {});
     await page.screenshot({ path: `${shots}/1-drafts.png`, fullPage: true });
   });
 
@@ -71,6 +70,7 @@ try {
     await page.waitForSelector('[data-shot="s02"] video.draft[data-revision="2"]');
     const prompt = await page.textContent('[data-shot="s02"] .prompt');
     if (!prompt.startsWith('Slow crane up')) throw new Error('revision 2 shows the old prompt: ' + prompt);
+    if (await page.isVisible('[data-shot="s02"] .revise-form')) throw new Error('the revise box of revision 2 is open');
     await page.screenshot({ path: `${shots}/3-revision.png`, fullPage: true });
   });
 
