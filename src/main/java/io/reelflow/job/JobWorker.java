@@ -31,7 +31,8 @@ import jakarta.enterprise.event.Observes;
 public class JobWorker {
 
     private static final Logger LOG = Logger.getLogger(JobWorker.class);
-    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
+    /** How long a stopping worker waits for steps in progress before giving its leases back. */
+    public static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(20);
 
     private final ReelflowConfig.Worker config;
     private final JobClaims claims;

@@ -34,7 +34,8 @@ import jakarta.persistence.EntityManager;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+    /** How long one send may take; also how long a stopping relay waits for its last pass. */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     /** Below the default emitter buffer (128), so a large backlog never overflows it. */
     private static final int SEND_CHUNK = 64;
     private static final Duration RETENTION = Duration.ofHours(24);
