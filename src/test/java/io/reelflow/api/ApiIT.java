@@ -204,6 +204,26 @@ class ApiIT {
 
     @Test
     @Order(8)
+    void thePipelineIsMeasuredForPrometheus() throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(40));
+        String metrics = "";
+        // The pipeline gauges are read from the database every 15 seconds.
+        while (Instant.now().isBefore(deadline)) {
+            metrics = send("GET", "/q/metrics", null, null).body();
+            if (metrics.matches("(?s).*reelflow_jobs\\{provider=\"local\",stage=\"final\",state=\"LANDED\"} [1-9].*")) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        assertThat(metrics).containsPattern("reelflow_jobs\\{provider=\"local\",stage=\"draft\",state=\"LANDED\"} 2.0")
+                .containsPattern("reelflow_jobs\\{provider=\"local\",stage=\"final\",state=\"LANDED\"} 1.0")
+                .containsPattern("reelflow_spend_usd\\{kind=\"charged\",model=\"local-preview\",team=\"acme\"} 0.0")
+                .containsPattern("reelflow_oldest_due_job_age_seconds [0-9.]+")
+                .contains("http_server_requests_seconds_count");
+    }
+
+    @Test
+    @Order(9)
     void theEventStreamFollowsTheBatchAndResumes() throws Exception {
         List<String[]> events = readEvents(null, e -> "FinalReady".equals(e[1]));
         assertThat(events).extracting(e -> e[1]).startsWith("BatchAccepted").contains("DraftReady", "FinalReady");
@@ -219,7 +239,7 @@ class ApiIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theApiIsDocumentedAndTheReviewPageIsServed() throws Exception {
         HttpResponse<String> openapi = send("GET", "/q/openapi?format=json", null, null);
         assertThat(openapi.statusCode()).isEqualTo(200);

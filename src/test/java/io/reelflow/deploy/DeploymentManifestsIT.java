@@ -156,6 +156,13 @@ class DeploymentManifestsIT {
                 assertThat(answer.statusCode()).as("%s %s: %s", probe.getKey(), probe.getValue(), answer.body())
                         .isEqualTo(200);
             }
+            JsonNode annotations = find("Deployment", "reelflow").path("spec").path("template").path("metadata")
+                    .path("annotations");
+            assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo("8080");
+            HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(service.baseUrl()
+                    + annotations.path("prometheus.io/path").asText())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.body()).contains("reelflow_oldest_due_job_age_seconds");
             HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(service.baseUrl()
                     + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(ready.body()).as("readiness covers the database, Kafka and object storage")

@@ -153,6 +153,12 @@ class OpenAiContractIT {
         assertThat(failed.path("reason").asText()).contains("blocked by our moderation system");
         Thread.sleep(2000);
         assertThat(standIn.createCalls("[moderation]")).hasSize(1);
+        // Provider latency and errors are measured per call and outcome.
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl()
+                + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern(
+                "reelflow_provider_requests_seconds_count\\{call=\"create\",outcome=\"refused\",provider=\"openai\"} [1-9]")
+                .containsPattern("reelflow_provider_requests_seconds_count\\{call=\"create\",outcome=\"ok\",provider=\"openai\"} [1-9]");
     }
 
     @Test

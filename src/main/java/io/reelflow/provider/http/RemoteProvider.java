@@ -76,6 +76,24 @@ public abstract class RemoteProvider implements VideoProvider {
      * {@link ProviderException}.
      */
     protected Answer call(String call, boolean create, Supplier<Response> request) throws ProviderException {
+        long started = System.nanoTime();
+        String outcome = "ok";
+        try {
+            return answer(call, create, request);
+        } catch (ProviderException e) {
+            outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
+            throw e;
+        } finally {
+            // Provider latency and errors: reelflow_provider_requests_seconds{provider, call, outcome}.
+            io.micrometer.core.instrument.Timer.builder("reelflow_provider_requests")
+                    .description("Requests to the video providers' APIs, by outcome")
+                    .tags("provider", name(), "call", call, "outcome", outcome)
+                    .register(io.micrometer.core.instrument.Metrics.globalRegistry)
+                    .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Answer answer(String call, boolean create, Supplier<Response> request) throws ProviderException {
         Response response;
         try {
             response = request.get();
