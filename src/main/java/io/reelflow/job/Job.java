@@ -89,6 +89,10 @@ public class Job extends PanacheEntityBase {
     public String heldReason;
     @Column(name = "submitted_at")
     public OffsetDateTime submittedAt;
+
+    /** The trace of the message or request that made the job (W3C traceparent); its steps continue it. */
+    @Column(name = "trace_parent")
+    public String traceParent;
     @Column(name = "landed_at")
     public OffsetDateTime landedAt;
 

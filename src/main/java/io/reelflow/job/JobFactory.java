@@ -79,6 +79,7 @@ public class JobFactory {
         FrameSize size = size(shot, profile);
         Job job = new Job();
         job.id = UUID.randomUUID();
+        job.traceParent = io.reelflow.util.Traces.current();
         job.shot = shot;
         job.stage = stage;
         job.revision = revision;

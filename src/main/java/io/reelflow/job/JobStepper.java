@@ -46,9 +46,12 @@ public class JobStepper {
     private final ModelCatalog catalog;
     private final ProviderBreaker breaker;
     private final RequestRates rates;
+    private final io.opentelemetry.api.trace.Tracer tracer;
 
     public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, ReelflowConfig config,
-            ReferenceImages referenceImages, ModelCatalog catalog, ProviderBreaker breaker, RequestRates rates) {
+            ReferenceImages referenceImages, ModelCatalog catalog, ProviderBreaker breaker, RequestRates rates,
+            io.opentelemetry.api.trace.Tracer tracer) {
+        this.tracer = tracer;
         this.breaker = breaker;
         this.rates = rates;
         this.referenceImages = referenceImages;
@@ -61,6 +64,22 @@ public class JobStepper {
 
     public void advance(UUID id, String owner) {
         JobView job = transitions.view(id);
+        // Each step is a span of the trace that made the job: intake of its batch, or the review decision.
+        io.opentelemetry.api.trace.Span span = tracer.spanBuilder("reelflow.job." + job.state().name().toLowerCase())
+                .setParent(io.reelflow.util.Traces.context(job.traceParent()))
+                .setAttribute("reelflow.team", job.team()).setAttribute("reelflow.batch", job.batchKey())
+                .setAttribute("reelflow.shot", job.shotKey()).setAttribute("reelflow.job", id.toString())
+                .setAttribute("reelflow.stage", job.stage().name().toLowerCase())
+                .setAttribute("reelflow.provider", job.provider()).startSpan();
+        try (var scope = span.makeCurrent()) {
+            step(job, owner);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void step(JobView job, String owner) {
+        UUID id = job.id();
         job = job.withRequest(forProvider(job));
         try {
             VideoProvider provider = providers.get(job.provider());
@@ -223,6 +242,16 @@ public class JobStepper {
             transitions.reschedule(job.id(), owner, wait.get());
             return;
         }
+        io.opentelemetry.api.trace.Span span = tracer.spanBuilder("reelflow.landing").startSpan();
+        try (var scope = span.makeCurrent()) {
+            download(job, provider, owner);
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Downloads the result, stores it and records it landed. */
+    private void download(JobView job, VideoProvider provider, String owner) throws Exception {
         ResultLanding.Landed landed;
         try (InputStream result = provider.download(job.providerJobId())) {
             if (job.segmented()) {

@@ -10,7 +10,7 @@ import io.reelflow.storage.ResultLanding;
 public record JobView(UUID id, Stage stage, JobState state, String provider, String providerJobId, int attempts,
         String objectKey, String posterKey, RenderRequest request, String team, String batchKey, String shotKey,
         String reviewPolicy, String referenceImageFit, int seconds, int width, int height, int segmentIndex,
-        int segmentCount) {
+        int segmentCount, String traceParent) {
 
     static JobView of(Job job) {
         return new JobView(job.id, job.stage, job.state, job.provider, job.providerJobId, job.attempts,
@@ -19,7 +19,8 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
                         job.shot.referenceImageUrl, job.submittedAt == null ? null : job.submittedAt.toInstant(),
                         null),
                 job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey, job.shot.reviewPolicy,
-                job.shot.referenceImageFit, job.seconds, job.width, job.height, job.segmentIndex, job.segmentCount);
+                job.shot.referenceImageFit, job.seconds, job.width, job.height, job.segmentIndex, job.segmentCount,
+                job.traceParent);
     }
 
     /** What the delivered clip must be: the job's own length and frame size. */
@@ -31,7 +32,7 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
     public JobView withRequest(RenderRequest other) {
         return new JobView(id, stage, state, provider, providerJobId, attempts, objectKey, posterKey, other, team,
                 batchKey, shotKey, reviewPolicy, referenceImageFit, seconds, width,
-                height, segmentIndex, segmentCount);
+                height, segmentIndex, segmentCount, traceParent);
     }
 
     /** Whether an automatic quality check judges this job's result. */

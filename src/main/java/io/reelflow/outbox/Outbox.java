@@ -55,6 +55,7 @@ public class Outbox {
     private UUID write(UUID eventId, String topic, String key, String type, Map<String, Object> body) {
         OutboxEvent event = new OutboxEvent();
         event.eventId = eventId;
+        event.traceParent = io.reelflow.util.Traces.current();
         event.topic = topic;
         event.messageKey = key;
         event.eventType = type;

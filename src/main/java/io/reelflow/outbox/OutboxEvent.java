@@ -23,6 +23,10 @@ public class OutboxEvent extends PanacheEntityBase {
 
     @Column(name = "event_id")
     public UUID eventId;
+
+    /** The trace the event belongs to (W3C traceparent); its publication continues it. */
+    @Column(name = "trace_parent")
+    public String traceParent;
     public String topic;
     @Column(name = "message_key")
     public String messageKey;

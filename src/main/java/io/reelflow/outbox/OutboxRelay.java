@@ -115,7 +115,10 @@ public class OutboxRelay {
         for (int from = 0; from < events.size(); from += SEND_CHUNK) {
             List<Uni<Void>> sends = new ArrayList<>(SEND_CHUNK);
             for (OutboxEvent event : events.subList(from, Math.min(events.size(), from + SEND_CHUNK))) {
-                sends.add(emitterFor(event.topic).sendMessage(toMessage(event)));
+                // The publication continues the trace of whatever made the event.
+                try (var scope = io.reelflow.util.Traces.context(event.traceParent).makeCurrent()) {
+                    sends.add(emitterFor(event.topic).sendMessage(toMessage(event)));
+                }
             }
             Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
         }
@@ -136,10 +139,15 @@ public class OutboxRelay {
         RecordHeaders headers = new RecordHeaders();
         headers.add("event-id", event.eventId.toString().getBytes(StandardCharsets.UTF_8));
         headers.add("event-type", event.eventType.getBytes(StandardCharsets.UTF_8));
-        return Message.of(event.payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+        Message<String> message = Message.of(event.payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(event.messageKey)
                 .withHeaders(headers)
                 .build());
+        if (event.traceParent != null) {
+            message = message.addMetadata(io.smallrye.reactive.messaging.TracingMetadata
+                    .withCurrent(io.reelflow.util.Traces.context(event.traceParent)));
+        }
+        return message;
     }
 
     private void cleanUpIfDue() {
