@@ -305,8 +305,11 @@ public class JobTransitions {
         return job;
     }
 
+    /** Every state change is one log line naming team, batch, shot and job. */
     private static void move(Job job, JobState next) {
-        LOG.debugf("%s: %s -> %s", JobView.of(job).label(), job.state, next);
+        if (job.state != next) {
+            LOG.infof("%s: %s -> %s", JobView.of(job).label(), job.state, next);
+        }
         job.state = next;
         job.updatedAt = OffsetDateTime.now();
     }

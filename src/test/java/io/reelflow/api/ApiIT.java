@@ -122,6 +122,12 @@ class ApiIT {
         JsonNode detail = awaitBatch(acmeKey, d -> d.path("shots").size() == 2 && allDraftsLanded(d));
         assertThat(detail.path("batch").path("draftsDone").asInt()).isEqualTo(2);
         assertThat(it.db.count("select count(*) from batch where team = 'acme' and batch_key = ?", batchId)).isEqualTo(1);
+        String log = java.nio.file.Files.readString(it.dir.resolve("logs/service.log"));
+        String job = detail.path("shots").get(0).path("drafts").get(0).path("jobId").asText();
+        for (String change : List.of("PENDING -> SUBMITTING", "SUBMITTING -> RUNNING", "RUNNING -> DOWNLOADING",
+                "DOWNLOADING -> LANDED")) {
+            assertThat(log).as("the log line of a state change").contains("acme/" + batchId + "/s01 draft job " + job + ": " + change);
+        }
     }
 
     @Test
