@@ -11,8 +11,9 @@ import jakarta.transaction.Transactional.TxType;
 /**
  * Caps on jobs in flight, held for all replicas together: a model's ({@code reelflow.models.*.max-concurrent-jobs})
  * and, where set, its provider's ({@code reelflow.providers.*.max-concurrent-jobs}). A job may enter
- * {@code SUBMITTING} only while fewer than each cap are submitting, unknown, running or downloading, counted in
- * the database under transaction-level advisory locks (the model's first, then the provider's).
+ * {@code SUBMITTING} only while fewer than each cap are submitting, unknown or running, counted in the database
+ * under transaction-level advisory locks (the model's first, then the provider's). A job whose video the provider
+ * has finished ({@code DOWNLOADING}) no longer takes a slot: the provider's capacity is free while it lands.
  */
 @ApplicationScoped
 public class ModelSlots {
@@ -47,7 +48,7 @@ public class ModelSlots {
         em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "slots:" + column + ":" + name)
                 .getSingleResult();
         long inFlight = ((Number) em.createNativeQuery("select count(*) from job where " + column + " = ?1"
-                + " and state in ('SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')")
+                + " and state in ('SUBMITTING', 'UNKNOWN', 'RUNNING')")
                 .setParameter(1, name).getSingleResult()).longValue();
         if (inFlight < cap) {
             return Optional.empty();

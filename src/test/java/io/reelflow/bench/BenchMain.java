@@ -1,0 +1,227 @@
+package io.reelflow.bench;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.localstack.LocalStack;
+import io.reelflow.localstack.ServiceProcess;
+import io.reelflow.media.FrameSize;
+import io.reelflow.provider.ModelCatalog;
+import io.reelflow.spend.Pricing;
+import io.reelflow.testkit.Database;
+import io.reelflow.testkit.Kafka;
+import io.reelflow.testkit.TestData;
+import io.reelflow.testkit.providers.OpenAiStandIn;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * Reelflow's benchmarks ({@code ./mvnw -Pbench verify}, or {@code -Dbench=cost} for some of them): each writes its
+ * section of {@code docs/benchmarks.md} (between its markers), with the machine and the command.
+ * <ul>
+ * <li>{@code cost}: a 100-shot campaign at the catalog's prices with 30 % of drafts approved, draft-then-final
+ * against rendering every shot as a final directly;
+ * <li>{@code saturation}: 1,000 drafts against an OpenAI stand-in taking 2-5 s per video with a cap of 16 jobs
+ * in flight: completion time against the ideal (sum of latencies / 16), and the most videos generating at once.
+ * </ul>
+ */
+public final class BenchMain {
+
+    static final Path REPORT = Path.of("docs", "benchmarks.md");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Set<String> chosen = Set.of(System.getProperty("bench", "cost,saturation").split(","));
+        if (chosen.contains("cost")) {
+            section("cost", cost());
+        }
+        if (chosen.contains("saturation")) {
+            section("saturation", saturation());
+        }
+    }
+
+    // -- 6. Cost ------------------------------------------------------------------------------------------------
+
+    static String cost() throws Exception {
+        ReelflowConfig config = new SmallRyeConfigBuilder().withMapping(ReelflowConfig.class)
+                .withSources(new PropertiesConfigSource(BenchMain.class.getClassLoader().getResource("application.properties")))
+                .build().getConfigMapping(ReelflowConfig.class);
+        ModelCatalog catalog = new ModelCatalog(config, Set.of("local", "openai", "veo", "replicate"));
+        Pricing pricing = new Pricing(config, catalog);
+        int shots = 100;
+        int approved = 30;
+        int draftSeconds = config.render().draft().seconds();
+        int finalSeconds = config.render().finalCut().seconds();
+        StringBuilder out = new StringBuilder();
+        out.append("A campaign of ").append(shots).append(" shots, half landscape and half portrait, ").append(approved)
+                .append(" % of drafts approved, at the catalog's prices (`application.properties`; every call of a")
+                .append(" segmented final paid in full):\n\n");
+        out.append("| Drafts → finals | Draft | Final | Draft then final | Every shot a final | Saved | Break-even approval |\n");
+        out.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        List<String[]> routes = List.of(new String[] {"sora-2", "sora-2-pro"}, new String[] {"sora-2-pro", "sora-2-pro"},
+                new String[] {"veo-3.1", "veo-3.1"}, new String[] {"kling-v2.5", "kling-v2.5"},
+                new String[] {"wan-2.5", "kling-v2.5"});
+        for (String[] route : routes) {
+            BigDecimal draft = BigDecimal.ZERO;
+            BigDecimal finalCut = BigDecimal.ZERO;
+            List<String> refused = new ArrayList<>();
+            for (boolean portrait : new boolean[] {false, true}) {
+                FrameSize draftSize = portrait ? new FrameSize(720, 1280) : new FrameSize(1280, 720);
+                FrameSize finalSize = portrait ? new FrameSize(1024, 1792) : new FrameSize(1792, 1024);
+                refused.addAll(catalog.cannotRender(route[0], draftSeconds, draftSize, false));
+                refused.addAll(catalog.cannotRender(route[1], finalSeconds, finalSize, true));
+                draft = draft.add(pricing.job(route[0], draftSeconds, draftSize));
+                finalCut = finalCut.add(pricing.job(route[1], finalSeconds, finalSize));
+            }
+            if (!refused.isEmpty()) {
+                out.append("| ").append(route[0]).append(" → ").append(route[1]).append(" | not a valid route: ")
+                        .append(String.join("; ", refused)).append(" ||||||\n");
+                continue;
+            }
+            BigDecimal draftEach = draft.divide(BigDecimal.valueOf(2), 4, RoundingMode.HALF_UP);
+            BigDecimal finalEach = finalCut.divide(BigDecimal.valueOf(2), 4, RoundingMode.HALF_UP);
+            BigDecimal twoStep = draftEach.multiply(BigDecimal.valueOf(shots)).add(finalEach.multiply(BigDecimal.valueOf(approved)));
+            BigDecimal direct = finalEach.multiply(BigDecimal.valueOf(shots));
+            BigDecimal saved = BigDecimal.ONE.subtract(twoStep.divide(direct, 4, RoundingMode.HALF_UP)).movePointRight(2);
+            BigDecimal breakEven = BigDecimal.ONE.subtract(draftEach.divide(finalEach, 4, RoundingMode.HALF_UP)).movePointRight(2);
+            out.append(String.format(Locale.ROOT, "| %s → %s | $%s | $%s | $%s | $%s | %s %% | %s %% |%n", route[0], route[1],
+                    money(draftEach), money(finalEach), money(twoStep), money(direct), saved.setScale(0, RoundingMode.HALF_UP),
+                    breakEven.setScale(0, RoundingMode.HALF_UP)));
+        }
+        out.append("\nRevisions are not counted: each revised draft adds one draft's price. Drafting first pays off while")
+                .append(" the approval rate stays below the break-even, 1 − draft price / final price.\n");
+        return out.toString();
+    }
+
+    private static String money(BigDecimal value) {
+        return value.setScale(2, RoundingMode.HALF_UP).toPlainString();
+    }
+
+    // -- 2. Provider saturation -------------------------------------------------------------------------------------
+
+    static String saturation() throws Exception {
+        int shots = 1000;
+        int cap = 16;
+        Path dir = Path.of("target", "bench", "saturation").toAbsolutePath();
+        Files.createDirectories(dir);
+        String apiKey = "bench-" + HexFormat.of().formatHex(TestData.random(12));
+        String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
+        try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, database, true));
+                OpenAiStandIn standIn = new OpenAiStandIn(apiKey, dir.resolve("stand-in"), null)) {
+            standIn.shareRenders();
+            standIn.latency(Duration.ofSeconds(2), Duration.ofSeconds(5));
+            Map<String, String> env = new java.util.HashMap<>(stack.serviceEnvironment());
+            env.putAll(Map.of("REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
+                    "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
+                    "REELFLOW_MODELS_SORA_2_MAX_CONCURRENT_JOBS", Integer.toString(cap),
+                    "REELFLOW_WORKER_CONCURRENCY", "8",
+                    "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString()));
+            Database db = new Database(stack);
+            try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service.log")).start()) {
+                Instant started = Instant.now();
+                for (int b = 0; b < shots / 500; b++) {
+                    Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", "bench/sat-" + b, batch("sat-" + b, 500));
+                }
+                long landed = 0;
+                while (landed < shots) {
+                    Thread.sleep(1000);
+                    landed = db.count("select count(*) from job where state in ('LANDED', 'FAILED')");
+                    System.out.printf("saturation: %d of %d drafts ended after %d s%n", landed, shots,
+                            Duration.between(started, Instant.now()).toSeconds());
+                }
+                Object last = db.query("select max(landed_at) as t from job").get(0).get("t");
+                Instant finished = last instanceof java.sql.Timestamp t ? t.toInstant()
+                        : ((java.time.OffsetDateTime) last).toInstant();
+                long failed = db.count("select count(*) from job where state = 'FAILED'");
+                List<Instant[]> generations = standIn.generations();
+                double latencySum = generations.stream().mapToDouble(g -> Duration.between(g[0], g[1]).toMillis() / 1000.0).sum();
+                double ideal = latencySum / cap;
+                double actual = Duration.between(started, finished).toMillis() / 1000.0;
+                int most = mostAtOnce(generations);
+                Path chart = REPORT.resolveSibling("benchmarks-saturation.svg");
+                Files.writeString(chart, Svg.inFlight(generations, started, cap));
+                return String.format(Locale.ROOT, """
+                        %d drafts (two batches of 500) on `sora-2` against the OpenAI stand-in, each video taking a uniform \
+                        2-5 s, the model capped at %d jobs in flight, one service instance with 8 worker threads.
+
+                        | Drafts | Failed | Sum of latencies | Ideal (sum / %d) | Completion | Utilisation | Most generating at once |
+                        |---:|---:|---:|---:|---:|---:|---:|
+                        | %d | %d | %.0f s | %.1f s | %.1f s | %.0f %% | %d (cap %d) |
+
+                        ![Videos generating at the provider over the run](benchmarks-saturation.svg)
+                        """, shots, cap, cap, shots, failed, latencySum, ideal, actual, 100 * ideal / actual, most, cap);
+            }
+        }
+    }
+
+    private static String batch(String batchId, int shots) {
+        ObjectNode batch = JSON.createObjectNode();
+        batch.put("batchId", batchId);
+        batch.put("team", "bench");
+        batch.put("campaign", "saturation");
+        ObjectNode defaults = batch.putObject("defaults");
+        defaults.put("aspectRatio", "landscape");
+        defaults.putObject("route").put("draftModel", "sora-2");
+        ArrayNode list = batch.putArray("shots");
+        for (int i = 0; i < shots; i++) {
+            list.addObject().put("shotId", String.format("s%04d", i + 1))
+                    .put("prompt", "Slow dolly in on a ceramic cup at golden hour, steam rising. Take " + batchId + "-" + i + ".");
+        }
+        return batch.toString();
+    }
+
+    static int mostAtOnce(List<Instant[]> intervals) {
+        List<long[]> events = new ArrayList<>();
+        for (Instant[] i : intervals) {
+            events.add(new long[] {i[0].toEpochMilli(), 1});
+            events.add(new long[] {i[1].toEpochMilli(), -1});
+        }
+        events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        int open = 0;
+        int most = 0;
+        for (long[] e : events) {
+            open += (int) e[1];
+            most = Math.max(most, open);
+        }
+        return most;
+    }
+
+    // -- the report ---------------------------------------------------------------------------------------------
+
+    /** Replaces the section of {@code name} in the report, with the machine and the command that made it. */
+    static void section(String name, String body) throws Exception {
+        String start = "<!-- bench " + name + ": start -->";
+        String end = "<!-- bench " + name + ": end -->";
+        String text = Files.exists(REPORT) ? Files.readString(REPORT) : "";
+        int from = text.indexOf(start);
+        int to = text.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalStateException(REPORT + " has no section markers for " + name);
+        }
+        String made = String.format(Locale.ROOT, "Run of %s on %d cores, %s, Java %s. Reproduce: `./mvnw -Pbench verify -Dbench=%s`%n%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
+                System.getProperty("java.version"), name);
+        Files.writeString(REPORT, text.substring(0, from + start.length()) + "\n" + made + body + text.substring(to));
+        System.out.println("bench " + name + " (written to " + REPORT.toAbsolutePath() + "):\n" + body);
+    }
+}
