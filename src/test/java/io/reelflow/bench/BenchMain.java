@@ -157,7 +157,7 @@ public final class BenchMain {
                 double latencySum = generations.stream().mapToDouble(g -> Duration.between(g[0], g[1]).toMillis() / 1000.0).sum();
                 double ideal = latencySum / cap;
                 double actual = Duration.between(started, finished).toMillis() / 1000.0;
-                int most = mostAtOnce(generations);
+                int most = io.reelflow.testkit.Intervals.mostAtOnce(generations);
                 Path chart = REPORT.resolveSibling("benchmarks-saturation.svg");
                 Files.writeString(chart, Svg.inFlight(generations, started, cap));
                 return String.format(Locale.ROOT, """
@@ -188,22 +188,6 @@ public final class BenchMain {
                     .put("prompt", "Slow dolly in on a ceramic cup at golden hour, steam rising. Take " + batchId + "-" + i + ".");
         }
         return batch.toString();
-    }
-
-    static int mostAtOnce(List<Instant[]> intervals) {
-        List<long[]> events = new ArrayList<>();
-        for (Instant[] i : intervals) {
-            events.add(new long[] {i[0].toEpochMilli(), 1});
-            events.add(new long[] {i[1].toEpochMilli(), -1});
-        }
-        events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
-        int open = 0;
-        int most = 0;
-        for (long[] e : events) {
-            open += (int) e[1];
-            most = Math.max(most, open);
-        }
-        return most;
     }
 
     // -- the report ---------------------------------------------------------------------------------------------

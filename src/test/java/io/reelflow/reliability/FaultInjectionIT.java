@@ -24,6 +24,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import io.reelflow.localstack.ServiceProcess;
 import io.reelflow.testkit.Closing;
 import io.reelflow.testkit.EventStream;
+import io.reelflow.testkit.Intervals;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.TestData;
 
@@ -116,51 +117,50 @@ class FaultInjectionIT {
     @Test
     @Order(2)
     void brokerRestarted() throws Exception {
-        try (Scenario run = scenario("kafka-restart", 60, new BigDecimal("30.00"))) {
-            ServiceProcess service = run.start("service", Map.of());
-            run.submit(Scenario::scene);
-            run.awaitLanded(10, Duration.ofMinutes(3));
+        outage("kafka-restart", "broker down 5 s at 10 landed; 10 more shots sent after", run -> {
             it.stack.restartKafka(Duration.ofSeconds(5));
             run.submitMore("after-restart", 10, Scenario::scene);
-            run.awaitSettled(Duration.ofMinutes(5));
-            run.awaitEvents(Duration.ofMinutes(2));
-            service.stop();
-            run.verify("broker down 5 s at 10 landed; 10 more shots sent after");
-        }
+        });
     }
 
     /** PostgreSQL is stopped for 5 s while drafts are made (every connection breaks), then starts again. */
     @Test
     @Order(3)
     void databaseRestarted() throws Exception {
-        try (Scenario run = scenario("postgres-restart", 60, new BigDecimal("30.00"))) {
-            ServiceProcess service = run.start("service", Map.of());
-            run.submit(Scenario::scene);
-            run.awaitLanded(10, Duration.ofMinutes(3));
-            it.stack.restartPostgres(Duration.ofSeconds(5));
-            run.awaitSettled(Duration.ofMinutes(5));
-            run.awaitEvents(Duration.ofMinutes(1));
-            assertThat(service.alive()).as("the service rode out the database restart").isTrue();
-            service.stop();
-            run.verify("database down 5 s at 10 landed");
-        }
+        outage("postgres-restart", "database down 5 s at 10 landed", run -> it.stack.restartPostgres(Duration.ofSeconds(5)));
     }
 
     /** The S3 server is away for 20 s while results are being uploaded. */
     @Test
     @Order(4)
     void storageAway() throws Exception {
-        try (Scenario run = scenario("s3-outage", 60, new BigDecimal("30.00"))) {
-            ServiceProcess service = run.start("service", Map.of());
-            run.submit(Scenario::scene);
-            run.awaitLanded(10, Duration.ofMinutes(3));
+        outage("s3-outage", "S3 away 20 s at 10 landed", run -> {
             it.stack.stopStorage();
             Thread.sleep(20_000);
             it.stack.startStorage();
+        });
+    }
+
+    /** A part of the stack that fails while a run is at work. */
+    private interface Fault {
+        void inject(Scenario run) throws Exception;
+    }
+
+    /**
+     * 60 drafts on one service instance; once 10 have landed, {@code fault} is injected. The service must ride it
+     * out (stay up) and the run must end with the suite's guarantees.
+     */
+    private void outage(String name, String faults, Fault fault) throws Exception {
+        try (Scenario run = scenario(name, 60, new BigDecimal("30.00"))) {
+            ServiceProcess service = run.start("service", Map.of());
+            run.submit(Scenario::scene);
+            run.awaitLanded(10, Duration.ofMinutes(3));
+            fault.inject(run);
             run.awaitSettled(Duration.ofMinutes(5));
-            run.awaitEvents(Duration.ofMinutes(1));
+            run.awaitEvents(Duration.ofMinutes(2));
+            assertThat(service.alive()).as("%s: the service rode out the fault", name).isTrue();
             service.stop();
-            run.verify("S3 away 20 s at 10 landed");
+            run.verify(faults);
         }
     }
 
@@ -227,7 +227,7 @@ class FaultInjectionIT {
             second.stop();
             run.verify("2 instances, cap " + cap + ", " + perMinute + " requests/min");
 
-            assertThat(Scenario.mostAtOnce(run.standIn.generations())).as("videos generating at once").isEqualTo(cap);
+            assertThat(Intervals.mostAtOnce(run.standIn.generations())).as("videos generating at once").isEqualTo(cap);
             int burst = Math.max(3, perMinute / 12);
             // Requests are timed on arrival at the stand-in, which can be later than the limiter let them through
             // by a varying delay: one second's worth of requests is allowed for that.

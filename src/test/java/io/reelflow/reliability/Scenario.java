@@ -339,16 +339,6 @@ final class Scenario implements AutoCloseable {
         return missing;
     }
 
-    /** The most intervals {@code [start, end)} open at one moment. */
-    static int mostAtOnce(List<Instant[]> intervals) {
-        int most = 0;
-        for (Instant[] at : intervals) {
-            int open = (int) intervals.stream().filter(o -> !o[0].isAfter(at[0]) && o[1].isAfter(at[0])).count();
-            most = Math.max(most, open);
-        }
-        return most;
-    }
-
     @Override
     public void close() throws Exception {
         for (ServiceProcess service : services) {

@@ -63,12 +63,7 @@ class ModelCapIT {
 
         List<Instant[]> runs = LocalProviderSpool.runs(it.spool);
         assertThat(runs).hasSize(10);
-        int most = 0;
-        for (Instant[] run : runs) {
-            int overlapping = (int) runs.stream().filter(o -> !o[0].isAfter(run[0]) && o[1].isAfter(run[0])).count();
-            most = Math.max(most, overlapping);
-        }
-        assertThat(most).as("jobs running at the provider at once").isEqualTo(CAP);
+        assertThat(io.reelflow.testkit.Intervals.mostAtOnce(runs)).as("jobs running at the provider at once").isEqualTo(CAP);
         assertThat(LocalProviderSpool.createCalls(it.spool)).doesNotHaveDuplicates();
         for (String instance : List.of("first", "second")) {
             String log = java.nio.file.Files.readString(it.dir.resolve("logs").resolve(instance + ".log"));
