@@ -70,17 +70,22 @@ public class RequestRates {
         if (limits.isEmpty()) {
             return Optional.empty();
         }
-        Instant now = ((OffsetDateTime) em.createNativeQuery("select now()", OffsetDateTime.class).getSingleResult())
-                .toInstant();
+        List<Instant> next = new ArrayList<>();
+        for (Limit limit : limits) {
+            em.createNativeQuery("insert into request_rate (limit_key, next_at) values (?1, clock_timestamp())"
+                    + " on conflict (limit_key) do nothing").setParameter(1, limit.key()).executeUpdate();
+            next.add(((OffsetDateTime) em.createNativeQuery(
+                    "select next_at from request_rate where limit_key = ?1 for update", OffsetDateTime.class)
+                    .setParameter(1, limit.key()).getSingleResult()).toInstant());
+        }
+        // The clock is read once every row is locked: now() would be the transaction's start, before any wait
+        // for another replica's lock, and would let requests through as if they had gone out earlier.
+        Instant now = ((OffsetDateTime) em.createNativeQuery("select clock_timestamp()", OffsetDateTime.class)
+                .getSingleResult()).toInstant();
         List<Instant> scheduled = new ArrayList<>();
         Duration wait = Duration.ZERO;
-        for (Limit limit : limits) {
-            em.createNativeQuery("insert into request_rate (limit_key, next_at) values (?1, now())"
-                    + " on conflict (limit_key) do nothing").setParameter(1, limit.key()).executeUpdate();
-            Instant next = ((OffsetDateTime) em.createNativeQuery(
-                    "select next_at from request_rate where limit_key = ?1 for update", OffsetDateTime.class)
-                    .setParameter(1, limit.key()).getSingleResult()).toInstant();
-            Optional<Duration> tooEarly = schedule(limit, next, now, requests, scheduled);
+        for (int i = 0; i < limits.size(); i++) {
+            Optional<Duration> tooEarly = schedule(limits.get(i), next.get(i), now, requests, scheduled);
             if (tooEarly.isPresent() && tooEarly.get().compareTo(wait) > 0) {
                 wait = tooEarly.get();
             }

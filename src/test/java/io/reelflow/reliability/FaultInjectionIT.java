@@ -229,9 +229,11 @@ class FaultInjectionIT {
 
             assertThat(Intervals.mostAtOnce(run.standIn.generations())).as("videos generating at once").isEqualTo(cap);
             int burst = Math.max(3, perMinute / 12);
-            // Requests are timed on arrival at the stand-in, which can be later than the limiter let them through
-            // by a varying delay: one second's worth of requests is allowed for that.
-            int jitter = perMinute / 60;
+            // Requests are timed on arrival at the stand-in, which is later than the limiter let them through by
+            // a varying delay (the commit, the HTTP client, two service JVMs and the stand-in sharing two cores):
+            // two seconds' worth of requests is allowed for that. The schedule itself is held exactly in
+            // RequestRatesTest.
+            int jitter = 2 * perMinute / 60;
             List<Instant> requests = run.standIn.requestTimes();
             for (Instant from : requests) {
                 long inWindow = requests.stream().filter(t -> !t.isBefore(from) && t.isBefore(from.plusSeconds(10)))
