@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelflow.advice.PromptAdvisor;
 import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.intake.BatchValidator;
@@ -235,8 +236,10 @@ public class BatchesResource {
     }
 
     private Views.BatchSummary summary(Batch b) {
-        return new Views.BatchSummary(b.batchKey, b.campaign, b.state.name(), b.shotCount, b.shotCount - b.draftsOpen,
-                b.shotCount - b.shotsOpen, b.draftModel, b.finalModel, b.budgetUsd, b.createdAt, location(b.batchKey));
+        // Counts as of the latest commit: the batch row plus the changes the manifest writer has not folded in yet.
+        BatchChanges.Pending pending = BatchChanges.pending(b.id);
+        return new Views.BatchSummary(b.batchKey, b.campaign, b.state.name(), b.shotCount,
+                b.shotCount - b.draftsOpen - pending.drafts(), b.shotCount - b.shotsOpen - pending.shots(), b.draftModel, b.finalModel, b.budgetUsd, b.createdAt, location(b.batchKey));
     }
 
     private Views.JobView view(Job job) {

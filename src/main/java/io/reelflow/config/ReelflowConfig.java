@@ -250,6 +250,13 @@ public interface ReelflowConfig {
         @WithDefault("PT0S")
         Duration latency();
 
+        /**
+         * Renders one small clip per frame size and length and serves it for every job, so that a run measures
+         * the pipeline rather than the renderer (the benchmarks use it). Every job then gets the same picture.
+         */
+        @WithDefault("false")
+        boolean sharedRenders();
+
         /** Where the local provider keeps its jobs and rendered results. */
         @WithDefault("reelflow-data/local-provider")
         Path spoolDir();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.reelflow.util.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
@@ -17,37 +18,58 @@ import jakarta.persistence.EntityManager;
 public class JobClaims {
 
     private final EntityManager em;
+    private final ModelSlots slots;
 
-    public JobClaims(EntityManager em) {
+    public JobClaims(EntityManager em, ModelSlots slots) {
         this.em = em;
+        this.slots = slots;
     }
 
     /**
      * Claims up to {@code limit} due jobs for {@code owner} (one worker thread): unleased ones, expired ones,
      * and the thread's own leases, left behind when a step could not record its outcome (the thread is idle
      * when it claims, so none of those is in flight).
+     *
+     * <p>Jobs already at a provider come first: advancing them lands results and frees slots. Waiting jobs
+     * ({@code PENDING}, {@code HELD}) of a model with no free slot are not claimed at all, so a queue of
+     * thousands behind a cap of 16 is not cycled through while it waits.
      */
     public List<UUID> claim(String owner, int limit, Duration lease) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<UUID> ids = em.createNativeQuery("""
-                    update job set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease)
-                    where id in (
-                        select id from job
-                        where state in ('PENDING', 'HELD', 'SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')
-                          and next_attempt_at <= now()
-                          and (lease_until is null or lease_until < now()
-                               or lease_owner = :owner)
-                        order by next_attempt_at
-                        limit :limit
-                        for update skip locked)
-                    returning id""", UUID.class)
-                    .setParameter("owner", owner)
-                    .setParameter("lease", (double) lease.toSeconds())
-                    .setParameter("limit", limit)
-                    .getResultList();
+            List<UUID> ids = claim(owner, limit, lease, "state in ('SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')",
+                    null);
+            if (ids.size() < limit) {
+                List<UUID> waiting = claim(owner, limit - ids.size(), lease, "state in ('PENDING', 'HELD')",
+                        slots.fullModels().toArray(String[]::new));
+                if (!waiting.isEmpty()) {
+                    ids = new java.util.ArrayList<>(ids);
+                    ids.addAll(waiting);
+                }
+            }
             return ids;
         });
+    }
+
+    private List<UUID> claim(String owner, int limit, Duration lease, String states, String[] fullModels) {
+        var query = em.createNativeQuery("""
+                update job set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease)
+                where id in (
+                    select id from job
+                    where %s
+                      and next_attempt_at <= now()
+                      and (lease_until is null or lease_until < now() or lease_owner = :owner)
+                      %s
+                    order by next_attempt_at
+                    limit :limit
+                    for update skip locked)
+                returning id""".formatted(states, fullModels == null ? "" : "and model <> all(:full)"))
+                .setParameter("owner", owner)
+                .setParameter("lease", (double) lease.toSeconds())
+                .setParameter("limit", limit);
+        if (fullModels != null) {
+            query.setParameter("full", fullModels);
+        }
+        return ((List<?>) query.getResultList()).stream().map(SqlValues::uuid).toList();
     }
 
     /** Extends the leases that the threads of {@code instance} still hold on {@code ids}. */

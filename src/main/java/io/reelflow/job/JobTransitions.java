@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
 import io.reelflow.intake.BatchIntake;
 import io.reelflow.manifest.ManifestWriter;
@@ -39,11 +40,16 @@ public class JobTransitions {
     private final Budgets budgets;
     private final ModelSlots slots;
     private static final Duration SLOT_RETRY = Duration.ofMillis(500);
+    private static final java.util.Set<JobState> TAKES_SLOT = java.util.EnumSet.of(JobState.SUBMITTING,
+            JobState.UNKNOWN, JobState.RUNNING);
     private final ReelflowConfig config;
 
+    private final JobSignals signals;
+
     public JobTransitions(Outbox outbox, ManifestWriter manifests, AutoReviewer autoReviewer, Budgets budgets,
-            ReelflowConfig config, ModelSlots slots) {
+            ReelflowConfig config, ModelSlots slots, JobSignals signals) {
         this.slots = slots;
+        this.signals = signals;
         this.budgets = budgets;
         this.config = config;
         this.outbox = outbox;
@@ -249,7 +255,7 @@ public class JobTransitions {
         if (job.stage == Stage.DRAFT) {
             shot.state = Shot.State.AWAITING_REVIEW;
             outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(batch), "DraftReady", fields);
-            Batch.update("draftsOpen = draftsOpen - 1, manifestDirty = true where id = ?1", batch.id);
+            BatchChanges.record(batch.id, -1, 0);
             autoReviewer.review(job, landed.qcFailures());
         } else {
             ReviewService.close(shot, Shot.State.DELIVERED);
@@ -277,7 +283,7 @@ public class JobTransitions {
         Shot shot = job.shot;
         shot.updatedAt = OffsetDateTime.now();
         if (job.stage == Stage.DRAFT) {
-            Batch.update("draftsOpen = draftsOpen - 1 where id = ?1", shot.batch.id);
+            BatchChanges.record(shot.batch.id, -1, 0);
         }
         ReviewService.close(shot, Shot.State.FAILED);
         Map<String, Object> fields = jobFields(job);
@@ -306,9 +312,14 @@ public class JobTransitions {
     }
 
     /** Every state change is one log line naming team, batch, shot and job. */
-    private static void move(Job job, JobState next) {
+    private void move(Job job, JobState next) {
         if (job.state != next) {
             LOG.infof("%s: %s -> %s", JobView.of(job).label(), job.state, next);
+            if (TAKES_SLOT.contains(job.state) && !TAKES_SLOT.contains(next)) {
+                // A slot is free: idle workers here look for a waiting job at once (other replicas within
+                // their idle poll).
+                signals.wakeAfterCommit();
+            }
         }
         job.state = next;
         job.updatedAt = OffsetDateTime.now();

@@ -1,6 +1,11 @@
 package io.reelflow.job;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import io.reelflow.config.ReelflowConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,6 +47,35 @@ public class ModelSlots {
             return full("provider", m.provider(), providerCap.get().getAsInt());
         }
         return Optional.empty();
+    }
+
+    /**
+     * The models with no free slot right now (their own cap or their provider's is reached): the worker does not
+     * claim their waiting jobs, so a long queue behind a cap costs nothing until a slot frees. Read without locks;
+     * {@link #full(String)} still decides.
+     */
+    @Transactional(TxType.MANDATORY)
+    public Set<String> fullModels() {
+        Map<String, Long> byModel = new HashMap<>();
+        Map<String, Long> byProvider = new HashMap<>();
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select model, provider, count(*) from job"
+                + " where state in ('SUBMITTING', 'UNKNOWN', 'RUNNING') group by model, provider").getResultList();
+        for (Object[] row : rows) {
+            long n = ((Number) row[2]).longValue();
+            byModel.merge((String) row[0], n, Long::sum);
+            byProvider.merge((String) row[1], n, Long::sum);
+        }
+        Set<String> full = new TreeSet<>();
+        config.models().forEach((name, m) -> {
+            var providerCap = ReelflowConfig.remote(config, m.provider()).map(ReelflowConfig.Remote::maxConcurrentJobs);
+            if (byModel.getOrDefault(name, 0L) >= m.maxConcurrentJobs() || (providerCap.isPresent()
+                    && providerCap.get().isPresent()
+                    && byProvider.getOrDefault(m.provider(), 0L) >= providerCap.get().getAsInt())) {
+                full.add(name);
+            }
+        });
+        return full;
     }
 
     private Optional<String> full(String column, String name, int cap) {

@@ -17,6 +17,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
 import io.reelflow.intake.BatchIntake;
 import io.reelflow.job.Job;
@@ -86,7 +87,10 @@ public class ManifestWriter {
         return QuarkusTransaction.requiringNew().call(() -> {
             @SuppressWarnings("unchecked")
             List<Batch> batches = em.createNativeQuery(
-                    "select * from batch where manifest_dirty order by id limit :n for update skip locked", Batch.class)
+                    // NO KEY UPDATE: landings appending batch_change rows (key share on the batch) never wait for
+                    // a manifest being written.
+                    "select * from batch where manifest_dirty or id in (select batch_id from batch_change)"
+                            + " order by id limit :n for no key update skip locked", Batch.class)
                     .setParameter("n", BATCHES_PER_PASS)
                     .getResultList();
             for (Batch batch : batches) {
@@ -98,6 +102,7 @@ public class ManifestWriter {
 
     private void write(Batch batch) throws JsonProcessingException {
         em.refresh(batch);
+        BatchChanges.fold(batch);
         // Set once, under the batch row lock: BatchDrafted is announced exactly once.
         boolean justDrafted = batch.draftsOpen <= 0 && batch.draftedAt == null;
         if (justDrafted) {

@@ -66,6 +66,12 @@ public final class PreviewRenderer {
      * broken model output would, for rehearsing quality checks.
      */
     public void render(String prompt, FrameSize size, int seconds, Path out, boolean defective) throws IOException {
+        render(prompt, size, seconds, out, defective, size.width() * size.height() * 2);
+    }
+
+    /** Renders {@code prompt} with the video stream at {@code videoBitrate} bits per second. */
+    public void render(String prompt, FrameSize size, int seconds, Path out, boolean defective, int videoBitrate)
+            throws IOException {
         Look look = Look.from(prompt);
         int frames = seconds * FRAME_RATE;
         int samplesPerFrame = SAMPLE_RATE / FRAME_RATE;
@@ -76,7 +82,7 @@ public final class PreviewRenderer {
             recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             recorder.setFrameRate(FRAME_RATE);
             recorder.setGopSize(FRAME_RATE * 2);
-            recorder.setVideoBitrate(size.width() * size.height() * 2);
+            recorder.setVideoBitrate(videoBitrate);
             if (!defective) {
                 recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
                 recorder.setSampleRate(SAMPLE_RATE);

@@ -1,12 +1,12 @@
 package io.reelflow.provider;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
 
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.util.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -33,9 +33,8 @@ public class ProviderBreaker {
 
     /** When the provider may be called again, if it is paused now. */
     public Optional<Instant> pausedUntil(String provider) {
-        return em.createNativeQuery("select open_until from provider_breaker where provider = ?1 and open_until > now()",
-                OffsetDateTime.class).setParameter(1, provider).getResultStream().findFirst()
-                .map(t -> ((OffsetDateTime) t).toInstant());
+        return em.createNativeQuery("select open_until from provider_breaker where provider = ?1 and open_until > now()")
+                .setParameter(1, provider).getResultStream().findFirst().map(SqlValues::instant);
     }
 
     public void failure(String provider, String error) {

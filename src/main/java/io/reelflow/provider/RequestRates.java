@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.util.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -74,14 +75,13 @@ public class RequestRates {
         for (Limit limit : limits) {
             em.createNativeQuery("insert into request_rate (limit_key, next_at) values (?1, clock_timestamp())"
                     + " on conflict (limit_key) do nothing").setParameter(1, limit.key()).executeUpdate();
-            next.add(((OffsetDateTime) em.createNativeQuery(
-                    "select next_at from request_rate where limit_key = ?1 for update", OffsetDateTime.class)
-                    .setParameter(1, limit.key()).getSingleResult()).toInstant());
+            next.add(SqlValues.instant(em.createNativeQuery(
+                    "select next_at from request_rate where limit_key = ?1 for update")
+                    .setParameter(1, limit.key()).getSingleResult()));
         }
         // The clock is read once every row is locked: now() would be the transaction's start, before any wait
         // for another replica's lock, and would let requests through as if they had gone out earlier.
-        Instant now = ((OffsetDateTime) em.createNativeQuery("select clock_timestamp()", OffsetDateTime.class)
-                .getSingleResult()).toInstant();
+        Instant now = SqlValues.instant(em.createNativeQuery("select clock_timestamp()").getSingleResult());
         List<Instant> scheduled = new ArrayList<>();
         Duration wait = Duration.ZERO;
         for (int i = 0; i < limits.size(); i++) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
 import io.reelflow.intake.BatchIntake;
 import io.reelflow.intake.Violation;
@@ -86,7 +87,7 @@ public class ReviewService {
             case REVISE -> revise(shot, d);
         }
         shot.updatedAt = OffsetDateTime.now();
-        Batch.update("manifestDirty = true where id = ?1", shot.batch.id);
+        BatchChanges.record(shot.batch.id, 0, 0);
         manifests.wakeAfterCommit();
 
         Map<String, Object> fields = fields(shot, d);
@@ -156,14 +157,14 @@ public class ReviewService {
         jobs.draft(shot, next, d.revisedPrompt(), shot.currentRevision, d.reviewer(), d.note());
         shot.currentRevision = next;
         shot.state = Shot.State.DRAFTING;
-        Batch.update("draftsOpen = draftsOpen + 1 where id = ?1", shot.batch.id);
+        BatchChanges.record(shot.batch.id, 1, 0);
     }
 
     /** Closes a shot for good; when it was the batch's last open shot, the manifest writer delivers the batch. */
     public static void close(Shot shot, Shot.State state) {
         shot.state = state;
         shot.closedAt = OffsetDateTime.now();
-        Batch.update("shotsOpen = shotsOpen - 1, manifestDirty = true where id = ?1", shot.batch.id);
+        BatchChanges.record(shot.batch.id, 0, -1);
     }
 
     private Outcome refuse(Decision d, Shot shot, String payload, List<Violation> reasons) {

@@ -46,19 +46,23 @@ public class Budgets {
     public Optional<String> reserve(Job job, int callSeconds) {
         String team = job.shot.batch.team;
         String campaign = job.shot.batch.campaign;
-        em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "spend:" + team)
-                .getSingleResult();
+        Optional<BigDecimal> campaignLimit = campaignLimit(team, campaign);
+        Optional<BigDecimal> teamLimit = Optional.ofNullable(config.budgets().teams().get(team));
+        if (campaignLimit.isPresent() || teamLimit.isPresent()) {
+            // Only a limit needs the team's reservations in order; without one, nothing is summed or waited for.
+            em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "spend:" + team)
+                    .getSingleResult();
+        }
         Object held = em.createNativeQuery("select state from spend_ledger where job_id = ?1 and segment_index = ?2")
                 .setParameter(1, job.id).setParameter(2, job.segmentIndex).getResultStream().findFirst().orElse(null);
         if ("reserved".equals(held) || "charged".equals(held)) {
             return Optional.empty();
         }
         BigDecimal price = pricing.call(job.model, callSeconds, new FrameSize(job.width, job.height));
-        Optional<String> over = over("campaign '" + campaign + "'", campaignLimit(team, campaign),
-                committed("team = ?1 and campaign = ?2", team, campaign), price);
-        if (over.isEmpty()) {
-            over = over("team '" + team + "'", Optional.ofNullable(config.budgets().teams().get(team)),
-                    committed("team = ?1", team, null), price);
+        Optional<String> over = campaignLimit.isEmpty() ? Optional.empty() : over("campaign '" + campaign + "'",
+                campaignLimit, committed("team = ?1 and campaign = ?2", team, campaign), price);
+        if (over.isEmpty() && teamLimit.isPresent()) {
+            over = over("team '" + team + "'", teamLimit, committed("team = ?1", team, null), price);
         }
         if (over.isPresent()) {
             return over;

@@ -51,7 +51,22 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> chosen = Set.of(System.getProperty("bench", "cost,saturation").split(","));
+        Set<String> chosen = Set.of(System.getProperty("bench", "cost,saturation,overhead,memory,promotion").split(","));
+        if (chosen.contains("overhead")) {
+            Overhead.Result result = Overhead.run();
+            Files.writeString(REPORT.resolveSibling("benchmarks-overhead.svg"), Overhead.chart(result));
+            section("overhead", Overhead.report(result));
+        }
+        if (chosen.contains("memory")) {
+            List<Memory.Landing> landings = Memory.run();
+            Files.writeString(REPORT.resolveSibling("benchmarks-memory.svg"), Memory.chart(landings));
+            section("memory", Memory.report(landings));
+        }
+        if (chosen.contains("promotion")) {
+            Promotion.Result result = Promotion.run();
+            Files.writeString(REPORT.resolveSibling("benchmarks-promotion.svg"), Promotion.chart(result));
+            section("promotion", Promotion.report(result));
+        }
         if (chosen.contains("cost")) {
             section("cost", cost());
         }
@@ -119,12 +134,109 @@ public final class BenchMain {
 
     // -- 2. Provider saturation -------------------------------------------------------------------------------------
 
+    /** One saturation run: what the stand-in saw, and when the run started and ended. */
+    record Saturation(String mode, int shots, int cap, long failed, List<Instant[]> completions, Instant started,
+            Instant finished) {
+
+        double latencySum() {
+            return completions.stream().mapToDouble(c -> Duration.between(c[0], c[1]).toMillis() / 1000.0).sum();
+        }
+
+        double actual() {
+            return Duration.between(started, finished).toMillis() / 1000.0;
+        }
+
+        double utilisation() {
+            return latencySum() / cap / actual();
+        }
+
+        /** Slot-seconds during which a finished video still held its slot because Reelflow had not seen it. */
+        double unseen() {
+            return completions.stream().filter(c -> c[2] != null)
+                    .mapToDouble(c -> Math.max(0, Duration.between(c[1], c[2]).toMillis()) / 1000.0).sum();
+        }
+
+        /** Seconds from the start until the first video was created (intake, first claims). */
+        double rampUp() {
+            return completions.stream().map(c -> c[0]).min(Instant::compareTo)
+                    .map(t -> Duration.between(started, t).toMillis() / 1000.0).orElse(0.0);
+        }
+
+        /** Seconds from the last video finishing until it was landed (the run's end). */
+        double tail() {
+            return completions.stream().map(c -> c[1]).max(Instant::compareTo)
+                    .map(t -> Duration.between(t, finished).toMillis() / 1000.0).orElse(0.0);
+        }
+    }
+
     static String saturation() throws Exception {
+        Saturation polling = saturation(false);
+        Saturation webhooks = saturation(true);
+        Files.writeString(REPORT.resolveSibling("benchmarks-saturation.svg"),
+                Svg.inFlight(generations(polling), polling.started(), polling.cap()));
+        Files.writeString(REPORT.resolveSibling("benchmarks-saturation-webhooks.svg"),
+                Svg.inFlight(generations(webhooks), webhooks.started(), webhooks.cap()));
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, """
+                %d drafts (two batches of 500) on `sora-2` against the OpenAI stand-in, each video taking a uniform \
+                2-5 s, the model capped at %d jobs in flight, one service instance with 8 worker threads. Polling: \
+                Reelflow asks for each video's status as the provider's poll hint says (300 ms here). Webhooks: the \
+                stand-in also calls `/webhooks/openai` with a signed `video.completed` the moment a video is ready, as \
+                OpenAI does for a project with a webhook endpoint.
+
+                | Completion seen by | Drafts | Failed | Sum of latencies | Ideal (sum / %d) | Completion | Utilisation | Most generating at once |
+                |---|---:|---:|---:|---:|---:|---:|---:|
+                """, polling.shots(), polling.cap(), polling.cap()));
+        for (Saturation r : List.of(polling, webhooks)) {
+            out.append(String.format(Locale.ROOT, "| %s | %d | %d | %.0f s | %.1f s | %.1f s | %.1f %% | %d (cap %d) |%n",
+                    r.mode(), r.shots(), r.failed(), r.latencySum(), r.latencySum() / r.cap(), r.actual(),
+                    100 * r.utilisation(), io.reelflow.testkit.Intervals.mostAtOnce(generations(r)), r.cap()));
+        }
+        out.append("""
+
+                Where the capacity that was not used went (slot-seconds: the cap times the completion time, less the \
+                sum of latencies):
+
+                | Completion seen by | Capacity | Used | Finished but not yet seen | Before the first create | After the last video finished | Between a slot freeing and the next create |
+                |---|---:|---:|---:|---:|---:|---:|
+                """);
+        for (Saturation r : List.of(polling, webhooks)) {
+            double capacity = r.cap() * r.actual();
+            double unseen = r.unseen();
+            double ramp = r.rampUp() * r.cap();
+            double tail = r.tail() * r.cap();
+            double rest = capacity - r.latencySum() - unseen - ramp - tail;
+            out.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f (%.1f %%) | %.0f (%.1f %%) | %.0f (%.1f %%) | %.0f (%.1f %%) |%n",
+                    r.mode(), capacity, r.latencySum(), unseen, 100 * unseen / capacity, ramp, 100 * ramp / capacity,
+                    tail, 100 * tail / capacity, rest, 100 * rest / capacity));
+        }
+        out.append("""
+
+                The last column is the slot's round trip inside Reelflow: the status answer recorded (`DOWNLOADING` frees \
+                the slot), a worker woken, the next waiting job claimed, its price reserved under the model's lock, \
+                its create call sent. Mean per video: """);
+        out.append(String.format(Locale.ROOT, "%.0f ms polling, %.0f ms with webhooks.%n%n",
+                1000 * (polling.cap() * polling.actual() - polling.latencySum() - polling.unseen()
+                        - (polling.rampUp() + polling.tail()) * polling.cap()) / polling.shots(),
+                1000 * (webhooks.cap() * webhooks.actual() - webhooks.latencySum() - webhooks.unseen()
+                        - (webhooks.rampUp() + webhooks.tail()) * webhooks.cap()) / webhooks.shots()));
+        out.append("Polling:\n\n![Videos generating at the provider, polling](benchmarks-saturation.svg)\n\n");
+        out.append("Webhooks:\n\n![Videos generating at the provider, webhooks](benchmarks-saturation-webhooks.svg)\n");
+        return out.toString();
+    }
+
+    private static List<Instant[]> generations(Saturation r) {
+        return r.completions().stream().map(c -> new Instant[] {c[0], c[1]}).toList();
+    }
+
+    static Saturation saturation(boolean webhooks) throws Exception {
         int shots = 1000;
         int cap = 16;
-        Path dir = Path.of("target", "bench", "saturation").toAbsolutePath();
+        String mode = webhooks ? "webhooks" : "polling";
+        Path dir = Path.of("target", "bench", "saturation-" + mode).toAbsolutePath();
         Files.createDirectories(dir);
         String apiKey = "bench-" + HexFormat.of().formatHex(TestData.random(12));
+        String secret = TestData.webhookSecret();
         String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, database, true));
                 OpenAiStandIn standIn = new OpenAiStandIn(apiKey, dir.resolve("stand-in"), null)) {
@@ -136,56 +248,52 @@ public final class BenchMain {
                     "REELFLOW_MODELS_SORA_2_MAX_CONCURRENT_JOBS", Integer.toString(cap),
                     "REELFLOW_WORKER_CONCURRENCY", "8",
                     "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString()));
+            if (webhooks) {
+                env.put("REELFLOW_PROVIDERS_OPENAI_WEBHOOK_SECRET", secret);
+            }
             Database db = new Database(stack);
-            try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service.log")).start()) {
+            try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service.log"))) {
+                if (webhooks) {
+                    standIn.webhooks(service.baseUrl() + "/webhooks/openai", secret);
+                }
+                service.start();
                 Instant started = Instant.now();
                 for (int b = 0; b < shots / 500; b++) {
-                    Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", "bench/sat-" + b, batch("sat-" + b, 500));
+                    Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", "bench/sat-" + b, batch("bench", "saturation", "sat-" + b, "sora-2", null, 500,
+                            i -> "Slow dolly in on a ceramic cup at golden hour, steam rising. Take sat-" + i + "."));
                 }
                 long landed = 0;
                 while (landed < shots) {
                     Thread.sleep(1000);
                     landed = db.count("select count(*) from job where state in ('LANDED', 'FAILED')");
-                    System.out.printf("saturation: %d of %d drafts ended after %d s%n", landed, shots,
+                    System.out.printf("saturation (%s): %d of %d drafts ended after %d s%n", mode, landed, shots,
                             Duration.between(started, Instant.now()).toSeconds());
                 }
                 Object last = db.query("select max(landed_at) as t from job").get(0).get("t");
                 Instant finished = last instanceof java.sql.Timestamp t ? t.toInstant()
                         : ((java.time.OffsetDateTime) last).toInstant();
                 long failed = db.count("select count(*) from job where state = 'FAILED'");
-                List<Instant[]> generations = standIn.generations();
-                double latencySum = generations.stream().mapToDouble(g -> Duration.between(g[0], g[1]).toMillis() / 1000.0).sum();
-                double ideal = latencySum / cap;
-                double actual = Duration.between(started, finished).toMillis() / 1000.0;
-                int most = io.reelflow.testkit.Intervals.mostAtOnce(generations);
-                Path chart = REPORT.resolveSibling("benchmarks-saturation.svg");
-                Files.writeString(chart, Svg.inFlight(generations, started, cap));
-                return String.format(Locale.ROOT, """
-                        %d drafts (two batches of 500) on `sora-2` against the OpenAI stand-in, each video taking a uniform \
-                        2-5 s, the model capped at %d jobs in flight, one service instance with 8 worker threads.
-
-                        | Drafts | Failed | Sum of latencies | Ideal (sum / %d) | Completion | Utilisation | Most generating at once |
-                        |---:|---:|---:|---:|---:|---:|---:|
-                        | %d | %d | %.0f s | %.1f s | %.1f s | %.0f %% | %d (cap %d) |
-
-                        ![Videos generating at the provider over the run](benchmarks-saturation.svg)
-                        """, shots, cap, cap, shots, failed, latencySum, ideal, actual, 100 * ideal / actual, most, cap);
+                return new Saturation(mode, shots, cap, failed, standIn.completions(), started, finished);
             }
         }
     }
 
-    private static String batch(String batchId, int shots) {
+    /** A campaign batch of {@code shots} landscape shots, drafted on {@code draftModel} (and finalled on {@code finalModel}). */
+    static String batch(String team, String campaign, String batchId, String draftModel, String finalModel, int shots,
+            java.util.function.IntFunction<String> prompt) {
         ObjectNode batch = JSON.createObjectNode();
         batch.put("batchId", batchId);
-        batch.put("team", "bench");
-        batch.put("campaign", "saturation");
+        batch.put("team", team);
+        batch.put("campaign", campaign);
         ObjectNode defaults = batch.putObject("defaults");
         defaults.put("aspectRatio", "landscape");
-        defaults.putObject("route").put("draftModel", "sora-2");
+        ObjectNode route = defaults.putObject("route").put("draftModel", draftModel);
+        if (finalModel != null) {
+            route.put("finalModel", finalModel);
+        }
         ArrayNode list = batch.putArray("shots");
         for (int i = 0; i < shots; i++) {
-            list.addObject().put("shotId", String.format("s%04d", i + 1))
-                    .put("prompt", "Slow dolly in on a ceramic cup at golden hour, steam rising. Take " + batchId + "-" + i + ".");
+            list.addObject().put("shotId", String.format("s%04d", i + 1)).put("prompt", prompt.apply(i));
         }
         return batch.toString();
     }

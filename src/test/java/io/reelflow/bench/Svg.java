@@ -68,6 +68,51 @@ final class Svg {
         return svg.toString();
     }
 
+    /**
+     * A horizontal bar per row, labelled with its value in {@code unit}; a dashed line at {@code mark} (a goal or
+     * limit) when it is positive.
+     */
+    static String bars(String title, List<String> labels, List<Double> values, String unit, double mark,
+            String markLabel) {
+        int rowHeight = 26;
+        int labelWidth = 300;
+        int height = TOP + 10 + rowHeight * labels.size() + BOTTOM;
+        double top = Math.max(mark, values.stream().mapToDouble(Double::doubleValue).max().orElse(1)) * 1.15;
+        double span = WIDTH - 10 - labelWidth - 70;
+        StringBuilder svg = new StringBuilder();
+        svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+                + "font-family=\"sans-serif\" font-size=\"11\">%n", WIDTH, height));
+        svg.append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>%n", 10, TOP - 4, escape(title)));
+        for (int i = 0; i < labels.size(); i++) {
+            double y = TOP + 10 + i * rowHeight;
+            double w = span * values.get(i) / top;
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s</text>%n",
+                    labelWidth - 6, y + 15, escape(labels.get(i))));
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%.1f\" height=\"18\" "
+                    + "fill=\"#2557d6\"/>%n", labelWidth, y + 2, Math.max(1, w)));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\">%s %s</text>%n", labelWidth + w + 4,
+                    y + 15, format(values.get(i)), escape(unit)));
+        }
+        if (mark > 0) {
+            double x = labelWidth + span * mark / top;
+            svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+                    + "stroke=\"#b3261e\" stroke-dasharray=\"6 4\"/>%n", x, TOP + 6, x, height - BOTTOM + 6));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" fill=\"#b3261e\" text-anchor=\"middle\">"
+                    + "%s</text>%n", x, height - BOTTOM + 20, escape(markLabel)));
+        }
+        svg.append("</svg>\n");
+        return svg.toString();
+    }
+
+    private static String format(double value) {
+        return value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.2f", value);
+    }
+
+    private static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
     private static double x(double seconds, double total) {
         return LEFT + (WIDTH - 10 - LEFT) * seconds / total;
     }

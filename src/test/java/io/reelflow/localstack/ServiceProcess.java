@@ -24,6 +24,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final Path log;
     private final int port;
+    private final List<String> jvmOptions = new ArrayList<>();
     private Process process;
 
     public ServiceProcess(Map<String, String> env, Path log) {
@@ -40,14 +41,24 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /** JVM options for the service process (an {@code -Xmx} replaces the default 512 MB heap). */
+    public ServiceProcess jvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
     /** Starts the service and waits until it reports ready. */
     public ServiceProcess start() throws IOException, InterruptedException {
         if (!Files.exists(jar)) {
             throw new IllegalStateException("no packaged service at " + jar + "; run ./mvnw package first");
         }
         Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx512m", "-XX:+UseSerialGC",
-                "-Djava.awt.headless=true", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(List.of(javaBinary()));
+        if (jvmOptions.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
+            command.add("-Xmx512m");
+        }
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-XX:+UseSerialGC", "-Djava.awt.headless=true", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

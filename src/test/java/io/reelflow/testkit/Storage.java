@@ -22,7 +22,12 @@ public final class Storage implements AutoCloseable {
 
     public Storage(LocalStack stack) {
         this.stack = stack;
-        this.s3 = S3Client.builder()
+        this.s3 = client(stack);
+    }
+
+    /** An S3 client for the stack's object store (close it when done). */
+    public static S3Client client(LocalStack stack) {
+        return S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(URI.create(stack.s3Endpoint()))
                 .region(Region.US_EAST_1)

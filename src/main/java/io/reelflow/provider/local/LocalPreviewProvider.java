@@ -57,6 +57,9 @@ public class LocalPreviewProvider implements VideoProvider {
     private final Optional<Pattern> defect;
     private final Path jobs;
     private final Path results;
+    private final boolean shared;
+    /** Video bitrate of a shared render: a few kilobytes a second, enough for the flat shapes of a preview. */
+    private static final int SHARED_VIDEO_BITRATE = 64_000;
 
     public LocalPreviewProvider(ReelflowConfig config, ObjectMapper json) {
         this.json = json;
@@ -66,6 +69,7 @@ public class LocalPreviewProvider implements VideoProvider {
         Path spool = config.local().spoolDir();
         this.jobs = spool.resolve("jobs");
         this.results = spool.resolve("results");
+        this.shared = config.local().sharedRenders();
         try {
             Files.createDirectories(jobs);
             Files.createDirectories(results);
@@ -128,14 +132,21 @@ public class LocalPreviewProvider implements VideoProvider {
     public InputStream download(String providerJobId) throws ProviderException {
         LocalJob job = read(providerJobId).orElseThrow(() -> ProviderException.refused(FailureKind.PROVIDER_ERROR,
                 "local provider has no job " + providerJobId));
-        Path result = results.resolve(job.id() + ".mp4");
+        boolean defective = defect.isPresent() && defect.get().matcher(job.prompt()).find();
+        Path result = shared
+                ? results.resolve("shared-" + job.width() + "x" + job.height() + "-" + job.seconds() + "s"
+                        + (defective ? "-defective" : "") + ".mp4")
+                : results.resolve(job.id() + ".mp4");
         try {
             if (!Files.exists(result)) {
                 Path tmp = Files.createTempFile(results, job.id(), ".part");
                 try {
-                    boolean defective = defect.isPresent() && defect.get().matcher(job.prompt()).find();
-                    renderer.render(job.prompt(), new FrameSize(job.width(), job.height()), job.seconds(), tmp,
-                            defective);
+                    FrameSize size = new FrameSize(job.width(), job.height());
+                    if (shared) {
+                        renderer.render("Shared preview", size, job.seconds(), tmp, defective, SHARED_VIDEO_BITRATE);
+                    } else {
+                        renderer.render(job.prompt(), size, job.seconds(), tmp, defective);
+                    }
                     Files.move(tmp, result, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } finally {
                     Files.deleteIfExists(tmp);
@@ -149,6 +160,9 @@ public class LocalPreviewProvider implements VideoProvider {
 
     @Override
     public void afterLanding(String providerJobId) {
+        if (shared) {
+            return;
+        }
         try {
             Files.deleteIfExists(results.resolve(providerJobId + ".mp4"));
         } catch (IOException e) {

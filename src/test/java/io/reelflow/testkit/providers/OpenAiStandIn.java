@@ -60,6 +60,8 @@ public final class OpenAiStandIn extends StandInServer {
         final AtomicInteger downloads = new AtomicInteger();
         final AtomicInteger statusCalls = new AtomicInteger();
         volatile boolean deleted;
+        /** When a status call first answered {@code completed}. */
+        volatile Instant seenDone;
 
         Video(String id, String model, String prompt, String size, String seconds, long createdAt, Instant readyAt) {
             this.id = id;
@@ -87,6 +89,16 @@ public final class OpenAiStandIn extends StandInServer {
     private final Map<String, byte[]> images = new ConcurrentHashMap<>();
 
     /** A stand-in that has {@code contract} judge every request it receives. */
+    private volatile String webhookUrl;
+    private volatile String webhookSecret;
+    private final java.util.concurrent.ScheduledExecutorService webhookSender =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "openai-stand-in-webhooks");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.net.http.HttpClient webhookClient = java.net.http.HttpClient.newHttpClient();
+
     public OpenAiStandIn(String apiKey, Path workDir, PrismContract contract) throws IOException {
         super(workDir);
         this.apiKey = apiKey;
@@ -98,6 +110,31 @@ public final class OpenAiStandIn extends StandInServer {
         this.minLatency = min;
         this.maxLatency = max;
         return this;
+    }
+
+    /**
+     * Calls {@code url} with a signed {@code video.completed} event (Standard Webhooks headers) the moment each
+     * video is ready, as OpenAI does for a project with a webhook endpoint.
+     */
+    public OpenAiStandIn webhooks(String url, String secret) {
+        this.webhookSecret = secret;
+        this.webhookUrl = url;
+        return this;
+    }
+
+    private void sendWebhook(String videoId) {
+        String id = "msg_" + UUID.randomUUID().toString().replace("-", "");
+        String timestamp = Long.toString(Instant.now().getEpochSecond());
+        byte[] body = ("{\"id\":\"evt_" + UUID.randomUUID().toString().replace("-", "") + "\",\"object\":\"event\","
+                + "\"created_at\":" + timestamp + ",\"type\":\"video.completed\",\"data\":{\"id\":\"" + videoId
+                + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String signature = "v1," + java.util.Base64.getEncoder().encodeToString(
+                io.reelflow.webhook.WebhookSignature.sign(webhookSecret, id, timestamp, body));
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(webhookUrl))
+                .header("Content-Type", "application/json").header("webhook-id", id)
+                .header("webhook-timestamp", timestamp).header("webhook-signature", signature)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        webhookClient.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.discarding());
     }
 
     /** Answers every API request with 500 for {@code duration} from now. */
@@ -120,6 +157,11 @@ public final class OpenAiStandIn extends StandInServer {
     /** When each accepted video was created and when it finished generating. */
     public List<Instant[]> generations() {
         return videos.values().stream().map(v -> new Instant[] {v.created, v.readyAt}).toList();
+    }
+
+    /** For each accepted video: created, finished generating, first answered {@code completed} (or null). */
+    public List<Instant[]> completions() {
+        return videos.values().stream().map(v -> new Instant[] {v.created, v.readyAt, v.seenDone}).toList();
     }
 
     /** Serves {@code bytes} at {@code /images/{name}} (without authentication) for reference image tests. */
@@ -216,6 +258,10 @@ public final class OpenAiStandIn extends StandInServer {
                 prompt.contains("[hold]") ? Instant.MAX : now.plus(latency()));
         videos.put(video.id, video);
         recordCreate(new CreateCall(now, prompt, 200, video.id, details));
+        if (webhookUrl != null) {
+            long delay = Math.max(0, Duration.between(Instant.now(), video.readyAt).toMillis());
+            webhookSender.schedule(() -> sendWebhook(video.id), delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         if (prompt.contains("[reset]")) {
             // Accepted, but the answer never comes: the connection is dropped.
             exchange.close();
@@ -223,6 +269,9 @@ public final class OpenAiStandIn extends StandInServer {
         }
         if (prompt.contains("[timeout]")) {
             Thread.sleep(8000);
+        }
+        if (video.seenDone == null && !Instant.now().isBefore(video.readyAt)) {
+            video.seenDone = Instant.now();
         }
         json(exchange, 200, resource(video), pollHint(video));
     }
@@ -237,6 +286,9 @@ public final class OpenAiStandIn extends StandInServer {
         if (video.prompt.contains("[flaky-status]") && call <= 2) {
             error(exchange, 500, "server_error", "The server had an error while processing your request.", Map.of());
             return;
+        }
+        if (video.seenDone == null && !Instant.now().isBefore(video.readyAt)) {
+            video.seenDone = Instant.now();
         }
         json(exchange, 200, resource(video), pollHint(video));
     }

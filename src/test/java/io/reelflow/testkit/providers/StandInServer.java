@@ -43,6 +43,7 @@ public abstract class StandInServer implements AutoCloseable {
     private final Map<String, String> served = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, byte[]> templates = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean shareRenders;
+    private volatile long paddedTo;
 
     protected StandInServer(Path workDir) throws IOException {
         this.workDir = Files.createDirectories(workDir);
@@ -126,6 +127,15 @@ public abstract class StandInServer implements AutoCloseable {
         return box.array();
     }
 
+    /**
+     * Makes every served video {@code bytes} long: the shared render followed by one {@code free} box of zeros,
+     * streamed without being held in memory (for measuring how large results are landed).
+     */
+    public void padResults(long bytes) {
+        shareRenders();
+        this.paddedTo = bytes;
+    }
+
     /** Records what is served for {@code jobId} and returns it. */
     protected byte[] served(String jobId, byte[] bytes) {
         served.put(jobId, java.util.HexFormat.of().formatHex(Hashing.sha256().digest(bytes)));
@@ -135,7 +145,31 @@ public abstract class StandInServer implements AutoCloseable {
     /** Serves a real MP4 of the given size and length for {@code jobId}. */
     protected void serveVideo(HttpExchange exchange, String jobId, String prompt, FrameSize size, int seconds)
             throws IOException {
+        if (paddedTo > 0) {
+            servePadded(exchange, jobId, video(jobId, prompt, size, seconds));
+            return;
+        }
         send(exchange, 200, "video/mp4", served(jobId, video(jobId, prompt, size, seconds)), Map.of());
+    }
+
+    private void servePadded(HttpExchange exchange, String jobId, byte[] clip) throws IOException {
+        long padding = paddedTo - clip.length;
+        if (padding < 8 || padding > 0xFFFF_FFFFL) {
+            throw new IllegalArgumentException("cannot pad a " + clip.length + "-byte clip to " + paddedTo + " bytes");
+        }
+        java.security.MessageDigest digest = Hashing.sha256();
+        exchange.getResponseHeaders().set("Content-Type", "video/mp4");
+        exchange.sendResponseHeaders(200, paddedTo);
+        try (OutputStream out = new java.security.DigestOutputStream(exchange.getResponseBody(), digest)) {
+            out.write(clip);
+            out.write(java.nio.ByteBuffer.allocate(8).putInt((int) padding)
+                    .put("free".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).array());
+            byte[] zeros = new byte[1 << 20];
+            for (long left = padding - 8; left > 0; left -= zeros.length) {
+                out.write(zeros, 0, (int) Math.min(zeros.length, left));
+            }
+        }
+        served.put(jobId, java.util.HexFormat.of().formatHex(digest.digest()));
     }
 
     protected static void json(HttpExchange exchange, int status, Object body, Map<String, String> headers)
