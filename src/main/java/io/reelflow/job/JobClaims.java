@@ -1,6 +1,7 @@
 package io.reelflow.job;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
@@ -19,10 +20,12 @@ public class JobClaims {
 
     private final EntityManager em;
     private final ModelSlots slots;
+    private final int workerThreads;
 
-    public JobClaims(EntityManager em, ModelSlots slots) {
+    public JobClaims(EntityManager em, ModelSlots slots, io.reelflow.config.ReelflowConfig config) {
         this.em = em;
         this.slots = slots;
+        this.workerThreads = config.worker().concurrency();
     }
 
     /**
@@ -30,24 +33,41 @@ public class JobClaims {
      * and the thread's own leases, left behind when a step could not record its outcome (the thread is idle
      * when it claims, so none of those is in flight).
      *
-     * <p>Jobs already at a provider come first: advancing them lands results and frees slots. Waiting jobs
-     * ({@code PENDING}, {@code HELD}) of a model with no free slot are not claimed at all, so a queue of
-     * thousands behind a cap of 16 is not cycled through while it waits.
+     * <p>Order: waiting jobs ({@code PENDING}, {@code HELD}) of models with a free slot first, so a slot that
+     * frees or an approval that arrives starts the provider's (long) work at once; then jobs at a provider by
+     * due time (status polls, reconciliations, landings). Waiting jobs of a model whose cap is reached are not
+     * claimed at all, so a queue of thousands behind a cap of 16 costs nothing while it waits. When finished
+     * videos are queueing to be landed ({@link #LANDING_BACKLOG} per worker thread), new work waits its turn
+     * by due time instead: landing is the pipeline's own bottleneck then, and starting more videos would only
+     * lengthen the queue while their download links age.
      */
     public List<UUID> claim(String owner, int limit, Duration lease) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<UUID> ids = claim(owner, limit, lease, "state in ('SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')",
-                    null);
+            String[] full = slots.fullModels().toArray(String[]::new);
+            boolean backlog = landingsDue(LANDING_BACKLOG * Math.max(1, workerThreads));
+            List<UUID> ids = new ArrayList<>();
+            if (!backlog) {
+                ids.addAll(claim(owner, limit, lease, WAITING, full));
+            }
             if (ids.size() < limit) {
-                List<UUID> waiting = claim(owner, limit - ids.size(), lease, "state in ('PENDING', 'HELD')",
-                        slots.fullModels().toArray(String[]::new));
-                if (!waiting.isEmpty()) {
-                    ids = new java.util.ArrayList<>(ids);
-                    ids.addAll(waiting);
-                }
+                ids.addAll(claim(owner, limit - ids.size(), lease, AT_PROVIDER, null));
+            }
+            if (backlog && ids.size() < limit) {
+                ids.addAll(claim(owner, limit - ids.size(), lease, WAITING, full));
             }
             return ids;
         });
+    }
+
+    private static final String WAITING = "state in ('PENDING', 'HELD')";
+    private static final String AT_PROVIDER = "state in ('SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')";
+    /** Finished videos due for landing, per worker thread, beyond which new work is not preferred. */
+    static final int LANDING_BACKLOG = 2;
+
+    private boolean landingsDue(int atLeast) {
+        Number n = (Number) em.createNativeQuery("select count(*) from (select 1 from job where state = 'DOWNLOADING'"
+                + " and next_attempt_at <= now() limit ?1) due").setParameter(1, atLeast).getSingleResult();
+        return n.intValue() >= atLeast;
     }
 
     private List<UUID> claim(String owner, int limit, Duration lease, String states, String[] fullModels) {

@@ -51,29 +51,30 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> chosen = Set.of(System.getProperty("bench", "cost,saturation,overhead,memory,promotion").split(","));
-        if (chosen.contains("overhead")) {
-            Overhead.Result result = Overhead.run();
-            Files.writeString(REPORT.resolveSibling("benchmarks-overhead.svg"), Overhead.chart(result));
-            section("overhead", Overhead.report(result));
-        }
-        if (chosen.contains("memory")) {
-            List<Memory.Landing> landings = Memory.run();
-            Files.writeString(REPORT.resolveSibling("benchmarks-memory.svg"), Memory.chart(landings));
-            section("memory", Memory.report(landings));
-        }
-        if (chosen.contains("promotion")) {
-            Promotion.Result result = Promotion.run();
-            Files.writeString(REPORT.resolveSibling("benchmarks-promotion.svg"), Promotion.chart(result));
-            section("promotion", Promotion.report(result));
-        }
+        Set<String> chosen = Set.of(System.getProperty("bench", "cost,saturation,promotion,memory,overhead").split(","));
         if (chosen.contains("cost")) {
             section("cost", cost());
         }
         if (chosen.contains("saturation")) {
             section("saturation", saturation());
         }
+        if (chosen.contains("promotion")) {
+            Promotion.Result result = Promotion.run();
+            Files.writeString(REPORT.resolveSibling("benchmarks-promotion.svg"), Promotion.chart(result));
+            section("promotion", Promotion.report(result));
+        }
+        if (chosen.contains("memory")) {
+            List<Memory.Landing> landings = Memory.run();
+            Files.writeString(REPORT.resolveSibling("benchmarks-memory.svg"), Memory.chart(landings));
+            section("memory", Memory.report(landings));
+        }
+        if (chosen.contains("overhead")) {
+            Overhead.Result result = Overhead.run();
+            Files.writeString(REPORT.resolveSibling("benchmarks-overhead.svg"), Overhead.chart(result));
+            section("overhead", Overhead.report(result));
+        }
     }
+
 
     // -- 6. Cost ------------------------------------------------------------------------------------------------
 

@@ -53,7 +53,8 @@ final class Overhead {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One pipeline run: its rate and what it did per shot. */
-    record Run(int instances, int shots, double seconds, long commits, long puts, long events, long failed) {
+    record Run(int instances, int shots, double seconds, long commits, long puts, long events, long failed,
+            double serviceCpu, double stackCpu, double postgresCpu, Map<String, Double> profile) {
         double rate() {
             return shots / seconds;
         }
@@ -107,6 +108,38 @@ final class Overhead {
                     run.instances(), run.shots(), run.failed(), run.seconds(), run.rate(),
                     run.commits() / (double) run.shots(), run.puts() / (double) run.shots(),
                     run.events() / (double) run.shots()));
+        }
+        out.append("""
+
+                CPU used over the run (2 cores give 2 CPU-seconds a second): the service processes; this benchmark's \
+                own process, which runs the Kafka broker and S3Proxy; PostgreSQL.
+
+                | Instances | Service | Kafka broker and S3Proxy | PostgreSQL | Total per draft |
+                |---:|---:|---:|---:|---:|
+                """);
+        for (Run run : List.of(r.one(), r.two())) {
+            out.append(String.format(Locale.ROOT, "| %d | %.0f s | %.0f s | %.0f s | %.1f ms |%n", run.instances(),
+                    run.serviceCpu(), run.stackCpu(), run.postgresCpu(),
+                    1000 * (run.serviceCpu() + run.stackCpu() + run.postgresCpu()) / run.shots()));
+        }
+        out.append("""
+
+                Where the service's CPU went (one instance; Java Flight Recorder samples, FFmpeg's native work included):
+
+                | Part | Share of samples |
+                |---|---:|
+                """);
+        double rest = 0;
+        int shown = 0;
+        for (Map.Entry<String, Double> e : r.one().profile().entrySet()) {
+            if (shown++ < 10) {
+                out.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", e.getKey(), e.getValue()));
+            } else {
+                rest += e.getValue();
+            }
+        }
+        if (rest > 0) {
+            out.append(String.format(Locale.ROOT, "| everything else | %.1f %% |%n", rest));
         }
         out.append("""
 
@@ -169,14 +202,15 @@ final class Overhead {
         try {
             for (int i = 0; i < instances; i++) {
                 env.put("REELFLOW_WORKER_INSTANCE_ID", label + "-" + i);
-                if (Boolean.getBoolean("bench.jfr")) {
-                    env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename="
-                            + dir.resolve("service-" + label + "-" + i + ".jfr"));
-                }
+                env.put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename="
+                        + dir.resolve("service-" + label + "-" + i + ".jfr"));
                 services.add(new ServiceProcess(env, dir.resolve("service-" + label + "-" + i + ".log")).start());
             }
             String team = "bench-" + label;
             long commitsBefore = commits(db);
+            double serviceCpuBefore = services.stream().mapToDouble(sp -> cpuSeconds(sp.pid())).sum();
+            double stackCpuBefore = cpuSeconds(ProcessHandle.current().pid());
+            double postgresCpuBefore = postgresCpuSeconds();
             long eventsBefore = db.count("select count(*) from outbox_event");
             Instant started = Instant.now();
             for (int b = 0; b < SHOTS / PER_BATCH; b++) {
@@ -204,13 +238,38 @@ final class Overhead {
             long failed = db.count("select count(*) from job j join shot s on s.id = j.shot_id join batch b"
                     + " on b.id = s.batch_id where b.team = ? and j.state = 'FAILED'", team);
             long puts = countObjects(stack, team + "/");
+            double serviceCpu = services.stream().mapToDouble(sp -> cpuSeconds(sp.pid())).sum() - serviceCpuBefore;
+            double stackCpu = cpuSeconds(ProcessHandle.current().pid()) - stackCpuBefore;
+            double postgresCpu = postgresCpuSeconds() - postgresCpuBefore;
+            for (ServiceProcess service : services) {
+                service.stop();
+            }
+            Map<String, Double> profile = Profile.shares(dir.resolve("service-" + label + "-0.jfr"));
             return new Run(instances, SHOTS, Duration.between(started, finished).toMillis() / 1000.0, commits, puts,
-                    events, failed);
+                    events, failed, serviceCpu, stackCpu, postgresCpu, profile);
         } finally {
             for (ServiceProcess service : services) {
                 service.stop();
             }
         }
+    }
+
+    /** CPU seconds a process has used (user and system), from {@code /proc}. */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** CPU seconds of every PostgreSQL process on this machine. */
+    private static double postgresCpuSeconds() {
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+                .mapToDouble(p -> cpuSeconds(p.pid())).sum();
     }
 
     private static long commits(Database db) {

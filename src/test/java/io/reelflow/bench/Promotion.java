@@ -39,12 +39,20 @@ final class Promotion {
 
     static final int DECISIONS = 1000;
     static final int PER_SECOND = 20;
+    /** The first decisions meet a service that has not yet run this path (JIT, first provider connection). */
+    static final int WARM = 50;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROMPT = "Slow dolly in on a ceramic cup at golden hour, steam rising, soft window light. ";
 
+    /** Latencies in the order the decisions were published. */
     record Result(int decisions, int perSecond, List<Double> millis, long finalsLanded) {
         double percentile(double p) {
-            List<Double> sorted = millis.stream().sorted().toList();
+            return percentile(p, 0);
+        }
+
+        /** The percentile over the decisions after the first {@code skip}. */
+        double percentile(double p, int skip) {
+            List<Double> sorted = millis.subList(Math.min(skip, millis.size()), millis.size()).stream().sorted().toList();
             int index = (int) Math.ceil(p / 100 * sorted.size()) - 1;
             return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
         }
@@ -61,19 +69,22 @@ final class Promotion {
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, database, true));
                 OpenAiStandIn standIn = new OpenAiStandIn(apiKey, dir.resolve("stand-in"), null)) {
             standIn.shareRenders();
-            standIn.latency(Duration.ofMillis(500), Duration.ofMillis(1000));
+            // A final takes minutes at a real provider; a minute or so here keeps the finals' landings (1024p,
+            // 12 s) out of the window in which the decisions arrive, so the decision path itself is measured.
+            standIn.latency(Duration.ofSeconds(60), Duration.ofSeconds(90));
             Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
             env.putAll(Map.of("REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
                     "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
                     "REELFLOW_LOCAL_SHARED_RENDERS", "true",
                     "REELFLOW_LOCAL_SPOOL_DIR", dir.resolve("spool").toString(),
-                    // The measure is Reelflow's path, not the provider's capacity: no cap is reached.
-                    "REELFLOW_MODELS_SORA_2_PRO_MAX_CONCURRENT_JOBS", "2000",
                     "REELFLOW_MODELS_LOCAL_PREVIEW_MAX_CONCURRENT_JOBS", "64",
                     "REELFLOW_WORKER_CONCURRENCY", "8",
                     "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString()));
             Database db = new Database(stack);
-            try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service.log")).start()) {
+            // The measure is Reelflow's path, not the provider's capacity: no cap is reached. (An environment
+            // variable cannot name sora-2-pro unambiguously; a system property can.)
+            try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service.log"))
+                    .jvmOptions("-Dreelflow.models.sora-2-pro.max-concurrent-jobs=2000").start()) {
                 for (int b = 0; b < DECISIONS / 500; b++) {
                     int bi = b;
                     Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", "bench/p" + b, BenchMain.batch("bench", "promotion",
@@ -113,19 +124,23 @@ final class Promotion {
                 while (standIn.createCalls("Promote ").size() < DECISIONS && Instant.now().isBefore(deadline)) {
                     Thread.sleep(500);
                 }
-                List<Double> millis = new ArrayList<>();
+                Map<String, StandInServer.CreateCall> calls = new HashMap<>();
                 for (StandInServer.CreateCall call : standIn.createCalls("Promote ")) {
-                    if (!"sora-2-pro".equals(call.details().get("model"))) {
-                        continue;
+                    if ("sora-2-pro".equals(call.details().get("model"))) {
+                        calls.putIfAbsent(call.prompt().substring(call.prompt().indexOf("Promote ")), call);
                     }
-                    String marker = call.prompt().substring(call.prompt().indexOf("Promote "));
-                    Instant sent = published.get(marker);
-                    if (sent != null) {
-                        millis.add(Duration.between(sent, call.at()).toNanos() / 1_000_000.0);
+                }
+                // In the order the decisions were published.
+                List<Double> millis = new ArrayList<>();
+                for (int i = 0; i < DECISIONS; i++) {
+                    String marker = marker("p" + (i / 500), i % 500);
+                    StandInServer.CreateCall call = calls.get(marker);
+                    if (call != null) {
+                        millis.add(Duration.between(published.get(marker), call.at()).toNanos() / 1_000_000.0);
                     }
                 }
                 long landed = 0;
-                deadline = Instant.now().plus(Duration.ofMinutes(3));
+                deadline = Instant.now().plus(Duration.ofMinutes(8));
                 while (landed < DECISIONS && Instant.now().isBefore(deadline)) {
                     Thread.sleep(1000);
                     landed = db.count("select count(*) from job where stage = 'FINAL' and state = 'LANDED'");
@@ -140,21 +155,28 @@ final class Promotion {
                 %,d drafts made by the `local` provider and awaiting review; then %,d `approve` decisions published \
                 on `draft-reviews` at %d a second (one Kafka producer, `acks=all`); each final (`sora-2-pro`, 12 s, \
                 1792x1024) is created at the OpenAI stand-in, which times the create call's arrival. The model cap is \
-                set out of reach so that the path, not the provider's capacity, is measured; one service instance, \
-                8 worker threads.
+                set out of reach and the stand-in takes 60-90 s per final, so that the path, not the provider's capacity \
+                or the landing of finished finals, is measured; one service instance, 8 worker threads, 4 decision \
+                consumers.
 
                 | Decisions | Create calls timed | p50 | p90 | p99 | Max | Finals landed |
-                |---:|---:|---:|---:|---:|---:|---:|
-                | %,d | %,d | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %,d |
+                |---|---:|---:|---:|---:|---:|---:|
+                | all %,d | %,d | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %,d |
+                | after the first %d | %,d | %.0f ms | %.0f ms | %.0f ms | %.0f ms | |
 
-                ![Decision to create call, each of the 1,000 in order](benchmarks-promotion.svg)
+                ![Decision to create call](benchmarks-promotion.svg)
                 """, r.decisions(), r.decisions(), r.perSecond(), r.decisions(), r.millis().size(), r.percentile(50),
-                r.percentile(90), r.percentile(99), r.percentile(100), r.finalsLanded());
+                r.percentile(90), r.percentile(99), r.percentile(100), r.finalsLanded(), WARM,
+                r.millis().size() - WARM, r.percentile(50, WARM), r.percentile(90, WARM), r.percentile(99, WARM),
+                r.percentile(100, WARM));
     }
 
     static String chart(Result r) {
-        List<String> labels = List.of("p50", "p90", "p99", "max");
-        List<Double> values = List.of(r.percentile(50), r.percentile(90), r.percentile(99), r.percentile(100));
+        List<String> labels = List.of("all: p50", "all: p90", "all: p99", "all: max", "after the first " + WARM + ": p50",
+                "after the first " + WARM + ": p90", "after the first " + WARM + ": p99",
+                "after the first " + WARM + ": max");
+        List<Double> values = List.of(r.percentile(50), r.percentile(90), r.percentile(99), r.percentile(100),
+                r.percentile(50, WARM), r.percentile(90, WARM), r.percentile(99, WARM), r.percentile(100, WARM));
         return Svg.bars("approve decision on draft-reviews to the final's create call (ms)", labels, values, "ms", 250,
                 "goal p99 250 ms");
     }

@@ -1,0 +1,99 @@
+package io.reelflow.bench;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordingFile;
+
+/**
+ * Where a service's CPU went, from a Java Flight Recording: Java execution samples, plus native samples that were
+ * computing in FFmpeg (native samples of threads waiting on sockets or locks are left out). Each sample goes to
+ * the first library found walking from the executing frame outwards, else to the Reelflow code running it.
+ */
+final class Profile {
+
+    private static final Map<String, String> LIBRARIES = new LinkedHashMap<>();
+
+    static {
+        LIBRARIES.put("org.postgresql.", "database (JDBC, Hibernate, transactions)");
+        LIBRARIES.put("org.hibernate.", "database (JDBC, Hibernate, transactions)");
+        LIBRARIES.put("io.agroal.", "database (JDBC, Hibernate, transactions)");
+        LIBRARIES.put("com.arjuna.", "database (JDBC, Hibernate, transactions)");
+        LIBRARIES.put("software.amazon.awssdk.", "S3 client (signing, HTTP)");
+        LIBRARIES.put("org.apache.kafka.", "Kafka client");
+        LIBRARIES.put("io.smallrye.reactive.messaging.", "Kafka client");
+        LIBRARIES.put("com.fasterxml.jackson.", "JSON");
+        LIBRARIES.put("org.jboss.logmanager.", "logging");
+    }
+
+    private Profile() {
+    }
+
+    /** Share of samples per category, largest first. */
+    static Map<String, Double> shares(Path recording) throws Exception {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        int total = 0;
+        for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
+            String type = event.getEventType().getName();
+            boolean nativeSample = type.equals("jdk.NativeMethodSample");
+            if (!nativeSample && !type.equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+                continue;
+            }
+            List<RecordedFrame> frames = event.getStackTrace().getFrames();
+            if (frames.isEmpty() || nativeSample && !frames.get(0).getMethod().getType().getName().startsWith("org.bytedeco.")) {
+                continue;
+            }
+            counts.merge(category(frames), 1, Integer::sum);
+            total++;
+        }
+        Map<String, Double> shares = new LinkedHashMap<>();
+        int all = Math.max(1, total);
+        counts.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
+                .forEach(e -> shares.put(e.getKey(), 100.0 * e.getValue() / all));
+        return shares;
+    }
+
+    private static String category(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String type = frame.getMethod().getType().getName();
+            if (type.startsWith("org.bytedeco.")) {
+                return media(frames);
+            }
+            for (Map.Entry<String, String> library : LIBRARIES.entrySet()) {
+                if (type.startsWith(library.getKey())) {
+                    return library.getValue();
+                }
+            }
+            if (type.startsWith("io.reelflow.")) {
+                return type.contains(".media.") ? media(frames) : "Reelflow code (" + simpleName(type) + ")";
+            }
+        }
+        return "JVM and framework (no Reelflow frame)";
+    }
+
+    private static String media(List<RecordedFrame> frames) {
+        for (RecordedFrame frame : frames) {
+            String type = frame.getMethod().getType().getName();
+            if (type.endsWith("PosterExtractor")) {
+                return "poster: decode to 1 s, JPEG (FFmpeg)";
+            }
+            if (type.endsWith("MediaProbe") || type.endsWith("ClipInspector") || type.endsWith("Conformer")) {
+                return "probe (FFmpeg)";
+            }
+            if (type.endsWith("PreviewRenderer")) {
+                return "local provider's shared render (once per size)";
+            }
+        }
+        return "FFmpeg, other";
+    }
+
+    private static String simpleName(String type) {
+        String name = type.substring(type.lastIndexOf('.') + 1);
+        int inner = name.indexOf('_');
+        return inner > 0 ? name.substring(0, inner) : name;
+    }
+}
