@@ -215,7 +215,7 @@ public final class BenchMain {
 
                 The last column is the slot's round trip inside Reelflow: the status answer recorded (`DOWNLOADING` frees \
                 the slot), a worker woken, the next waiting job claimed, its price reserved under the model's lock, \
-                its create call sent. Mean per video: """);
+                its create call sent. Mean per video:\s""");
         out.append(String.format(Locale.ROOT, "%.0f ms polling, %.0f ms with webhooks.%n%n",
                 1000 * (polling.cap() * polling.actual() - polling.latencySum() - polling.unseen()
                         - (polling.rampUp() + polling.tail()) * polling.cap()) / polling.shots(),
