@@ -37,8 +37,8 @@ public class JobClaims {
      * frees or an approval that arrives starts the provider's (long) work at once; then jobs at a provider by
      * due time (status polls, reconciliations, landings). Waiting jobs of a model whose cap is reached are not
      * claimed at all, so a queue of thousands behind a cap of 16 costs nothing while it waits. When finished
-     * videos are queueing to be landed ({@link #LANDING_BACKLOG} per worker thread), new work waits its turn
-     * by due time instead: landing is the pipeline's own bottleneck then, and starting more videos would only
+     * videos are queueing to be landed ({@link #LANDING_BACKLOG} per worker thread), jobs at a provider come
+     * first instead: landing is the pipeline's own bottleneck then, and starting more videos would only
      * lengthen the queue while their download links age.
      */
     public List<UUID> claim(String owner, int limit, Duration lease) {
