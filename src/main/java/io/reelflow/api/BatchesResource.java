@@ -117,7 +117,8 @@ public class BatchesResource {
     @Operation(summary = "The team's batches, newest first, with their progress")
     public List<Views.BatchSummary> list() {
         List<Batch> found = Batch.find("team = ?1 order by createdAt desc", caller.team()).page(0, 200).list();
-        return found.stream().map(this::summary).toList();
+        Map<Long, BatchChanges.Pending> pending = BatchChanges.pending(found.stream().map(b -> b.id).toList());
+        return found.stream().map(b -> summary(b, pending.getOrDefault(b.id, BatchChanges.Pending.NONE))).toList();
     }
 
     @GET
@@ -150,7 +151,7 @@ public class BatchesResource {
             views.add(new Views.ShotView(shot.shotKey, shot.state.name(), shot.currentRevision, prompt,
                     shot.aspectRatio, PromptAdvisor.advise(prompt, seconds), drafts, finalCut));
         }
-        return new Views.BatchDetail(summary(batch), views);
+        return new Views.BatchDetail(summary(batch, BatchChanges.pending(batch.id)), views);
     }
 
     @GET
@@ -235,11 +236,11 @@ public class BatchesResource {
         return batch;
     }
 
-    private Views.BatchSummary summary(Batch b) {
-        // Counts as of the latest commit: the batch row plus the changes the manifest writer has not folded in yet.
-        BatchChanges.Pending pending = BatchChanges.pending(b.id);
+    /** Counts as of the latest commit: the batch row plus the changes the manifest writer has not folded in yet. */
+    private Views.BatchSummary summary(Batch b, BatchChanges.Pending pending) {
         return new Views.BatchSummary(b.batchKey, b.campaign, b.state.name(), b.shotCount,
-                b.shotCount - b.draftsOpen - pending.drafts(), b.shotCount - b.shotsOpen - pending.shots(), b.draftModel, b.finalModel, b.budgetUsd, b.createdAt, location(b.batchKey));
+                b.shotCount - b.draftsOpen - pending.drafts(), b.shotCount - b.shotsOpen - pending.shots(),
+                b.draftModel, b.finalModel, b.budgetUsd, b.createdAt, location(b.batchKey));
     }
 
     private Views.JobView view(Job job) {

@@ -16,7 +16,7 @@ public final class BatchChanges {
 
     /** Open drafts and open shots not yet folded into a batch row. */
     public record Pending(int drafts, int shots) {
-        static final Pending NONE = new Pending(0, 0);
+        public static final Pending NONE = new Pending(0, 0);
     }
 
     private BatchChanges() {

@@ -40,8 +40,6 @@ public class JobTransitions {
     private final Budgets budgets;
     private final ModelSlots slots;
     private static final Duration SLOT_RETRY = Duration.ofMillis(500);
-    private static final java.util.Set<JobState> TAKES_SLOT = java.util.EnumSet.of(JobState.SUBMITTING,
-            JobState.UNKNOWN, JobState.RUNNING);
     private final ReelflowConfig config;
 
     private final JobSignals signals;
@@ -315,7 +313,7 @@ public class JobTransitions {
     private void move(Job job, JobState next) {
         if (job.state != next) {
             LOG.infof("%s: %s -> %s", JobView.of(job).label(), job.state, next);
-            if (TAKES_SLOT.contains(job.state) && !TAKES_SLOT.contains(next)) {
+            if (ModelSlots.TAKES_SLOT.contains(job.state) && !ModelSlots.TAKES_SLOT.contains(next)) {
                 // A slot is free: idle workers here look for a waiting job at once (other replicas within
                 // their idle poll).
                 signals.wakeAfterCommit();

@@ -23,6 +23,11 @@ import jakarta.transaction.Transactional.TxType;
 @ApplicationScoped
 public class ModelSlots {
 
+    /** The states in which a job takes a slot of its model and provider. */
+    public static final java.util.Set<JobState> TAKES_SLOT = java.util.EnumSet.of(JobState.SUBMITTING,
+            JobState.UNKNOWN, JobState.RUNNING);
+    private static final String TAKES_SLOT_SQL = "state in ('SUBMITTING', 'UNKNOWN', 'RUNNING')";
+
     private final EntityManager em;
     private final ReelflowConfig config;
 
@@ -60,7 +65,7 @@ public class ModelSlots {
         Map<String, Long> byProvider = new HashMap<>();
         @SuppressWarnings("unchecked")
         List<Object[]> rows = em.createNativeQuery("select model, provider, count(*) from job"
-                + " where state in ('SUBMITTING', 'UNKNOWN', 'RUNNING') group by model, provider").getResultList();
+                + " where " + TAKES_SLOT_SQL + " group by model, provider").getResultList();
         for (Object[] row : rows) {
             long n = ((Number) row[2]).longValue();
             byModel.merge((String) row[0], n, Long::sum);
@@ -82,7 +87,7 @@ public class ModelSlots {
         em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "slots:" + column + ":" + name)
                 .getSingleResult();
         long inFlight = ((Number) em.createNativeQuery("select count(*) from job where " + column + " = ?1"
-                + " and state in ('SUBMITTING', 'UNKNOWN', 'RUNNING')")
+                + " and " + TAKES_SLOT_SQL)
                 .setParameter(1, name).getSingleResult()).longValue();
         if (inFlight < cap) {
             return Optional.empty();

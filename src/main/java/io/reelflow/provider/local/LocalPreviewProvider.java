@@ -58,7 +58,7 @@ public class LocalPreviewProvider implements VideoProvider {
     private final Path jobs;
     private final Path results;
     private final boolean shared;
-    /** Video bitrate of a shared render: a few kilobytes a second, enough for the flat shapes of a preview. */
+    /** Video bitrate asked of the encoder for a shared render (a 4 s 720p clip comes out near 230 KB with its audio). */
     private static final int SHARED_VIDEO_BITRATE = 64_000;
 
     public LocalPreviewProvider(ReelflowConfig config, ObjectMapper json) {
