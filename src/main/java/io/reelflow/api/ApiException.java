@@ -2,7 +2,7 @@ package io.reelflow.api;
 
 import java.util.List;
 
-import io.reelflow.intake.Violation;
+import io.reelflow.validation.Violation;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;

@@ -10,7 +10,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import io.reelflow.config.ReelflowConfig;
-import io.reelflow.util.Hashing;
+import io.reelflow.storage.Hashing;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

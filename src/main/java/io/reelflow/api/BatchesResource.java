@@ -3,16 +3,13 @@ package io.reelflow.api;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,13 +21,12 @@ import io.reelflow.campaign.Shot;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.intake.BatchValidator;
 import io.reelflow.intake.CampaignBatch;
-import io.reelflow.intake.Violation;
+import io.reelflow.validation.Violation;
 import io.reelflow.job.Job;
+import io.reelflow.job.JobState;
 import io.reelflow.job.Stage;
-import io.reelflow.messaging.Topics;
+import io.reelflow.messaging.SubmittedBatch;
 import io.reelflow.outbox.Outbox;
-import io.reelflow.review.DecisionValidator;
-import io.reelflow.review.ReviewService;
 import io.reelflow.storage.ObjectStore;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -43,31 +39,28 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Batches, their shots and jobs, and review decisions, for the caller's team only. Submissions and decisions
- * are validated as on Kafka and then go the same way: they are written to the outbox and published on
- * {@code campaign-batches} and {@code draft-reviews}, where the same consumers apply them.
+ * Batches, their shots and jobs, for the caller's team only. A submission is validated as on Kafka and then goes
+ * the same way: it is written to the outbox and published on {@code campaign-batches}, where the intake consumer
+ * takes it.
  */
 @Path("/api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Batches", description = "Campaign batches, shots, jobs and review decisions")
 public class BatchesResource {
 
-    private static final Set<String> DECISION_FIELDS = Set.of("decision", "revision", "revisedPrompt", "note",
-            "reviewer", "decisionId");
-
     private final Caller caller;
     private final BatchValidator batches;
-    private final DecisionValidator decisions;
     private final Outbox outbox;
+    private final BatchChanges changes;
     private final ObjectMapper json;
     private final ObjectStore store;
     private final ReelflowConfig config;
 
-    public BatchesResource(Caller caller, BatchValidator batches, DecisionValidator decisions, Outbox outbox,
-            ObjectMapper json, ObjectStore store, ReelflowConfig config) {
+    public BatchesResource(Caller caller, BatchValidator batches, Outbox outbox,
+            BatchChanges changes, ObjectMapper json, ObjectStore store, ReelflowConfig config) {
+        this.changes = changes;
         this.caller = caller;
         this.batches = batches;
-        this.decisions = decisions;
         this.outbox = outbox;
         this.json = json;
         this.store = store;
@@ -82,7 +75,7 @@ public class BatchesResource {
             + " there; answered 202 with the batch's location and advice on its prompts. The team is the API key's.")
     public Response submit(String body) {
         String team = caller.team();
-        ObjectNode root = object(body, "batch");
+        ObjectNode root = JsonBody.object(json, body, "batch");
         JsonNode given = root.get("team");
         if (given != null && !given.isNull() && !team.equals(given.asText())) {
             throw new ApiException(403, "Forbidden", "a batch is submitted for the API key's own team",
@@ -95,9 +88,7 @@ public class BatchesResource {
                     result.violations());
         }
         CampaignBatch batch = result.batch();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> message = json.convertValue(root, LinkedHashMap.class);
-        outbox.appendMessage(Topics.CAMPAIGN_BATCHES, team + "/" + batch.batchId(), "CampaignBatch", message);
+        outbox.append(new SubmittedBatch(team, batch.batchId(), root));
         int seconds = config.render().draft().seconds();
         List<Views.ShotAdvice> advice = new ArrayList<>();
         for (CampaignBatch.ShotRequest shot : batch.shots()) {
@@ -117,7 +108,7 @@ public class BatchesResource {
     @Operation(summary = "The team's batches, newest first, with their progress")
     public List<Views.BatchSummary> list() {
         List<Batch> found = Batch.find("team = ?1 order by createdAt desc", caller.team()).page(0, 200).list();
-        Map<Long, BatchChanges.Pending> pending = BatchChanges.pending(found.stream().map(b -> b.id).toList());
+        Map<Long, BatchChanges.Pending> pending = changes.pending(found.stream().map(b -> b.id).toList());
         return found.stream().map(b -> summary(b, pending.getOrDefault(b.id, BatchChanges.Pending.NONE))).toList();
     }
 
@@ -128,7 +119,7 @@ public class BatchesResource {
     public Views.BatchDetail batch(@PathParam("batchId") String batchId) {
         Batch batch = batch(caller.team(), batchId);
         List<Shot> shots = Shot.list("batch = ?1 order by position", batch);
-        List<Job> jobs = Job.list("shot.batch = ?1 order by revision", batch);
+        List<Job> jobs = Job.ofBatch(batch);
         int seconds = config.render().draft().seconds();
         List<Views.ShotView> views = new ArrayList<>();
         for (Shot shot : shots) {
@@ -151,7 +142,7 @@ public class BatchesResource {
             views.add(new Views.ShotView(shot.shotKey, shot.state.name(), shot.currentRevision, prompt,
                     shot.aspectRatio, PromptAdvisor.advise(prompt, seconds), drafts, finalCut));
         }
-        return new Views.BatchDetail(summary(batch, BatchChanges.pending(batch.id)), views);
+        return new Views.BatchDetail(summary(batch, changes.pending(batch.id)), views);
     }
 
     @GET
@@ -172,62 +163,6 @@ public class BatchesResource {
         return view(job);
     }
 
-    @POST
-    @Path("/batches/{batchId}/shots/{shotId}/decisions")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Transactional
-    @Operation(summary = "Review a shot's latest draft", description = "approve, reject, or revise with a"
-            + " revisedPrompt; validated as on draft-reviews and published there. revision defaults to the latest.")
-    public Response decide(@PathParam("batchId") String batchId, @PathParam("shotId") String shotId, String body) {
-        String team = caller.team();
-        ObjectNode given = object(body, "decision");
-        List<Violation> unknown = new ArrayList<>();
-        given.fieldNames().forEachRemaining(f -> {
-            if (!DECISION_FIELDS.contains(f)) {
-                unknown.add(new Violation(f, "unknown field; expected one of " + new java.util.TreeSet<>(DECISION_FIELDS)));
-            }
-        });
-        if (!unknown.isEmpty()) {
-            throw ApiException.invalid("the decision has " + unknown.size() + " problem(s)", unknown);
-        }
-        Batch batch = batch(team, batchId);
-        Shot shot = Shot.find("batch = ?1 and shotKey = ?2", batch, shotId).firstResult();
-        if (shot == null) {
-            throw ApiException.notFound("shot '" + shotId + "' of batch '" + batchId + "'");
-        }
-        ObjectNode message = json.createObjectNode();
-        message.put("decisionId", given.hasNonNull("decisionId") ? given.get("decisionId").asText()
-                : "api-" + UUID.randomUUID());
-        message.put("team", team);
-        message.put("campaign", batch.campaign);
-        message.put("batchId", batch.batchKey);
-        message.put("shotId", shot.shotKey);
-        message.set("revision", given.hasNonNull("revision") ? given.get("revision")
-                : json.getNodeFactory().numberNode(shot.currentRevision));
-        message.set("decision", given.get("decision"));
-        for (String optional : List.of("revisedPrompt", "note")) {
-            if (given.has(optional)) {
-                message.set(optional, given.get(optional));
-            }
-        }
-        message.put("reviewer", given.hasNonNull("reviewer") ? given.get("reviewer").asText() : "review page (" + team + ")");
-        DecisionValidator.Result result = decisions.validate(message, message.toString());
-        if (!result.valid()) {
-            throw ApiException.invalid("the decision has " + result.violations().size() + " problem(s)",
-                    result.violations());
-        }
-        String conflict = ReviewService.checkState(shot, result.decision().revision());
-        if (conflict != null) {
-            throw new ApiException(409, "Conflict", conflict, List.of(new Violation("revision", conflict)));
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> payload = json.convertValue(message, LinkedHashMap.class);
-        outbox.appendMessage(Topics.DRAFT_REVIEWS, team + "/" + batch.batchKey + "/" + shot.shotKey, "ReviewDecision",
-                payload);
-        return Response.accepted(new Views.DecisionSubmitted(message.get("decisionId").asText(), batch.batchKey,
-                shot.shotKey, result.decision().revision(), message.get("decision").asText())).build();
-    }
-
     static Batch batch(String team, String batchId) {
         Batch batch = Batch.find("team = ?1 and batchKey = ?2", team, batchId).firstResult();
         if (batch == null) {
@@ -246,7 +181,7 @@ public class BatchesResource {
     private Views.JobView view(Job job) {
         Views.Links links = null;
         String team = job.shot.batch.team;
-        if (job.state == io.reelflow.job.JobState.LANDED && job.objectKey.startsWith(team + "/")
+        if (job.state == JobState.LANDED && job.objectKey.startsWith(team + "/")
                 && job.posterKey.startsWith(team + "/")) {
             var lifetime = config.api().linkLifetime();
             links = new Views.Links(store.presignedGet(job.objectKey, lifetime), store.presignedGet(job.posterKey, lifetime),
@@ -256,22 +191,6 @@ public class BatchesResource {
         return new Views.JobView(job.id, job.stage.name().toLowerCase(), job.revision, job.state.name(), job.model,
                 job.prompt, job.seconds, job.width + "x" + job.height,
                 job.failureKind == null ? null : job.failureKind.wireName(), reason, job.sha256, job.sizeBytes, links);
-    }
-
-    private ObjectNode object(String body, String what) {
-        if (body == null || body.isBlank()) {
-            throw ApiException.invalid("(body)", "the request body must be a JSON object: the " + what);
-        }
-        try {
-            JsonNode node = json.readTree(body);
-            if (!(node instanceof ObjectNode object)) {
-                throw ApiException.invalid("(body)", "must be a JSON object: the " + what);
-            }
-            return object;
-        } catch (JsonProcessingException e) {
-            throw ApiException.invalid("(body)", "not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
-        }
     }
 
     static String location(String batchId) {

@@ -4,7 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import io.reelflow.intake.Violation;
+import io.reelflow.validation.Violation;
 
 /**
  * The one error format of the REST API (RFC 9457 problem details, {@code application/problem+json}): a

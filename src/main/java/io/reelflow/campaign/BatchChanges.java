@@ -1,43 +1,80 @@
 package io.reelflow.campaign;
 
+import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 
 /**
  * Changes to a batch's open drafts and open shots, appended by the transactions that make them and folded
- * into the batch row by the manifest writer. Appending never waits on another transaction, so hundreds of
- * landings of one batch commit side by side instead of queueing on the batch row.
+ * into the batch row by the batch lifecycle. Appending never waits on another transaction, so hundreds of
+ * landings of one batch commit side by side instead of queueing on the batch row. Every change fires a
+ * {@link Changed} event, so the lifecycle can look at the batch once the change commits.
  */
-public final class BatchChanges {
+@ApplicationScoped
+public class BatchChanges {
 
     /** Open drafts and open shots not yet folded into a batch row. */
     public record Pending(int drafts, int shots) {
         public static final Pending NONE = new Pending(0, 0);
     }
 
-    private BatchChanges() {
+    /** A change to batch {@code batchId} was recorded in the current transaction. */
+    public record Changed(long batchId) {
     }
 
-    /** Records a change (both deltas zero: only the manifest is out of date) in the current transaction. */
-    public static void record(long batchId, int draftsDelta, int shotsDelta) {
-        Panache.getEntityManager().createNativeQuery(
-                "insert into batch_change (batch_id, drafts_delta, shots_delta) values (?1, ?2, ?3)")
+    private final EntityManager em;
+    private final Event<Changed> changed;
+
+    public BatchChanges(EntityManager em, Event<Changed> changed) {
+        this.em = em;
+        this.changed = changed;
+    }
+
+    /** A draft of the batch was opened (a revision) or closed (landed or failed). */
+    @Transactional(TxType.MANDATORY)
+    public void drafts(Batch batch, int delta) {
+        record(batch.id, delta, 0);
+    }
+
+    /** Closes a shot for good; when it was the batch's last open shot, the batch is delivered. */
+    @Transactional(TxType.MANDATORY)
+    public void close(Shot shot, Shot.State state) {
+        shot.state = state;
+        shot.closedAt = OffsetDateTime.now();
+        shot.updatedAt = shot.closedAt;
+        record(shot.batch.id, 0, -1);
+    }
+
+    /** Something in the batch changed that its manifest shows (a decision, a landing). */
+    @Transactional(TxType.MANDATORY)
+    public void touched(Batch batch) {
+        record(batch.id, 0, 0);
+    }
+
+    private void record(long batchId, int draftsDelta, int shotsDelta) {
+        em.createNativeQuery("insert into batch_change (batch_id, drafts_delta, shots_delta) values (?1, ?2, ?3)")
                 .setParameter(1, batchId).setParameter(2, draftsDelta).setParameter(3, shotsDelta).executeUpdate();
+        changed.fire(new Changed(batchId));
     }
 
     /** Changes of {@code batchIds} not yet folded in. */
-    public static Map<Long, Pending> pending(Collection<Long> batchIds) {
+    @Transactional(TxType.MANDATORY)
+    public Map<Long, Pending> pending(Collection<Long> batchIds) {
         Map<Long, Pending> pending = new HashMap<>();
         if (batchIds.isEmpty()) {
             return pending;
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = Panache.getEntityManager().createNativeQuery("select batch_id, sum(drafts_delta),"
-                + " sum(shots_delta) from batch_change where batch_id = any(?1) group by batch_id")
+        List<Object[]> rows = em.createNativeQuery("select batch_id, sum(drafts_delta), sum(shots_delta)"
+                + " from batch_change where batch_id = any(?1) group by batch_id")
                 .setParameter(1, batchIds.toArray(Long[]::new)).getResultList();
         for (Object[] row : rows) {
             pending.put(((Number) row[0]).longValue(),
@@ -46,7 +83,8 @@ public final class BatchChanges {
         return pending;
     }
 
-    public static Pending pending(long batchId) {
+    @Transactional(TxType.MANDATORY)
+    public Pending pending(long batchId) {
         return pending(List.of(batchId)).getOrDefault(batchId, Pending.NONE);
     }
 
@@ -54,11 +92,11 @@ public final class BatchChanges {
      * Folds every committed change of {@code batch} into its row (which the caller holds locked) and removes
      * them; true when there were any.
      */
-    public static boolean fold(Batch batch) {
+    @Transactional(TxType.MANDATORY)
+    public boolean fold(Batch batch) {
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = Panache.getEntityManager().createNativeQuery("delete from batch_change"
-                + " where batch_id = ?1 returning drafts_delta, shots_delta")
-                .setParameter(1, batch.id).getResultList();
+        List<Object[]> rows = em.createNativeQuery("delete from batch_change where batch_id = ?1"
+                + " returning drafts_delta, shots_delta").setParameter(1, batch.id).getResultList();
         for (Object[] row : rows) {
             batch.draftsOpen += ((Number) row[0]).intValue();
             batch.shotsOpen += ((Number) row[1]).intValue();

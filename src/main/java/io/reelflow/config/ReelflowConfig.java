@@ -1,5 +1,9 @@
 package io.reelflow.config;
 
+import io.reelflow.media.AspectRatio;
+import io.reelflow.media.FrameSize;
+import io.reelflow.media.Resolution;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -181,7 +185,12 @@ public interface ReelflowConfig {
             int seconds();
 
             /** {@code standard} (720p) or {@code high} (1024p). */
-            String resolution();
+            Resolution resolution();
+
+            /** The frame this profile renders at {@code aspect}. */
+            default FrameSize frame(AspectRatio aspect) {
+                return FrameSize.of(resolution(), aspect);
+            }
         }
     }
 

@@ -1,9 +1,8 @@
 package io.reelflow.intake;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.jboss.logging.Logger;
 
@@ -17,13 +16,14 @@ import io.reelflow.intake.CampaignBatch.ShotRequest;
 import io.reelflow.job.Job;
 import io.reelflow.job.JobFactory;
 import io.reelflow.media.FrameSize;
-import io.reelflow.media.Resolution;
+import io.reelflow.messaging.Rejected;
+import io.reelflow.messaging.VideoEvent;
+import io.reelflow.outbox.Outbox;
 import io.reelflow.spend.Budgets;
 import io.reelflow.spend.Pricing;
-import io.reelflow.messaging.Topics;
-import io.reelflow.outbox.Outbox;
+import io.reelflow.storage.Hashing;
 import io.reelflow.storage.ObjectKeys;
-import io.reelflow.util.Hashing;
+import io.reelflow.validation.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -98,14 +98,15 @@ public class BatchIntake {
             budgets.setCampaignBudget(batch.team, batch.campaign, batch.budgetUsd);
         }
 
-        int position = 0;
-        java.math.BigDecimal drafts = java.math.BigDecimal.ZERO;
-        java.math.BigDecimal finals = java.math.BigDecimal.ZERO;
-        for (ShotRequest s : request.shots()) {
+        BigDecimal drafts = BigDecimal.ZERO;
+        BigDecimal finals = BigDecimal.ZERO;
+        ReelflowConfig.Render.Profile finalProfile = config.render().finalCut();
+        for (int position = 0; position < request.shots().size(); position++) {
+            ShotRequest s = request.shots().get(position);
             Shot shot = new Shot();
             shot.batch = batch;
             shot.shotKey = s.shotId();
-            shot.position = position++;
+            shot.position = position;
             shot.prompt = s.prompt();
             shot.aspectRatio = s.aspectRatio().wireName();
             shot.referenceImageUrl = s.referenceImageUrl();
@@ -117,24 +118,12 @@ public class BatchIntake {
             shot.persist();
             Job draft = jobs.draft(shot, 1, s.prompt(), null, null, null);
             drafts = drafts.add(pricing.job(draft.model, draft.seconds, new FrameSize(draft.width, draft.height)));
-            FrameSize high = FrameSize.of(Resolution.valueOf(config.render().finalCut().resolution()
-                    .toUpperCase(java.util.Locale.ROOT)), s.aspectRatio());
-            finals = finals.add(pricing.job(batch.finalModel, config.render().finalCut().seconds(), high));
+            finals = finals.add(pricing.job(batch.finalModel, finalProfile.seconds(),
+                    finalProfile.frame(s.aspectRatio())));
         }
-
-        Map<String, Object> fields = batchFields(batch);
-        fields.put("shots", batch.shotCount);
-        fields.put("draftModel", batch.draftModel);
-        fields.put("finalModel", batch.finalModel);
-        fields.put("draftSeconds", config.render().draft().seconds());
-        fields.put("reviewPolicy", batch.reviewPolicy);
-        fields.put("manifestKey", batch.manifestKey);
-        fields.put("estimate", Map.of("draftsUsd", drafts, "finalsIfAllApprovedUsd", finals,
-                "totalIfAllApprovedUsd", drafts.add(finals)));
-        if (batch.budgetUsd != null) {
-            fields.put("campaignBudgetUsd", batch.budgetUsd);
-        }
-        outbox.append(Topics.VIDEO_EVENTS, eventKey(batch), "BatchAccepted", fields);
+        outbox.append(new VideoEvent.BatchAccepted(batch.team, batch.campaign, batch.batchKey, batch.shotCount,
+                batch.draftModel, batch.finalModel, config.render().draft().seconds(), batch.reviewPolicy,
+                batch.manifestKey, new VideoEvent.Estimate(drafts, finals, drafts.add(finals)), batch.budgetUsd));
         LOG.infof("batch %s/%s accepted: campaign %s, %d shots, draft model %s", batch.team, batch.batchKey,
                 batch.campaign, batch.shotCount, batch.draftModel);
         return Outcome.ACCEPTED;
@@ -153,28 +142,9 @@ public class BatchIntake {
         rejection.kafkaOffset = source.offset();
         rejection.persist();
 
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("batchId", batchId);
-        fields.put("team", team);
-        fields.put("reasons", violations);
-        fields.put("payload", rawPayload);
-        outbox.append(Topics.CAMPAIGN_BATCHES_REJECTED, batchId, "BatchRejected", fields);
+        outbox.append(new Rejected.BatchRejected(batchId, team, violations, rawPayload));
         LOG.infof("batch %s (team %s) rejected: %s", batchId, team, violations);
         return Outcome.REJECTED;
-    }
-
-    /** The fields every event about a batch carries. */
-    public static Map<String, Object> batchFields(Batch batch) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("team", batch.team);
-        fields.put("campaign", batch.campaign);
-        fields.put("batchId", batch.batchKey);
-        return fields;
-    }
-
-    /** Events of one batch share a key, so they stay in order on one partition. */
-    public static String eventKey(Batch batch) {
-        return batch.team + "/" + batch.batchKey;
     }
 
     private String fingerprint(CampaignBatch request) {

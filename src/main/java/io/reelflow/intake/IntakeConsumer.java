@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reelflow.intake.BatchIntake.Outcome;
 import io.reelflow.intake.BatchIntake.Source;
 import io.reelflow.messaging.Topics;
-import io.reelflow.util.Transient;
+import io.reelflow.persistence.Transient;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 

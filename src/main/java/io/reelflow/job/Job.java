@@ -1,5 +1,6 @@
 package io.reelflow.job;
 
+import io.reelflow.provider.FailureKind;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -7,6 +8,8 @@ import java.util.UUID;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.Shot;
+import io.reelflow.media.FrameSize;
+import io.reelflow.spend.SpendCall;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -95,6 +98,13 @@ public class Job extends PanacheEntityBase {
     public String traceParent;
     @Column(name = "landed_at")
     public OffsetDateTime landedAt;
+
+    /** The job's current provider call as the spend ledger sees it. */
+    public SpendCall spendCall() {
+        Batch batch = shot.batch;
+        return new SpendCall(id, segmentIndex, batch.team, batch.campaign, batch.batchKey, model, provider,
+                new FrameSize(width, height));
+    }
 
     public static java.util.Optional<Job> of(Shot shot, Stage stage, int revision) {
         return find("shot = ?1 and stage = ?2 and revision = ?3", shot, stage, revision).firstResultOptional();

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.UUID;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.reelflow.util.SqlValues;
+import io.reelflow.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
@@ -59,13 +59,14 @@ public class JobClaims {
         });
     }
 
-    private static final String WAITING = "state in ('PENDING', 'HELD')";
-    private static final String AT_PROVIDER = "state in ('SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')";
+    private static final String WAITING = JobState.sqlIn(JobState.WAITING);
+    private static final String AT_PROVIDER = JobState.sqlIn(JobState.AT_PROVIDER);
+    private static final String LANDING = JobState.sqlIn(java.util.EnumSet.of(JobState.DOWNLOADING));
     /** Finished videos due for landing, per worker thread, beyond which new work is not preferred. */
     static final int LANDING_BACKLOG = 2;
 
     private boolean landingsDue(int atLeast) {
-        Number n = (Number) em.createNativeQuery("select count(*) from (select 1 from job where state = 'DOWNLOADING'"
+        Number n = (Number) em.createNativeQuery("select count(*) from (select 1 from job where " + LANDING
                 + " and next_attempt_at <= now() limit ?1) due").setParameter(1, atLeast).getSingleResult();
         return n.intValue() >= atLeast;
     }
@@ -113,7 +114,8 @@ public class JobClaims {
     public int releaseAll(String instance) {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""
                 update job set lease_owner = null, lease_until = null
-                where left(lease_owner, length(:prefix)) = :prefix and state <> 'SUBMITTING'""")
+                where left(lease_owner, length(:prefix)) = :prefix and not %s"""
+                .formatted(JobState.sqlIn(java.util.EnumSet.of(JobState.SUBMITTING))))
                 .setParameter("prefix", instance + "/")
                 .executeUpdate());
     }

@@ -2,7 +2,6 @@ package io.reelflow.job;
 
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 import io.reelflow.campaign.Batch;
@@ -10,7 +9,6 @@ import io.reelflow.campaign.Shot;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.AspectRatio;
 import io.reelflow.media.FrameSize;
-import io.reelflow.media.Resolution;
 import io.reelflow.provider.ModelCatalog;
 import io.reelflow.storage.ObjectKeys;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,8 +41,7 @@ public class JobFactory {
     }
 
     private static FrameSize size(Shot shot, ReelflowConfig.Render.Profile profile) {
-        Resolution resolution = Resolution.valueOf(profile.resolution().toUpperCase(Locale.ROOT));
-        return FrameSize.of(resolution, AspectRatio.parse(shot.aspectRatio).orElseThrow());
+        return profile.frame(AspectRatio.parse(shot.aspectRatio).orElseThrow());
     }
 
     /** A draft of {@code shot} at {@code revision} with {@code prompt}; lineage is null for revision 1. */
@@ -79,7 +76,7 @@ public class JobFactory {
         FrameSize size = size(shot, profile);
         Job job = new Job();
         job.id = UUID.randomUUID();
-        job.traceParent = io.reelflow.util.Traces.current();
+        job.traceParent = io.reelflow.tracing.Traces.current();
         job.shot = shot;
         job.stage = stage;
         job.revision = revision;
@@ -93,8 +90,10 @@ public class JobFactory {
         job.state = JobState.PENDING;
         job.nextAttemptAt = OffsetDateTime.now();
         job.updatedAt = job.nextAttemptAt;
-        job.objectKey = ObjectKeys.video(batch.team, batch.campaign, batch.batchKey, shot.shotKey, stage, revision);
-        job.posterKey = ObjectKeys.poster(batch.team, batch.campaign, batch.batchKey, shot.shotKey, stage, revision);
+        job.objectKey = ObjectKeys.video(batch.team, batch.campaign, batch.batchKey, shot.shotKey,
+                stage.fileName(revision));
+        job.posterKey = ObjectKeys.poster(batch.team, batch.campaign, batch.batchKey, shot.shotKey,
+                stage.fileName(revision));
         return job;
     }
 }

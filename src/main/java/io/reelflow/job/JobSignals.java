@@ -2,7 +2,7 @@ package io.reelflow.job;
 
 import java.time.Duration;
 
-import io.reelflow.util.AfterCommit;
+import io.reelflow.persistence.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /** Wakes this instance's idle worker threads when new work was committed here; other replicas poll. */

@@ -1,72 +1,79 @@
 package io.reelflow.job;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.FrameSize;
+import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ModelCatalog;
 import io.reelflow.provider.ProviderBreaker;
-import io.reelflow.provider.local.LocalPreviewProvider;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.Providers;
-import io.reelflow.provider.RemoteStatus;
 import io.reelflow.provider.RenderRequest;
 import io.reelflow.provider.RequestRates;
 import io.reelflow.provider.VideoProvider;
+import io.reelflow.provider.local.LocalPreviewProvider;
 import io.reelflow.reference.ReferenceImageException;
 import io.reelflow.reference.ReferenceImages;
 import io.reelflow.storage.ResultLanding;
+import io.reelflow.tracing.Traces;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Advances one claimed job by one step of {@code PENDING → SUBMITTING → RUNNING → DOWNLOADING → LANDED}.
- * Every step ends with the new state committed and the lease given back, so any replica can take the next.
+ * Advances one claimed job by one step of {@code PENDING → SUBMITTING → RUNNING → DOWNLOADING → LANDED}: the
+ * create call and reconciliation here, polling and landing in {@link JobResults}. Every step ends with the new
+ * state committed and the lease given back, so any replica can take the next.
  */
 @ApplicationScoped
 public class JobStepper {
 
     private static final Logger LOG = Logger.getLogger(JobStepper.class);
     private static final Duration RECONCILE_RETRY = Duration.ofSeconds(5);
-    private static final int EMPTY_RESULT_DOWNLOADS = 3;
 
     private final JobTransitions transitions;
     private final Providers providers;
     private final ResultLanding landing;
+    private final JobResults results;
+    private final JobQueries queries;
+    private final JobSegments segments;
     private final ReelflowConfig config;
     private final ReferenceImages referenceImages;
     private final ModelCatalog catalog;
     private final ProviderBreaker breaker;
     private final RequestRates rates;
-    private final io.opentelemetry.api.trace.Tracer tracer;
+    private final Tracer tracer;
 
-    public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, ReelflowConfig config,
-            ReferenceImages referenceImages, ModelCatalog catalog, ProviderBreaker breaker, RequestRates rates,
-            io.opentelemetry.api.trace.Tracer tracer) {
-        this.tracer = tracer;
-        this.breaker = breaker;
-        this.rates = rates;
-        this.referenceImages = referenceImages;
-        this.catalog = catalog;
+    public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, JobResults results,
+            JobQueries queries, JobSegments segments, ReelflowConfig config, ReferenceImages referenceImages,
+            ModelCatalog catalog, ProviderBreaker breaker, RequestRates rates, Tracer tracer) {
         this.transitions = transitions;
         this.providers = providers;
         this.landing = landing;
+        this.results = results;
+        this.queries = queries;
+        this.segments = segments;
         this.config = config;
+        this.referenceImages = referenceImages;
+        this.catalog = catalog;
+        this.breaker = breaker;
+        this.rates = rates;
+        this.tracer = tracer;
     }
 
     public void advance(UUID id, String owner) {
-        JobView job = transitions.view(id);
+        JobView job = queries.view(id);
         // Each step is a span of the trace that made the job: intake of its batch, or the review decision.
-        io.opentelemetry.api.trace.Span span = tracer.spanBuilder("reelflow.job." + job.state().name().toLowerCase())
-                .setParent(io.reelflow.util.Traces.context(job.traceParent()))
+        Span span = tracer.spanBuilder("reelflow.job." + job.state().name().toLowerCase())
+                .setParent(Traces.context(job.traceParent()))
                 .setAttribute("reelflow.team", job.team()).setAttribute("reelflow.batch", job.batchKey())
                 .setAttribute("reelflow.shot", job.shotKey()).setAttribute("reelflow.job", id.toString())
                 .setAttribute("reelflow.stage", job.stage().name().toLowerCase())
@@ -80,7 +87,7 @@ public class JobStepper {
 
     private void step(JobView job, String owner) {
         UUID id = job.id();
-        job = job.withRequest(forProvider(job));
+        job = job.withRequest(catalog.forCall(job.request(), job.segmentIndex()));
         try {
             VideoProvider provider = providers.get(job.provider());
             if (paused(job, provider, owner)) {
@@ -90,8 +97,8 @@ public class JobStepper {
                 case PENDING, HELD -> create(job, provider, owner);
                 // A claimed SUBMITTING job was left by a worker that died during its create call.
                 case SUBMITTING, UNKNOWN -> reconcile(job, provider, owner);
-                case RUNNING -> poll(job, provider, owner);
-                case DOWNLOADING -> land(job, provider, owner);
+                case RUNNING -> results.poll(job, provider, owner);
+                case DOWNLOADING -> results.land(job, provider, owner);
                 default -> LOG.debugf("%s needs no work in state %s", job.label(), job.state());
             }
         } catch (JobTransitions.LeaseLostException e) {
@@ -147,7 +154,7 @@ public class JobStepper {
             submission = provider.create(request);
             breaker.success(provider.name());
         } catch (ProviderException e) {
-            outage(provider, e);
+            breaker.failed(provider.name(), e);
             switch (e.kind()) {
                 case REFUSED -> transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());
                 case RETRY_LATER -> transitions.pending(job.id(), owner, e.getMessage(), orDefault(e.retryAfter()));
@@ -174,12 +181,12 @@ public class JobStepper {
         try {
             lookup = provider.lookup(job.request());
         } catch (ProviderException e) {
-            outage(provider, e);
+            breaker.failed(provider.name(), e);
             transitions.unknown(job.id(), owner, "reconciliation lookup failed: " + e.getMessage(),
                     e.retryAfter() == null ? RECONCILE_RETRY : e.retryAfter());
             return;
         }
-        Optional<String> found = transitions.firstUnowned(job.id(), provider.name(), lookup.candidates());
+        Optional<String> found = segments.firstUnowned(job.id(), provider.name(), lookup.candidates());
         if (found.isPresent()) {
             transitions.submitted(job.id(), owner, found.get(), Duration.ZERO);
             LOG.infof("%s reconciled: the provider has it as %s", job.label(), found.get());
@@ -205,113 +212,6 @@ public class JobStepper {
                 .orElse(Duration.ofMinutes(15));
     }
 
-    private void poll(JobView job, VideoProvider provider, String owner) throws Exception {
-        Optional<Duration> wait = rates.take(job.request().model(), provider.name(), 1);
-        if (wait.isPresent()) {
-            transitions.reschedule(job.id(), owner, wait.get());
-            return;
-        }
-        RemoteStatus status;
-        try {
-            status = provider.status(job.providerJobId());
-            breaker.success(provider.name());
-        } catch (ProviderException e) {
-            outage(provider, e);
-            refusedOrLater(job, owner, e);
-            return;
-        }
-        if (status instanceof RemoteStatus.Running running) {
-            Instant since = job.request().submittedAt();
-            if (since != null && Instant.now().isAfter(since.plus(config.worker().maxRunning()))) {
-                giveUp(job, provider, owner);
-                return;
-            }
-            transitions.reschedule(job.id(), owner, orDefault(running.pollAfter()));
-        } else if (status instanceof RemoteStatus.Failed failed) {
-            transitions.failed(job.id(), owner, failed.kind(), failed.reason());
-        } else {
-            transitions.downloading(job.id(), owner);
-            land(job, provider, owner);
-        }
-    }
-
-    private void land(JobView job, VideoProvider provider, String owner) throws Exception {
-        // A landing makes up to three requests: the download, the thumbnail and the delete.
-        Optional<Duration> wait = rates.take(job.request().model(), provider.name(), RequestRates.MIN_BURST);
-        if (wait.isPresent()) {
-            transitions.reschedule(job.id(), owner, wait.get());
-            return;
-        }
-        io.opentelemetry.api.trace.Span span = tracer.spanBuilder("reelflow.landing").startSpan();
-        try (var scope = span.makeCurrent()) {
-            download(job, provider, owner);
-        } finally {
-            span.end();
-        }
-    }
-
-    /** Downloads the result, stores it and records it landed. */
-    private void download(JobView job, VideoProvider provider, String owner) throws Exception {
-        ResultLanding.Landed landed;
-        try (InputStream result = provider.download(job.providerJobId())) {
-            if (job.segmented()) {
-                boolean last = job.segmentIndex() == job.segmentCount() - 1;
-                ResultLanding.Part part = landing.landSegment(result, job.objectKey(), job.segmentIndex(), last);
-                transitions.segmentLanded(job.id(), owner, job.segmentIndex(), job.request().seconds(),
-                        job.providerJobId(), part.key(), part.sha256(), !last);
-                if (!last) {
-                    provider.afterLanding(job.providerJobId());
-                    LOG.infof("%s landed; the next segment starts from its last frame", job.label());
-                    return;
-                }
-                landed = landing.landSegments(job.segmentCount(), job.objectKey(), job.posterKey(), job.target(),
-                        job.autoQc());
-            } else {
-                landed = landing.land(result, job.objectKey(), job.posterKey(), job.target(), job.autoQc());
-            }
-        } catch (ProviderException e) {
-            outage(provider, e);
-            refusedOrLater(job, owner, e);
-            return;
-        } catch (ResultLanding.EmptyResultException e) {
-            // Finished but empty: downloaded again a few times, then failed with the reason (never created again).
-            if (job.attempts() + 1 >= EMPTY_RESULT_DOWNLOADS) {
-                transitions.failed(job.id(), owner, FailureKind.PROVIDER_ERROR, provider.name() + " reported "
-                        + job.providerJobId() + " finished, but its result was empty in " + EMPTY_RESULT_DOWNLOADS
-                        + " downloads; revise the shot to try again");
-            } else {
-                transitions.retryLater(job.id(), owner, e.getMessage(), null);
-            }
-            return;
-        }
-        transitions.landed(job.id(), owner, job.segmented() ? landed : landed.withThumbnail(thumbnail(job, provider)));
-        provider.afterLanding(job.providerJobId());
-    }
-
-    /** A job the provider kept running too long: cancelled there where possible, failed here as a timeout. */
-    private void giveUp(JobView job, VideoProvider provider, String owner) {
-        String cancelled;
-        try {
-            provider.cancel(job.providerJobId());
-            cancelled = "cancel requested at " + provider.name();
-        } catch (ProviderException e) {
-            cancelled = "cancel at " + provider.name() + " failed: " + e.getMessage();
-        }
-        transitions.failed(job.id(), owner, FailureKind.TIMEOUT, "still running at " + provider.name() + " after "
-                + config.worker().maxRunning() + "; " + cancelled);
-    }
-
-    /** The provider's own still, stored beside the video; a missing one never holds up the result. */
-    private String thumbnail(JobView job, VideoProvider provider) {
-        try {
-            Optional<InputStream> thumbnail = provider.thumbnail(job.providerJobId());
-            return thumbnail.isPresent() ? landing.landThumbnail(thumbnail.get(), job.objectKey()) : null;
-        } catch (ProviderException | java.io.IOException e) {
-            LOG.warnf("%s: provider thumbnail not kept: %s", job.label(), e.getMessage());
-            return null;
-        }
-    }
-
     /** Whether the provider is paused by the circuit breaker; the job then waits for it without a call. */
     private boolean paused(JobView job, VideoProvider provider, String owner) {
         if (LocalPreviewProvider.NAME.equals(provider.name()) || job.state().terminal()) {
@@ -328,37 +228,6 @@ public class JobStepper {
 
     private static String rateLimited(VideoProvider provider, Duration wait) {
         return "waiting " + wait.toMillis() + " ms for room under the request rate limit of " + provider.name();
-    }
-
-    private void outage(VideoProvider provider, ProviderException e) {
-        if (e.isOutage()) {
-            breaker.failure(provider.name(), e.getMessage());
-        }
-    }
-
-    /** A status or download call failed: a refusal fails the job; anything else is tried again later. */
-    private void refusedOrLater(JobView job, String owner, ProviderException e) {
-        if (e.kind() == ProviderException.Kind.REFUSED) {
-            transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());
-        } else {
-            transitions.retryLater(job.id(), owner, e.getMessage(), e.retryAfter());
-        }
-    }
-
-    /**
-     * The request as the provider is asked: the model's remote name, and the length and size the model makes
-     * (the result is cut and fitted to the job when it lands).
-     */
-    private RenderRequest forProvider(JobView job) {
-        RenderRequest request = job.request();
-        ReelflowConfig.Model model = config.models().get(request.model());
-        String remote = model == null ? request.model() : model.remoteModel().orElse(request.model());
-        FrameSize frame = new FrameSize(request.width(), request.height());
-        List<ModelCatalog.Call> plan = catalog.plan(request.model(), request.seconds(), frame);
-        ModelCatalog.Call call = job.segmentIndex() < plan.size() ? plan.get(job.segmentIndex())
-                : new ModelCatalog.Call(request.seconds(), frame);
-        return new RenderRequest(request.reference(), request.model(), remote, request.prompt(), call.seconds(),
-                call.size().width(), call.size().height(), request.referenceImageUrl(), request.submittedAt(), null);
     }
 
     private Duration orDefault(Duration pollAfter) {

@@ -18,7 +18,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.reelflow.config.ReelflowConfig;
-import io.reelflow.util.Transient;
+import io.reelflow.persistence.Transient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 

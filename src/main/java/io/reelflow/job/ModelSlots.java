@@ -23,10 +23,7 @@ import jakarta.transaction.Transactional.TxType;
 @ApplicationScoped
 public class ModelSlots {
 
-    /** The states in which a job takes a slot of its model and provider. */
-    public static final java.util.Set<JobState> TAKES_SLOT = java.util.EnumSet.of(JobState.SUBMITTING,
-            JobState.UNKNOWN, JobState.RUNNING);
-    private static final String TAKES_SLOT_SQL = "state in ('SUBMITTING', 'UNKNOWN', 'RUNNING')";
+    private static final String TAKES_SLOT_SQL = JobState.sqlIn(JobState.TAKES_SLOT);
 
     private final EntityManager em;
     private final ReelflowConfig config;

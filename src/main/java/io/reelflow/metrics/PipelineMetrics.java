@@ -3,7 +3,10 @@ package io.reelflow.metrics;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
@@ -14,10 +17,11 @@ import io.micrometer.core.instrument.Tags;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.reelflow.util.PollingLoop;
+import io.reelflow.background.PollingLoop;
+import io.reelflow.job.JobQueries;
+import io.reelflow.spend.SpendReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.persistence.EntityManager;
 
 /**
  * The pipeline's state as Prometheus gauges, read from PostgreSQL every {@link #REFRESH} (so every replica
@@ -36,14 +40,16 @@ public class PipelineMetrics {
     private static final Logger LOG = Logger.getLogger(PipelineMetrics.class);
     static final Duration REFRESH = Duration.ofSeconds(15);
 
-    private final EntityManager em;
+    private final JobQueries jobQueries;
+    private final SpendReport spendReport;
     private final MultiGauge jobs;
     private final MultiGauge spend;
     private final PollingLoop loop;
     private volatile double oldestDueSeconds;
 
-    public PipelineMetrics(EntityManager em, MeterRegistry registry) {
-        this.em = em;
+    public PipelineMetrics(JobQueries jobQueries, SpendReport spendReport, MeterRegistry registry) {
+        this.jobQueries = jobQueries;
+        this.spendReport = spendReport;
         this.jobs = MultiGauge.builder("reelflow_jobs").description("Jobs by state, stage and provider")
                 .register(registry);
         this.spend = MultiGauge.builder("reelflow_spend_usd").description("Spend charged and reserved, by team and model")
@@ -61,29 +67,27 @@ public class PipelineMetrics {
         loop.stop(Duration.ofSeconds(5));
     }
 
-    @SuppressWarnings("unchecked")
     private boolean refresh() {
         QuarkusTransaction.requiringNew().run(() -> {
-            List<MultiGauge.Row<?>> jobRows = new ArrayList<>();
-            for (Object[] r : (List<Object[]>) em.createNativeQuery("select state, stage, provider, count(*) from job"
-                    + " group by state, stage, provider").getResultList()) {
-                jobRows.add(MultiGauge.Row.of(Tags.of("state", (String) r[0], "stage", ((String) r[1]).toLowerCase(),
-                        "provider", (String) r[2]), ((Number) r[3]).doubleValue()));
+            jobs.register(this.jobQueries.countsByState().stream().<MultiGauge.Row<?>>map(c -> MultiGauge.Row.of(
+                    Tags.of("state", c.state(), "stage", c.stage().toLowerCase(), "provider", c.provider()),
+                    c.jobs())).toList(), true);
+            Map<List<String>, BigDecimal[]> byTeamAndModel = new TreeMap<>(Comparator.comparing(Object::toString));
+            for (SpendReport.Line line : spendReport.all()) {
+                BigDecimal[] sums = byTeamAndModel.computeIfAbsent(List.of(line.team(), line.model()),
+                        k -> new BigDecimal[] {BigDecimal.ZERO, BigDecimal.ZERO});
+                sums[0] = sums[0].add(line.chargedUsd());
+                sums[1] = sums[1].add(line.reservedUsd());
             }
-            jobs.register(jobRows, true);
             List<MultiGauge.Row<?>> spendRows = new ArrayList<>();
-            for (Object[] r : (List<Object[]>) em.createNativeQuery("select team, model, sum(charged_usd),"
-                    + " sum(reserved_usd) from spend_by_model group by team, model").getResultList()) {
-                spendRows.add(MultiGauge.Row.of(Tags.of("team", (String) r[0], "model", (String) r[1], "kind", "charged"),
-                        ((BigDecimal) r[2]).doubleValue()));
-                spendRows.add(MultiGauge.Row.of(Tags.of("team", (String) r[0], "model", (String) r[1], "kind", "reserved"),
-                        ((BigDecimal) r[3]).doubleValue()));
-            }
+            byTeamAndModel.forEach((k, sums) -> {
+                spendRows.add(MultiGauge.Row.of(Tags.of("team", k.get(0), "model", k.get(1), "kind", "charged"),
+                        sums[0].doubleValue()));
+                spendRows.add(MultiGauge.Row.of(Tags.of("team", k.get(0), "model", k.get(1), "kind", "reserved"),
+                        sums[1].doubleValue()));
+            });
             spend.register(spendRows, true);
-            Object oldest = em.createNativeQuery("select coalesce(extract(epoch from now() - min(next_attempt_at)), 0)"
-                    + " from job where state in ('PENDING', 'SUBMITTING', 'UNKNOWN', 'RUNNING', 'DOWNLOADING')"
-                    + " and next_attempt_at <= now() and (lease_until is null or lease_until < now())").getSingleResult();
-            oldestDueSeconds = ((Number) oldest).doubleValue();
+            oldestDueSeconds = jobQueries.oldestDueSeconds();
         });
         return false;
     }

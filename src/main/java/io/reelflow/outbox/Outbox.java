@@ -2,21 +2,22 @@ package io.reelflow.outbox;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.reelflow.util.AfterCommit;
+import io.reelflow.messaging.Published;
+import io.reelflow.persistence.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
 /**
- * Appends events to the transactional outbox. Every event is a JSON object with {@code eventId},
- * {@code type} and {@code occurredAt}; consumers deduplicate by {@code eventId}.
+ * Appends what Reelflow publishes to the transactional outbox, serialized here and nowhere else. Every event is a
+ * JSON object with {@code eventId}, {@code type} and {@code occurredAt}; consumers deduplicate by {@code eventId}.
  */
 @ApplicationScoped
 public class Outbox {
@@ -31,31 +32,30 @@ public class Outbox {
         this.afterCommit = afterCommit;
     }
 
-    /** Adds an event to the current transaction; it is published only if that transaction commits. */
-    @Transactional(TxType.MANDATORY)
-    public UUID append(String topic, String key, String type, Map<String, Object> fields) {
-        UUID eventId = UUID.randomUUID();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("eventId", eventId);
-        body.put("type", type);
-        body.put("occurredAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
-        body.putAll(fields);
-        return write(eventId, topic, key, type, body);
-    }
-
     /**
-     * Adds a message in another party's format (no event envelope; its id travels in the {@code event-id}
-     * header), such as an automatic reviewer's decision on {@code draft-reviews}.
+     * Adds a message to the current transaction; it is published only if that transaction commits. An event gets
+     * the envelope in its body; a message in another party's format goes as it is, its id in a header.
      */
     @Transactional(TxType.MANDATORY)
-    public UUID appendMessage(String topic, String key, String type, Map<String, Object> body) {
-        return write(UUID.randomUUID(), topic, key, type, body);
+    public UUID append(Published message) {
+        UUID eventId = UUID.randomUUID();
+        JsonNode fields = json.valueToTree(message);
+        JsonNode body = fields;
+        if (message.enveloped()) {
+            ObjectNode envelope = json.createObjectNode();
+            envelope.put("eventId", eventId.toString());
+            envelope.put("type", message.type());
+            envelope.put("occurredAt", OffsetDateTime.now(ZoneOffset.UTC).toString());
+            envelope.setAll((ObjectNode) fields);
+            body = envelope;
+        }
+        return write(eventId, message.topic(), message.key(), message.type(), body);
     }
 
-    private UUID write(UUID eventId, String topic, String key, String type, Map<String, Object> body) {
+    private UUID write(UUID eventId, String topic, String key, String type, JsonNode body) {
         OutboxEvent event = new OutboxEvent();
         event.eventId = eventId;
-        event.traceParent = io.reelflow.util.Traces.current();
+        event.traceParent = io.reelflow.tracing.Traces.current();
         event.topic = topic;
         event.messageKey = key;
         event.eventType = type;

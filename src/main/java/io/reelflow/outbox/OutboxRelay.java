@@ -17,7 +17,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.messaging.Topics;
-import io.reelflow.util.PollingLoop;
+import io.reelflow.background.PollingLoop;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -116,7 +116,7 @@ public class OutboxRelay {
             List<Uni<Void>> sends = new ArrayList<>(SEND_CHUNK);
             for (OutboxEvent event : events.subList(from, Math.min(events.size(), from + SEND_CHUNK))) {
                 // The publication continues the trace of whatever made the event.
-                try (var scope = io.reelflow.util.Traces.context(event.traceParent).makeCurrent()) {
+                try (var scope = io.reelflow.tracing.Traces.context(event.traceParent).makeCurrent()) {
                     sends.add(emitterFor(event.topic).sendMessage(toMessage(event)));
                 }
             }
@@ -145,7 +145,7 @@ public class OutboxRelay {
                 .build());
         if (event.traceParent != null) {
             message = message.addMetadata(io.smallrye.reactive.messaging.TracingMetadata
-                    .withCurrent(io.reelflow.util.Traces.context(event.traceParent)));
+                    .withCurrent(io.reelflow.tracing.Traces.context(event.traceParent)));
         }
         return message;
     }

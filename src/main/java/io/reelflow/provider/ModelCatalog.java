@@ -140,4 +140,18 @@ public class ModelCatalog {
         String[] wh = size.split("x");
         return new FrameSize(Integer.parseInt(wh[0].trim()), Integer.parseInt(wh[1].trim()));
     }
+
+    /**
+     * {@code request} as the provider is asked for call {@code segmentIndex} of it: the model's remote name, and
+     * the length and size the model makes (the result is cut and fitted to the job when it lands).
+     */
+    public RenderRequest forCall(RenderRequest request, int segmentIndex) {
+        ReelflowConfig.Model model = config.models().get(request.model());
+        String remote = model == null ? request.model() : model.remoteModel().orElse(request.model());
+        FrameSize frame = new FrameSize(request.width(), request.height());
+        List<Call> plan = plan(request.model(), request.seconds(), frame);
+        Call call = segmentIndex < plan.size() ? plan.get(segmentIndex) : new Call(request.seconds(), frame);
+        return new RenderRequest(request.reference(), request.model(), remote, request.prompt(), call.seconds(),
+                call.size().width(), call.size().height(), request.referenceImageUrl(), request.submittedAt(), null);
+    }
 }

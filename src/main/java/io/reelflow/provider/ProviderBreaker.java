@@ -6,7 +6,7 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 import io.reelflow.config.ReelflowConfig;
-import io.reelflow.util.SqlValues;
+import io.reelflow.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -35,6 +35,13 @@ public class ProviderBreaker {
     public Optional<Instant> pausedUntil(String provider) {
         return em.createNativeQuery("select open_until from provider_breaker where provider = ?1 and open_until > now()")
                 .setParameter(1, provider).getResultStream().findFirst().map(SqlValues::instant);
+    }
+
+    /** Counts a failed call towards the pause when it was an outage (not a refusal or a rate limit). */
+    public void failed(String provider, ProviderException e) {
+        if (e.isOutage()) {
+            failure(provider, e.getMessage());
+        }
     }
 
     public void failure(String provider, String error) {

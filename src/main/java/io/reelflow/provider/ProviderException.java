@@ -2,7 +2,7 @@ package io.reelflow.provider;
 
 import java.time.Duration;
 
-import io.reelflow.job.FailureKind;
+import io.reelflow.provider.FailureKind;
 
 /**
  * A provider call that did not succeed, classified by what the worker may do next. The classification is

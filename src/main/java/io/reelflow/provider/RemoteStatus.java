@@ -2,7 +2,7 @@ package io.reelflow.provider;
 
 import java.time.Duration;
 
-import io.reelflow.job.FailureKind;
+import io.reelflow.provider.FailureKind;
 
 /** A provider's answer to "how is this job doing?". */
 public sealed interface RemoteStatus {

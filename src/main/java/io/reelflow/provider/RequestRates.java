@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 import io.reelflow.config.ReelflowConfig;
-import io.reelflow.util.SqlValues;
+import io.reelflow.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;

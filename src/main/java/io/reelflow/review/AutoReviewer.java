@@ -1,17 +1,17 @@
 package io.reelflow.review;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.jboss.logging.Logger;
 
+import io.reelflow.campaign.Shot;
 import io.reelflow.job.Job;
-import io.reelflow.messaging.Topics;
+import io.reelflow.job.JobEvent;
+import io.reelflow.job.Stage;
 import io.reelflow.outbox.Outbox;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
-import jakarta.transaction.Transactional.TxType;
+import jakarta.enterprise.event.Observes;
 
 /**
  * The automatic reviewers. When a draft lands on a shot whose policy is {@code auto-qc} or
@@ -22,6 +22,8 @@ import jakarta.transaction.Transactional.TxType;
 public class AutoReviewer {
 
     private static final Logger LOG = Logger.getLogger(AutoReviewer.class);
+    /** After the shot's own progress is recorded. */
+    private static final int LATER = 200;
 
     private final Outbox outbox;
 
@@ -29,10 +31,17 @@ public class AutoReviewer {
         this.outbox = outbox;
     }
 
+    /** Decides on a landed draft (after its shot's state is settled); finals are not reviewed here. */
+    void landed(@Observes @Priority(LATER) JobEvent.Landed landed) {
+        if (landed.job().stage == Stage.DRAFT) {
+            review(landed.job(), landed.qcFailures());
+        }
+    }
+
     /** Decides on a landed draft; {@code qcFailures} are the failed checks (null when none were run). */
-    @Transactional(TxType.MANDATORY)
-    public void review(Job draft, List<String> qcFailures) {
-        ReviewPolicy policy = ReviewPolicy.parse(draft.shot.reviewPolicy).orElse(ReviewPolicy.MANUAL);
+    private void review(Job draft, List<String> qcFailures) {
+        Shot shot = draft.shot;
+        ReviewPolicy policy = ReviewPolicy.parse(shot.reviewPolicy).orElse(ReviewPolicy.MANUAL);
         if (policy == ReviewPolicy.MANUAL) {
             return;
         }
@@ -48,19 +57,10 @@ public class AutoReviewer {
             kind = Decision.Kind.REJECT;
             note = "failed automatic quality checks: " + String.join("; ", qcFailures);
         }
-        Map<String, Object> decision = new LinkedHashMap<>();
-        decision.put("decisionId", policy.wireName() + ":" + draft.id);
-        decision.put("team", draft.shot.batch.team);
-        decision.put("campaign", draft.shot.batch.campaign);
-        decision.put("batchId", draft.shot.batch.batchKey);
-        decision.put("shotId", draft.shot.shotKey);
-        decision.put("revision", draft.revision);
-        decision.put("decision", kind.wireName());
-        decision.put("reviewer", policy.wireName());
-        decision.put("note", note);
-        String key = draft.shot.batch.team + "/" + draft.shot.batch.batchKey + "/" + draft.shot.shotKey;
-        outbox.appendMessage(Topics.DRAFT_REVIEWS, key, "ReviewDecision", decision);
-        LOG.infof("%s revision %d: %s decides %s (%s)", key, draft.revision, policy.wireName(), kind.wireName(),
-                note);
+        Decision decision = new Decision(policy.wireName() + ":" + draft.id, shot.batch.team, shot.batch.campaign,
+                shot.batch.batchKey, shot.shotKey, draft.revision, kind, null, policy.wireName(), note);
+        outbox.append(decision);
+        LOG.infof("%s revision %d: %s decides %s (%s)", decision.shotKey(), draft.revision, policy.wireName(),
+                kind.wireName(), note);
     }
 }

@@ -1,6 +1,5 @@
 package io.reelflow.review;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -11,9 +10,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.reelflow.intake.Violation;
+import io.reelflow.validation.Violation;
 import io.reelflow.messaging.Topics;
-import io.reelflow.util.Transient;
+import io.reelflow.persistence.Transient;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -50,12 +49,12 @@ public class ReviewConsumer {
             root = payload == null || payload.isBlank() ? null : json.readTree(payload);
         } catch (JsonProcessingException e) {
             List<Violation> reasons = List.of(new Violation("$", "not valid JSON: " + e.getOriginalMessage()));
-            return reviews.refuseMalformed(DecisionValidator.decisionId(null, payload, new ArrayList<>()), reasons,
+            return reviews.refuseMalformed(DecisionValidator.decisionId(null, payload), reasons,
                     payload);
         }
         DecisionValidator.Result result = validator.validate(root, payload);
         if (!result.valid()) {
-            return reviews.refuseMalformed(DecisionValidator.decisionId(root, payload, new ArrayList<>()),
+            return reviews.refuseMalformed(DecisionValidator.decisionId(root, payload),
                     result.violations(), payload);
         }
         return reviews.apply(result.decision(), payload);

@@ -2,7 +2,6 @@ package io.reelflow.review;
 
 import java.time.OffsetDateTime;
 import java.util.List;
-import java.util.Map;
 
 import org.jboss.logging.Logger;
 
@@ -12,14 +11,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
-import io.reelflow.intake.BatchIntake;
-import io.reelflow.intake.Violation;
 import io.reelflow.job.Job;
 import io.reelflow.job.JobFactory;
 import io.reelflow.job.Stage;
-import io.reelflow.manifest.ManifestWriter;
-import io.reelflow.messaging.Topics;
+import io.reelflow.library.PromptLibrary;
+import io.reelflow.messaging.Rejected;
+import io.reelflow.messaging.VideoEvent;
 import io.reelflow.outbox.Outbox;
+import io.reelflow.validation.Violation;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
@@ -43,13 +42,16 @@ public class ReviewService {
 
     private final JobFactory jobs;
     private final Outbox outbox;
-    private final ManifestWriter manifests;
+    private final BatchChanges changes;
+    private final PromptLibrary library;
     private final ObjectMapper json;
 
-    public ReviewService(JobFactory jobs, Outbox outbox, ManifestWriter manifests, ObjectMapper json) {
+    public ReviewService(JobFactory jobs, Outbox outbox, BatchChanges changes, PromptLibrary library,
+            ObjectMapper json) {
         this.jobs = jobs;
         this.outbox = outbox;
-        this.manifests = manifests;
+        this.changes = changes;
+        this.library = library;
         this.json = json;
     }
 
@@ -83,19 +85,14 @@ public class ReviewService {
         Job draft = Job.of(shot, Stage.DRAFT, d.revision()).orElseThrow();
         switch (d.kind()) {
             case APPROVE -> approve(shot, draft, d);
-            case REJECT -> close(shot, Shot.State.REJECTED);
+            case REJECT -> changes.close(shot, Shot.State.REJECTED);
             case REVISE -> revise(shot, d);
         }
         shot.updatedAt = OffsetDateTime.now();
-        BatchChanges.record(shot.batch.id, 0, 0);
-        manifests.wakeAfterCommit();
-
-        Map<String, Object> fields = fields(shot, d);
-        fields.put("decision", d.kind().wireName());
-        fields.put("reviewer", d.reviewer());
-        fields.put("note", d.note());
-        fields.put("shotState", shot.state.name());
-        outbox.append(Topics.VIDEO_EVENTS, BatchIntake.eventKey(shot.batch), "ShotReviewed", fields);
+        Batch batch = shot.batch;
+        changes.touched(batch);
+        outbox.append(new VideoEvent.ShotReviewed(batch.team, batch.campaign, batch.batchKey, shot.shotKey,
+                d.revision(), d.decisionId(), d.kind().wireName(), d.reviewer(), d.note(), shot.state.name()));
         LOG.infof("%s revision %d: %s by %s; shot is now %s", d.shotKey(), d.revision(), d.kind().wireName(),
                 d.reviewer(), shot.state);
         return Outcome.APPLIED;
@@ -133,23 +130,7 @@ public class ReviewService {
     private void approve(Shot shot, Job draft, Decision d) {
         shot.state = Shot.State.FINALIZING;
         jobs.finalCut(shot, draft, d.reviewer());
-        Batch batch = shot.batch;
-        ApprovedPrompt entry = new ApprovedPrompt();
-        entry.team = batch.team;
-        entry.campaign = batch.campaign;
-        entry.batchKey = batch.batchKey;
-        entry.shotKey = shot.shotKey;
-        entry.revision = draft.revision;
-        entry.prompt = draft.prompt;
-        entry.aspectRatio = shot.aspectRatio;
-        entry.draftModel = draft.model;
-        entry.draftSeconds = draft.seconds;
-        entry.draftSize = draft.width + "x" + draft.height;
-        entry.finalModel = batch.finalModel;
-        entry.reviewer = d.reviewer();
-        entry.approvedAt = OffsetDateTime.now();
-        entry.persist();
-        PromptLibrary.markDirty(batch.team, batch.campaign);
+        library.add(shot, draft, d.reviewer());
     }
 
     private void revise(Shot shot, Decision d) {
@@ -157,29 +138,13 @@ public class ReviewService {
         jobs.draft(shot, next, d.revisedPrompt(), shot.currentRevision, d.reviewer(), d.note());
         shot.currentRevision = next;
         shot.state = Shot.State.DRAFTING;
-        BatchChanges.record(shot.batch.id, 1, 0);
-    }
-
-    /** Closes a shot for good; when it was the batch's last open shot, the manifest writer delivers the batch. */
-    public static void close(Shot shot, Shot.State state) {
-        shot.state = state;
-        shot.closedAt = OffsetDateTime.now();
-        BatchChanges.record(shot.batch.id, 0, -1);
+        changes.drafts(shot.batch, 1);
     }
 
     private Outcome refuse(Decision d, Shot shot, String payload, List<Violation> reasons) {
         record(d, shot, payload, ReviewDecision.Outcome.REFUSED, reasons);
-        Map<String, Object> fields = new java.util.LinkedHashMap<>();
-        fields.put("decisionId", d.decisionId());
-        fields.put("team", d.team());
-        fields.put("campaign", d.campaign());
-        fields.put("batchId", d.batchId());
-        fields.put("shotId", d.shotId());
-        fields.put("revision", d.revision() == 0 ? null : d.revision());
-        fields.put("reasons", reasons);
-        fields.put("payload", payload);
-        outbox.append(Topics.DRAFT_REVIEWS_REJECTED, d.team() == null ? null : d.shotKey(), "DecisionRejected",
-                fields);
+        outbox.append(new Rejected.DecisionRejected(d.decisionId(), d.team(), d.campaign(), d.batchId(), d.shotId(),
+                d.revision() == 0 ? null : d.revision(), reasons, payload));
         LOG.infof("decision %s refused: %s", d.decisionId(), reasons);
         return Outcome.REFUSED;
     }
@@ -206,13 +171,5 @@ public class ReviewService {
             throw new IllegalStateException("reasons cannot be written as JSON", e);
         }
         r.persist();
-    }
-
-    private static Map<String, Object> fields(Shot shot, Decision d) {
-        Map<String, Object> fields = BatchIntake.batchFields(shot.batch);
-        fields.put("shotId", shot.shotKey);
-        fields.put("revision", d.revision());
-        fields.put("decisionId", d.decisionId());
-        return fields;
     }
 }

@@ -2,10 +2,9 @@ package io.reelflow.spend;
 
 import java.math.BigDecimal;
 import java.util.Optional;
+import java.util.UUID;
 
 import io.reelflow.config.ReelflowConfig;
-import io.reelflow.job.Job;
-import io.reelflow.media.FrameSize;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -43,9 +42,9 @@ public class Budgets {
      * reservation already held is kept.
      */
     @Transactional(TxType.MANDATORY)
-    public Optional<String> reserve(Job job, int callSeconds) {
-        String team = job.shot.batch.team;
-        String campaign = job.shot.batch.campaign;
+    public Optional<String> reserve(SpendCall call, int callSeconds) {
+        String team = call.team();
+        String campaign = call.campaign();
         Optional<BigDecimal> campaignLimit = campaignLimit(team, campaign);
         Optional<BigDecimal> teamLimit = Optional.ofNullable(config.budgets().teams().get(team));
         if (campaignLimit.isPresent() || teamLimit.isPresent()) {
@@ -54,11 +53,11 @@ public class Budgets {
                     .getSingleResult();
         }
         Object held = em.createNativeQuery("select state from spend_ledger where job_id = ?1 and segment_index = ?2")
-                .setParameter(1, job.id).setParameter(2, job.segmentIndex).getResultStream().findFirst().orElse(null);
+                .setParameter(1, call.jobId()).setParameter(2, call.segmentIndex()).getResultStream().findFirst().orElse(null);
         if ("reserved".equals(held) || "charged".equals(held)) {
             return Optional.empty();
         }
-        BigDecimal price = pricing.call(job.model, callSeconds, new FrameSize(job.width, job.height));
+        BigDecimal price = pricing.call(call.model(), callSeconds, call.frame());
         Optional<String> over = campaignLimit.isEmpty() ? Optional.empty() : over("campaign '" + campaign + "'",
                 campaignLimit, committed("team = ?1 and campaign = ?2", team, campaign), price);
         if (over.isEmpty() && teamLimit.isPresent()) {
@@ -71,18 +70,18 @@ public class Budgets {
                 + " provider, seconds, reserved_usd, state) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'reserved')"
                 + " on conflict (job_id, segment_index) do update set state = 'reserved',"
                 + " reserved_usd = excluded.reserved_usd, updated_at = now()")
-                .setParameter(1, job.id).setParameter(2, job.segmentIndex).setParameter(3, team)
-                .setParameter(4, campaign).setParameter(5, job.shot.batch.batchKey).setParameter(6, job.model)
-                .setParameter(7, job.provider).setParameter(8, callSeconds).setParameter(9, price).executeUpdate();
+                .setParameter(1, call.jobId()).setParameter(2, call.segmentIndex()).setParameter(3, team)
+                .setParameter(4, campaign).setParameter(5, call.batchKey()).setParameter(6, call.model())
+                .setParameter(7, call.provider()).setParameter(8, callSeconds).setParameter(9, price).executeUpdate();
         return Optional.empty();
     }
 
     /** The call landed: its reservation becomes spend (at the catalog's price: providers bill what they made). */
     @Transactional(TxType.MANDATORY)
-    public void charge(Job job, int segmentIndex) {
+    public void charge(UUID jobId, int segmentIndex) {
         em.createNativeQuery("update spend_ledger set state = 'charged', charged_usd = reserved_usd, updated_at = now()"
                 + " where job_id = ?1 and segment_index = ?2 and state = 'reserved'")
-                .setParameter(1, job.id).setParameter(2, segmentIndex).executeUpdate();
+                .setParameter(1, jobId).setParameter(2, segmentIndex).executeUpdate();
     }
 
     /**
@@ -90,9 +89,9 @@ public class Budgets {
      * finished videos; a refused or failed generation is not charged.)
      */
     @Transactional(TxType.MANDATORY)
-    public void release(Job job) {
+    public void release(UUID jobId) {
         em.createNativeQuery("update spend_ledger set state = 'released', updated_at = now()"
-                + " where job_id = ?1 and state = 'reserved'").setParameter(1, job.id).executeUpdate();
+                + " where job_id = ?1 and state = 'reserved'").setParameter(1, jobId).executeUpdate();
     }
 
     private Optional<BigDecimal> campaignLimit(String team, String campaign) {

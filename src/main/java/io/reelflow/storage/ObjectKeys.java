@@ -1,7 +1,5 @@
 package io.reelflow.storage;
 
-import io.reelflow.job.Stage;
-
 /**
  * The object storage layout: {@code {team}/{campaign}/{batch}/{shot}/draft-r{n}.mp4} or {@code final.mp4},
  * a {@code .jpg} poster beside each video, and {@code {team}/{campaign}/{batch}/manifest.json}.
@@ -20,16 +18,14 @@ public final class ObjectKeys {
         return batchPrefix(team, campaign, batch) + "manifest.json";
     }
 
-    public static String video(String team, String campaign, String batch, String shot, Stage stage, int revision) {
-        return batchPrefix(team, campaign, batch) + shot + "/" + baseName(stage, revision) + ".mp4";
+    /** A shot's video named {@code name} ({@code draft-r2}, {@code final}). */
+    public static String video(String team, String campaign, String batch, String shot, String name) {
+        return batchPrefix(team, campaign, batch) + shot + "/" + name + ".mp4";
     }
 
-    public static String poster(String team, String campaign, String batch, String shot, Stage stage, int revision) {
-        return batchPrefix(team, campaign, batch) + shot + "/" + baseName(stage, revision) + ".jpg";
-    }
-
-    private static String baseName(Stage stage, int revision) {
-        return stage == Stage.FINAL ? "final" : "draft-r" + revision;
+    /** The poster of {@link #video}. */
+    public static String poster(String team, String campaign, String batch, String shot, String name) {
+        return batchPrefix(team, campaign, batch) + shot + "/" + name + ".jpg";
     }
 
     /** Segment {@code index} of a video made of several provider calls. */

@@ -17,7 +17,7 @@ import io.reelflow.media.FrameSize;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.media.PosterExtractor;
 import io.reelflow.media.Segments;
-import io.reelflow.util.Hashing;
+import io.reelflow.storage.Hashing;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.job.JobSignals;
-import io.reelflow.job.JobTransitions;
+import io.reelflow.job.JobQueries;
 import io.reelflow.provider.Providers;
 import io.reelflow.provider.VideoProvider;
 import io.reelflow.provider.http.RemoteProvider;
@@ -42,7 +42,7 @@ public class WebhookResource {
     private static final int REMEMBERED_IDS = 10_000;
 
     private final Providers providers;
-    private final JobTransitions transitions;
+    private final JobQueries jobs;
     private final JobSignals signals;
     private final ObjectMapper json;
     private final ReelflowConfig config;
@@ -55,10 +55,10 @@ public class WebhookResource {
                 }
             }));
 
-    public WebhookResource(Providers providers, JobTransitions transitions, JobSignals signals, ObjectMapper json,
+    public WebhookResource(Providers providers, JobQueries jobs, JobSignals signals, ObjectMapper json,
             ReelflowConfig config) {
         this.providers = providers;
-        this.transitions = transitions;
+        this.jobs = jobs;
         this.signals = signals;
         this.json = json;
         this.config = config;
@@ -92,7 +92,7 @@ public class WebhookResource {
             return problem(Response.Status.BAD_REQUEST, "body is not JSON");
         }
         Optional<String> jobId = provider.get().webhookJobId(payload);
-        boolean matched = jobId.isPresent() && transitions.nudge(name, jobId.get());
+        boolean matched = jobId.isPresent() && jobs.nudge(name, jobId.get());
         if (matched) {
             signals.wake();
         }

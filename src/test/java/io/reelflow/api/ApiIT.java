@@ -32,7 +32,7 @@ import io.reelflow.localstack.ServiceProcess;
 import io.reelflow.testkit.Closing;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.TestData;
-import io.reelflow.util.Hashing;
+import io.reelflow.storage.Hashing;
 
 /**
  * The REST API through the packaged service, with two teams: submissions answered 202 with advice and

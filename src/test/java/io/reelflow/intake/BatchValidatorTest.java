@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.reelflow.validation.Violation;
 import io.reelflow.media.AspectRatio;
 import io.reelflow.testkit.TestConfig;
 
@@ -99,7 +100,8 @@ class BatchValidatorTest {
 
         assertThat(reasons.get("shots[0].prompt")).isEqualTo("is 2 characters; at least 3 are required");
         assertThat(reasons.get("shots[1].prompt")).isEqualTo("must not contain control characters");
-        assertThat(reasons.get("shots[2].referenceImage.url")).isEqualTo("must be an absolute http or https URL or an inline data URL");
+        assertThat(reasons.get("shots[2].referenceImage.url"))
+                .isEqualTo("'file:///etc/passwd' must be an absolute http or https URL or an inline data URL");
     }
 
     @Test
@@ -126,7 +128,7 @@ class BatchValidatorTest {
 
         assertThat(reasons).doesNotContainKeys("shots[0].referenceImage.url", "shots[0].referenceImage.fit");
         assertThat(reasons.get("shots[1].referenceImage.url")).contains("not a base64 PNG, JPEG or WebP image");
-        assertThat(reasons.get("shots[1].referenceImage.fit")).startsWith("must be 'crop'");
+        assertThat(reasons.get("shots[1].referenceImage.fit")).isEqualTo("'stretch' is not allowed; use one of [crop, strict]");
         assertThat(reasons.get("shots[2].referenceImage.url")).contains("http or https URL or an inline data URL");
     }
 

@@ -11,18 +11,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.reelflow.testkit.TestConfig;
-
 import com.networknt.schema.JsonSchema;
-import io.reelflow.testkit.TestConfig;
-
 import com.networknt.schema.JsonSchemaFactory;
-import io.reelflow.testkit.TestConfig;
-
 import com.networknt.schema.SpecVersion;
-import io.reelflow.testkit.TestConfig;
-
 import com.networknt.schema.ValidationMessage;
+
+import io.reelflow.testkit.TestConfig;
 
 /** The published JSON Schema and the service's validator agree on the sample and on typical mistakes. */
 class CampaignBatchSchemaTest {

@@ -30,7 +30,7 @@ import io.reelflow.testkit.EventStream;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.Kafka;
 import io.reelflow.testkit.LocalProviderSpool;
-import io.reelflow.util.Hashing;
+import io.reelflow.storage.Hashing;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**

@@ -27,7 +27,7 @@ import io.reelflow.testkit.Closing;
 import io.reelflow.testkit.EventStream;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.Kafka;
-import io.reelflow.util.Hashing;
+import io.reelflow.storage.Hashing;
 
 /**
  * Review and promotion end to end through the packaged service and the real broker, database and S3

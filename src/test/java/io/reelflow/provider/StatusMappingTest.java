@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.reelflow.job.FailureKind;
+import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.openai.OpenAiProvider;
 import io.reelflow.provider.replicate.ReplicateProvider;
 import io.reelflow.provider.veo.VeoProvider;

@@ -39,7 +39,7 @@ import io.reelflow.testkit.TestData;
 import io.reelflow.testkit.providers.OpenAiStandIn;
 import io.reelflow.testkit.providers.PrismContract;
 import io.reelflow.testkit.providers.StandInServer;
-import io.reelflow.util.Hashing;
+import io.reelflow.storage.Hashing;
 import io.reelflow.webhook.WebhookSignature;
 
 /**

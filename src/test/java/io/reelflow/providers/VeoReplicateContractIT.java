@@ -41,7 +41,7 @@ import io.reelflow.testkit.TestData;
 import io.reelflow.testkit.providers.ReplicateStandIn;
 import io.reelflow.testkit.providers.StandInServer;
 import io.reelflow.testkit.providers.VeoStandIn;
-import io.reelflow.util.Hashing;
+import io.reelflow.storage.Hashing;
 import io.reelflow.webhook.WebhookSignature;
 
 /**

@@ -30,7 +30,7 @@ import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.Kafka;
 import io.reelflow.testkit.providers.OpenAiStandIn;
 import io.reelflow.testkit.providers.StandInServer;
-import io.reelflow.util.Hashing;
+import io.reelflow.storage.Hashing;
 
 /**
  * One scenario of the fault-injection suite: its team, its batches of drafts on {@code sora-2}, its own counting

@@ -9,13 +9,13 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.reelflow.intake.Violation;
+import io.reelflow.validation.Violation;
 import io.reelflow.testkit.TestConfig;
 
 class DecisionValidatorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final DecisionValidator validator = new DecisionValidator(TestConfig.batchValidator(Map.of()));
+    private final DecisionValidator validator = new DecisionValidator(TestConfig.reelflow(Map.of()));
 
     @Test
     void acceptsARevisionRequestAndKeepsItsFields() throws Exception {
@@ -57,7 +57,7 @@ class DecisionValidatorTest {
         assertThat(reasons).containsOnlyKeys("decisionId", "campaign", "shotId", "revision", "revisedPrompt",
                 "reviewer", "extra");
         assertThat(reasons.get("revisedPrompt")).isEqualTo("is only for 'revise' decisions");
-        assertThat(reasons.get("revision")).isEqualTo("must be a whole number from 1");
+        assertThat(reasons.get("revision")).isEqualTo("must be at least 1");
         assertThat(reasons.get("reviewer")).isEqualTo("must not be empty");
     }
 

@@ -9,7 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-import io.reelflow.job.FailureKind;
+import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ProviderException;
 
 /**

@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Pattern;
 
-import io.reelflow.job.FailureKind;
+import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ProviderException;
 
 /**

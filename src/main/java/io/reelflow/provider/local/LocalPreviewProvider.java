@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelflow.config.ReelflowConfig;
-import io.reelflow.job.FailureKind;
+import io.reelflow.provider.FailureKind;
 import io.reelflow.media.FrameSize;
 import io.reelflow.media.PreviewRenderer;
 import io.reelflow.provider.ProviderException;

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelflow.config.ReelflowConfig;
-import io.reelflow.job.FailureKind;
+import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.RemoteStatus;
 import io.reelflow.provider.RenderRequest;

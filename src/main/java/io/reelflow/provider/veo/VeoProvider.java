@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelflow.config.ReelflowConfig;
-import io.reelflow.job.FailureKind;
+import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.RemoteStatus;
 import io.reelflow.provider.RenderRequest;

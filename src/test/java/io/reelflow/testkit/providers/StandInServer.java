@@ -18,7 +18,7 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.reelflow.media.FrameSize;
 import io.reelflow.media.PreviewRenderer;
-import io.reelflow.util.Hashing;
+import io.reelflow.storage.Hashing;
 
 /**
  * What the provider stand-ins share: a loopback HTTP server, the record of every create call, real MP4

@@ -1,4 +1,4 @@
-package io.reelflow.util;
+package io.reelflow.persistence;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;

@@ -1,4 +1,4 @@
-package io.reelflow.util;
+package io.reelflow.background;
 
 import java.time.Duration;
 import java.util.concurrent.Semaphore;

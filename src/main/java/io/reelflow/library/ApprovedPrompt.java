@@ -1,4 +1,4 @@
-package io.reelflow.review;
+package io.reelflow.library;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -44,5 +44,12 @@ public class ApprovedPrompt extends PanacheEntityBase {
 
     public static List<ApprovedPrompt> ofCampaign(String team, String campaign) {
         return list("team = ?1 and campaign = ?2 order by approvedAt, id", team, campaign);
+    }
+
+    /** The team's newest approvals (at most {@code limit}), of one campaign when {@code campaign} is given. */
+    public static List<ApprovedPrompt> newest(String team, String campaign, int limit) {
+        var query = campaign == null ? find("team = ?1 order by approvedAt desc, id desc", team)
+                : find("team = ?1 and campaign = ?2 order by approvedAt desc, id desc", team, campaign);
+        return query.page(0, limit).list();
     }
 }

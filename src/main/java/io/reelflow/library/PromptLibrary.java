@@ -1,49 +1,96 @@
-package io.reelflow.review;
+package io.reelflow.library;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.reelflow.background.PollingLoop;
+import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.Shot;
+import io.reelflow.job.Job;
+import io.reelflow.persistence.AfterCommit;
 import io.reelflow.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 
 /**
  * The team's library of approved prompts, exported per campaign as {@code {team}/{campaign}/prompt-library.json}
- * and {@code .csv}: every approved prompt with the model, length and size that produced it.
+ * and {@code .csv}: every approved prompt with the model, length and size that produced it. An approval marks its
+ * campaign's export out of date; a background pass rewrites out-of-date exports.
  */
 @ApplicationScoped
 public class PromptLibrary {
 
+    private static final Logger LOG = Logger.getLogger(PromptLibrary.class);
+    private static final int CAMPAIGNS_PER_PASS = 20;
     static final String[] COLUMNS = {"team", "campaign", "batchId", "shotId", "revision", "prompt", "aspectRatio",
         "draftModel", "draftSeconds", "draftSize", "finalModel", "reviewer", "approvedAt"};
 
     private final EntityManager em;
     private final ObjectStore store;
     private final ObjectMapper json;
+    private final AfterCommit afterCommit;
+    private final PollingLoop loop;
 
-    public PromptLibrary(EntityManager em, ObjectStore store, ObjectMapper json) {
+    public PromptLibrary(EntityManager em, ObjectStore store, ObjectMapper json, AfterCommit afterCommit) {
         this.em = em;
         this.store = store;
         this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+        this.afterCommit = afterCommit;
+        this.loop = new PollingLoop("prompt-library", Duration.ofSeconds(1), Duration.ofMillis(250),
+                () -> QuarkusTransaction.requiringNew().call(() -> exportDirty(CAMPAIGNS_PER_PASS))
+                        == CAMPAIGNS_PER_PASS, LOG);
     }
 
-    /** Asks for the campaign's export to be rewritten (in the current transaction). */
-    static void markDirty(String team, String campaign) {
-        ApprovedPrompt.getEntityManager().createNativeQuery(
-                "insert into prompt_library_dirty (team, campaign) values (?1, ?2) on conflict do nothing")
-                .setParameter(1, team)
-                .setParameter(2, campaign)
-                .executeUpdate();
+    void start(@Observes StartupEvent event) {
+        loop.start();
     }
 
-    /** Rewrites the exports of campaigns marked dirty; runs inside the caller's transaction. */
-    public int exportDirty(int limit) throws java.io.IOException {
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        loop.stop(Duration.ofSeconds(10));
+    }
+
+    /** Adds the approved {@code draft} of {@code shot} to the library, in the approval's transaction. */
+    @Transactional(TxType.MANDATORY)
+    public void add(Shot shot, Job draft, String reviewer) {
+        Batch batch = shot.batch;
+        ApprovedPrompt entry = new ApprovedPrompt();
+        entry.team = batch.team;
+        entry.campaign = batch.campaign;
+        entry.batchKey = batch.batchKey;
+        entry.shotKey = shot.shotKey;
+        entry.revision = draft.revision;
+        entry.prompt = draft.prompt;
+        entry.aspectRatio = shot.aspectRatio;
+        entry.draftModel = draft.model;
+        entry.draftSeconds = draft.seconds;
+        entry.draftSize = draft.width + "x" + draft.height;
+        entry.finalModel = batch.finalModel;
+        entry.reviewer = reviewer;
+        entry.approvedAt = OffsetDateTime.now();
+        entry.persist();
+        em.createNativeQuery("insert into prompt_library_dirty (team, campaign) values (?1, ?2) on conflict do nothing")
+                .setParameter(1, batch.team).setParameter(2, batch.campaign).executeUpdate();
+        afterCommit.run(loop::wake);
+    }
+
+    /** Rewrites the exports of campaigns marked out of date; returns how many. */
+    int exportDirty(int limit) throws java.io.IOException {
         @SuppressWarnings("unchecked")
         List<Object[]> dirty = em.createNativeQuery(
                 "select team, campaign from prompt_library_dirty limit :n for update skip locked")

@@ -1,4 +1,4 @@
-package io.reelflow.util;
+package io.reelflow.storage;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,6 +1,6 @@
-package io.reelflow.intake;
+package io.reelflow.validation;
 
-/** One thing wrong with a submitted batch: the field (as a JSON path like {@code shots[2].prompt}) and why. */
+/** One thing wrong with a submitted message: the field (as a JSON path like {@code shots[2].prompt}) and why. */
 public record Violation(String field, String reason) {
 
     @Override

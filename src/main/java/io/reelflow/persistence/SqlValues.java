@@ -1,4 +1,4 @@
-package io.reelflow.util;
+package io.reelflow.persistence;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -1,4 +1,4 @@
-package io.reelflow.job;
+package io.reelflow.provider;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.reelflow.review;
+package io.reelflow.library;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.reelflow.util;
+package io.reelflow.persistence;
 
 import java.net.ConnectException;
 import java.sql.SQLException;

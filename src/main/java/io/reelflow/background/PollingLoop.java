@@ -1,8 +1,10 @@
-package io.reelflow.util;
+package io.reelflow.background;
 
 import java.time.Duration;
 
 import org.jboss.logging.Logger;
+
+import io.reelflow.persistence.Transient;
 
 /**
  * A background thread that runs one pass of work, then waits for its poll interval or a {@link #wake()}.

@@ -1,4 +1,4 @@
-package io.reelflow.util;
+package io.reelflow.tracing;
 
 import java.util.HashMap;
 import java.util.Map;

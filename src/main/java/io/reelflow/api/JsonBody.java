@@ -1,0 +1,29 @@
+package io.reelflow.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Reads a request body that must be a JSON object, answering 400 with where it went wrong. */
+final class JsonBody {
+
+    private JsonBody() {
+    }
+
+    static ObjectNode object(ObjectMapper json, String body, String what) {
+        if (body == null || body.isBlank()) {
+            throw ApiException.invalid("(body)", "the request body must be a JSON object: the " + what);
+        }
+        try {
+            JsonNode node = json.readTree(body);
+            if (!(node instanceof ObjectNode object)) {
+                throw ApiException.invalid("(body)", "must be a JSON object: the " + what);
+            }
+            return object;
+        } catch (JsonProcessingException e) {
+            throw ApiException.invalid("(body)", "not valid JSON: " + e.getOriginalMessage() + " at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+        }
+    }
+}

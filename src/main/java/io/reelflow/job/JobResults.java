@@ -1,0 +1,165 @@
+package io.reelflow.job;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.jboss.logging.Logger;
+
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.reelflow.config.ReelflowConfig;
+import io.reelflow.provider.FailureKind;
+import io.reelflow.provider.ProviderBreaker;
+import io.reelflow.provider.ProviderException;
+import io.reelflow.provider.RemoteStatus;
+import io.reelflow.provider.RequestRates;
+import io.reelflow.provider.VideoProvider;
+import io.reelflow.storage.ResultLanding;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The second half of a job's steps: polls a job running at its provider and lands the finished video (or each
+ * segment of a long one) in object storage. A job kept running too long is cancelled and failed as a timeout.
+ */
+@ApplicationScoped
+class JobResults {
+
+    private static final Logger LOG = Logger.getLogger(JobResults.class);
+    private static final int EMPTY_RESULT_DOWNLOADS = 3;
+
+    private final JobTransitions transitions;
+    private final ResultLanding landing;
+    private final ReelflowConfig config;
+    private final ProviderBreaker breaker;
+    private final RequestRates rates;
+    private final Tracer tracer;
+
+    JobResults(JobTransitions transitions, ResultLanding landing, ReelflowConfig config, ProviderBreaker breaker,
+            RequestRates rates, Tracer tracer) {
+        this.transitions = transitions;
+        this.landing = landing;
+        this.config = config;
+        this.breaker = breaker;
+        this.rates = rates;
+        this.tracer = tracer;
+    }
+
+    void poll(JobView job, VideoProvider provider, String owner) throws Exception {
+        Optional<Duration> wait = rates.take(job.request().model(), provider.name(), 1);
+        if (wait.isPresent()) {
+            transitions.reschedule(job.id(), owner, wait.get());
+            return;
+        }
+        RemoteStatus status;
+        try {
+            status = provider.status(job.providerJobId());
+            breaker.success(provider.name());
+        } catch (ProviderException e) {
+            breaker.failed(provider.name(), e);
+            refusedOrLater(job, owner, e);
+            return;
+        }
+        if (status instanceof RemoteStatus.Running running) {
+            Instant since = job.request().submittedAt();
+            if (since != null && Instant.now().isAfter(since.plus(config.worker().maxRunning()))) {
+                giveUp(job, provider, owner);
+                return;
+            }
+            transitions.reschedule(job.id(), owner,
+                    running.pollAfter() == null ? config.worker().statusPoll() : running.pollAfter());
+        } else if (status instanceof RemoteStatus.Failed failed) {
+            transitions.failed(job.id(), owner, failed.kind(), failed.reason());
+        } else {
+            transitions.downloading(job.id(), owner);
+            land(job, provider, owner);
+        }
+    }
+
+    void land(JobView job, VideoProvider provider, String owner) throws Exception {
+        // A landing makes up to three requests: the download, the thumbnail and the delete.
+        Optional<Duration> wait = rates.take(job.request().model(), provider.name(), RequestRates.MIN_BURST);
+        if (wait.isPresent()) {
+            transitions.reschedule(job.id(), owner, wait.get());
+            return;
+        }
+        Span span = tracer.spanBuilder("reelflow.landing").startSpan();
+        try (var scope = span.makeCurrent()) {
+            download(job, provider, owner);
+        } finally {
+            span.end();
+        }
+    }
+
+    /** Downloads the result, stores it and records it landed. */
+    private void download(JobView job, VideoProvider provider, String owner) throws Exception {
+        ResultLanding.Landed landed;
+        try (InputStream result = provider.download(job.providerJobId())) {
+            if (job.segmented()) {
+                boolean last = job.segmentIndex() == job.segmentCount() - 1;
+                ResultLanding.Part part = landing.landSegment(result, job.objectKey(), job.segmentIndex(), last);
+                transitions.segmentLanded(job.id(), owner, job.segmentIndex(), job.request().seconds(),
+                        job.providerJobId(), part.key(), part.sha256(), !last);
+                if (!last) {
+                    provider.afterLanding(job.providerJobId());
+                    LOG.infof("%s landed; the next segment starts from its last frame", job.label());
+                    return;
+                }
+                landed = landing.landSegments(job.segmentCount(), job.objectKey(), job.posterKey(), job.target(),
+                        job.autoQc());
+            } else {
+                landed = landing.land(result, job.objectKey(), job.posterKey(), job.target(), job.autoQc());
+            }
+        } catch (ProviderException e) {
+            breaker.failed(provider.name(), e);
+            refusedOrLater(job, owner, e);
+            return;
+        } catch (ResultLanding.EmptyResultException e) {
+            // Finished but empty: downloaded again a few times, then failed with the reason (never created again).
+            if (job.attempts() + 1 >= EMPTY_RESULT_DOWNLOADS) {
+                transitions.failed(job.id(), owner, FailureKind.PROVIDER_ERROR, provider.name() + " reported "
+                        + job.providerJobId() + " finished, but its result was empty in " + EMPTY_RESULT_DOWNLOADS
+                        + " downloads; revise the shot to try again");
+            } else {
+                transitions.retryLater(job.id(), owner, e.getMessage(), null);
+            }
+            return;
+        }
+        transitions.landed(job.id(), owner, job.segmented() ? landed : landed.withThumbnail(thumbnail(job, provider)));
+        provider.afterLanding(job.providerJobId());
+    }
+
+    /** A job the provider kept running too long: cancelled there where possible, failed here as a timeout. */
+    private void giveUp(JobView job, VideoProvider provider, String owner) {
+        String cancelled;
+        try {
+            provider.cancel(job.providerJobId());
+            cancelled = "cancel requested at " + provider.name();
+        } catch (ProviderException e) {
+            cancelled = "cancel at " + provider.name() + " failed: " + e.getMessage();
+        }
+        transitions.failed(job.id(), owner, FailureKind.TIMEOUT, "still running at " + provider.name() + " after "
+                + config.worker().maxRunning() + "; " + cancelled);
+    }
+
+    /** The provider's own still, stored beside the video; a missing one never holds up the result. */
+    private String thumbnail(JobView job, VideoProvider provider) {
+        try {
+            Optional<InputStream> thumbnail = provider.thumbnail(job.providerJobId());
+            return thumbnail.isPresent() ? landing.landThumbnail(thumbnail.get(), job.objectKey()) : null;
+        } catch (ProviderException | java.io.IOException e) {
+            LOG.warnf("%s: provider thumbnail not kept: %s", job.label(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** A status or download call failed: a refusal fails the job; anything else is tried again later. */
+    private void refusedOrLater(JobView job, String owner, ProviderException e) {
+        if (e.kind() == ProviderException.Kind.REFUSED) {
+            transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());
+        } else {
+            transitions.retryLater(job.id(), owner, e.getMessage(), e.retryAfter());
+        }
+    }
+}

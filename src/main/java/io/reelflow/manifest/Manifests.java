@@ -1,0 +1,139 @@
+package io.reelflow.manifest;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.Shot;
+import io.reelflow.job.Job;
+import io.reelflow.review.ReviewDecision;
+import io.reelflow.storage.ObjectStore;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * Writes {@code {team}/{campaign}/{batch}/manifest.json}: the batch and, for every shot, its prompt, state, jobs
+ * (model, length, size, sha256, object keys, failures) and the review decisions applied to it.
+ */
+@ApplicationScoped
+public class Manifests {
+
+    private final ObjectStore store;
+    private final ObjectMapper json;
+
+    public Manifests(ObjectStore store, ObjectMapper json) {
+        this.store = store;
+        this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    /** Stores the batch's manifest as it is in the current transaction. */
+    public void write(Batch batch) throws JsonProcessingException {
+        store.put(batch.manifestKey, json.writeValueAsBytes(manifest(batch)), "application/json");
+    }
+
+    private Map<String, Object> manifest(Batch batch) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("team", batch.team);
+        m.put("campaign", batch.campaign);
+        m.put("batchId", batch.batchKey);
+        m.put("state", batch.state.name());
+        m.put("bucket", store.bucket());
+        m.put("createdAt", batch.createdAt == null ? null : batch.createdAt.toString());
+        m.put("updatedAt", OffsetDateTime.now().toString());
+        m.put("reviewPolicy", batch.reviewPolicy);
+        m.put("draftModel", batch.draftModel);
+        m.put("finalModel", batch.finalModel);
+        if (batch.budgetUsd != null) {
+            m.put("budgetUsd", batch.budgetUsd);
+        }
+        Map<Long, List<Map<String, Object>>> jobsByShot = new LinkedHashMap<>();
+        for (Job job : Job.ofBatch(batch)) {
+            jobsByShot.computeIfAbsent(job.shot.id, k -> new ArrayList<>()).add(job(job));
+        }
+        Map<Long, List<Map<String, Object>>> decisionsByShot = new LinkedHashMap<>();
+        for (ReviewDecision d : ReviewDecision.appliedInBatch(batch)) {
+            decisionsByShot.computeIfAbsent(d.shot.id, k -> new ArrayList<>()).add(decision(d));
+        }
+        List<Map<String, Object>> shots = new ArrayList<>();
+        for (Shot shot : Shot.ofBatch(batch)) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("shotId", shot.shotKey);
+            s.put("prompt", shot.prompt);
+            s.put("aspectRatio", shot.aspectRatio);
+            if (shot.referenceImageUrl != null) {
+                s.put("referenceImageUrl", shot.referenceImageUrl);
+            }
+            s.put("reviewPolicy", shot.reviewPolicy);
+            s.put("state", shot.state.name());
+            s.put("currentRevision", shot.currentRevision);
+            if (shot.closedAt != null) {
+                s.put("closedAt", shot.closedAt.toString());
+            }
+            s.put("jobs", jobsByShot.getOrDefault(shot.id, List.of()));
+            s.put("decisions", decisionsByShot.getOrDefault(shot.id, List.of()));
+            shots.add(s);
+        }
+        m.put("shots", shots);
+        return m;
+    }
+
+    private static Map<String, Object> decision(ReviewDecision d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("decisionId", d.decisionId);
+        m.put("revision", d.revision);
+        m.put("decision", d.decision);
+        m.put("reviewer", d.reviewer);
+        m.put("decidedAt", d.decidedAt.toString());
+        if (d.note != null) {
+            m.put("note", d.note);
+        }
+        if (d.revisedPrompt != null) {
+            m.put("revisedPrompt", d.revisedPrompt);
+        }
+        return m;
+    }
+
+    private static Map<String, Object> job(Job job) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("jobId", job.id);
+        j.put("stage", job.stage.name().toLowerCase());
+        j.put("revision", job.revision);
+        if (job.parentRevision != null) {
+            j.put("fromRevision", job.parentRevision);
+            j.put("requestedBy", job.requestedBy);
+            if (job.requestNote != null) {
+                j.put("requestNote", job.requestNote);
+            }
+        }
+        j.put("prompt", job.prompt);
+        j.put("state", job.state.name());
+        j.put("model", job.model);
+        j.put("provider", job.provider);
+        j.put("seconds", job.seconds);
+        j.put("size", job.width + "x" + job.height);
+        j.put("objectKey", job.objectKey);
+        j.put("posterKey", job.posterKey);
+        if (job.segmentCount > 1) {
+            j.put("segments", job.segmentCount);
+        }
+        if (job.sha256 != null) {
+            j.put("sha256", job.sha256);
+            j.put("sizeBytes", job.sizeBytes);
+            j.put("probedSeconds", job.probedSeconds);
+            if (job.sourceSha256 != null) {
+                j.put("providerSha256", job.sourceSha256);
+            }
+            j.put("landedAt", job.landedAt.toString());
+        }
+        if (job.failureKind != null) {
+            j.put("failure", Map.of("kind", job.failureKind.wireName(), "reason", job.failureReason));
+        }
+        return j;
+    }
+}
