@@ -33,37 +33,23 @@ public class Batch extends PanacheEntityBase {
 
     public String team;
     public String campaign;
-    @Column(name = "batch_key")
     public String batchKey;
-    @Column(name = "aspect_ratio")
     public String aspectRatio;
-    @Column(name = "draft_model")
     public String draftModel;
-    @Column(name = "final_model")
     public String finalModel;
-    @Column(name = "budget_usd")
     public BigDecimal budgetUsd;
-    @Column(name = "payload_sha256")
     public String payloadSha256;
     @Enumerated(EnumType.STRING)
     public State state;
-    @Column(name = "shot_count")
     public int shotCount;
-    @Column(name = "drafts_open")
     public int draftsOpen;
-    @Column(name = "shots_open")
     public int shotsOpen;
-    @Column(name = "review_policy")
     public String reviewPolicy;
-    @Column(name = "manifest_dirty")
     public boolean manifestDirty;
-    @Column(name = "manifest_key")
     public String manifestKey;
-    @Column(name = "drafted_at")
     public OffsetDateTime draftedAt;
-    @Column(name = "delivered_at")
     public OffsetDateTime deliveredAt;
-    @Column(name = "created_at", insertable = false, updatable = false)
+    @Column(insertable = false, updatable = false)
     public OffsetDateTime createdAt;
 
     public static Optional<Batch> findByKey(String team, String batchKey) {

@@ -4,7 +4,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -45,26 +44,18 @@ public class Shot extends PanacheEntityBase {
     @JoinColumn(name = "batch_id")
     public Batch batch;
 
-    @Column(name = "shot_key")
     public String shotKey;
     public int position;
     public String prompt;
-    @Column(name = "aspect_ratio")
     public String aspectRatio;
-    @Column(name = "reference_image_url")
     public String referenceImageUrl;
     /** {@code crop}: fit the reference image to the frame; {@code strict}: refuse one of another aspect ratio. */
-    @Column(name = "reference_image_fit")
     public String referenceImageFit = "crop";
     @Enumerated(EnumType.STRING)
     public State state;
-    @Column(name = "review_policy")
     public String reviewPolicy;
-    @Column(name = "current_revision")
     public int currentRevision;
-    @Column(name = "updated_at")
     public OffsetDateTime updatedAt;
-    @Column(name = "closed_at")
     public OffsetDateTime closedAt;
 
     public static java.util.Optional<Shot> find(String team, String batchKey, String shotKey) {

@@ -18,17 +18,13 @@ public class BatchRejection extends PanacheEntityBase {
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)
     public Long id;
-    @Column(name = "batch_key")
     public String batchKey;
     public String team;
     public String reasons;
     public String payload;
-    @Column(name = "kafka_topic")
     public String kafkaTopic;
-    @Column(name = "kafka_partition")
     public Integer kafkaPartition;
-    @Column(name = "kafka_offset")
     public Long kafkaOffset;
-    @Column(name = "received_at", insertable = false, updatable = false)
+    @Column(insertable = false, updatable = false)
     public OffsetDateTime receivedAt;
 }

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import io.reelflow.config.RemoteConfig;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.FrameSize;
 import io.reelflow.provider.FailureKind;
@@ -208,7 +209,7 @@ public class JobStepper {
     }
 
     private Duration reconcileWindow(VideoProvider provider) {
-        return ReelflowConfig.remote(config, provider.name()).map(ReelflowConfig.Remote::reconcileWindow)
+        return ReelflowConfig.remote(config, provider.name()).map(RemoteConfig::reconcileWindow)
                 .orElse(Duration.ofMinutes(15));
     }
 

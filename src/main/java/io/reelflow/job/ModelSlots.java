@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import io.reelflow.config.ModelConfig;
+import io.reelflow.config.RemoteConfig;
 import io.reelflow.config.ReelflowConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -36,7 +38,7 @@ public class ModelSlots {
     /** Why a new create call for {@code model} must wait, or empty when a slot is free (it is then taken). */
     @Transactional(TxType.MANDATORY)
     public Optional<String> full(String model) {
-        ReelflowConfig.Model m = config.models().get(model);
+        ModelConfig m = config.models().get(model);
         if (m == null) {
             return Optional.empty();
         }
@@ -44,7 +46,7 @@ public class ModelSlots {
         if (full.isPresent()) {
             return full;
         }
-        var providerCap = ReelflowConfig.remote(config, m.provider()).map(ReelflowConfig.Remote::maxConcurrentJobs);
+        var providerCap = ReelflowConfig.remote(config, m.provider()).map(RemoteConfig::maxConcurrentJobs);
         if (providerCap.isPresent() && providerCap.get().isPresent()) {
             return full("provider", m.provider(), providerCap.get().getAsInt());
         }
@@ -70,7 +72,7 @@ public class ModelSlots {
         }
         Set<String> full = new TreeSet<>();
         config.models().forEach((name, m) -> {
-            var providerCap = ReelflowConfig.remote(config, m.provider()).map(ReelflowConfig.Remote::maxConcurrentJobs);
+            var providerCap = ReelflowConfig.remote(config, m.provider()).map(RemoteConfig::maxConcurrentJobs);
             if (byModel.getOrDefault(name, 0L) >= m.maxConcurrentJobs() || (providerCap.isPresent()
                     && providerCap.get().isPresent()
                     && byProvider.getOrDefault(m.provider(), 0L) >= providerCap.get().getAsInt())) {

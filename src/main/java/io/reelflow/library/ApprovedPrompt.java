@@ -4,7 +4,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.Id;
@@ -22,24 +21,16 @@ public class ApprovedPrompt extends PanacheEntityBase {
     public Long id;
     public String team;
     public String campaign;
-    @Column(name = "batch_key")
     public String batchKey;
-    @Column(name = "shot_key")
     public String shotKey;
     public int revision;
     public String prompt;
-    @Column(name = "aspect_ratio")
     public String aspectRatio;
-    @Column(name = "draft_model")
     public String draftModel;
-    @Column(name = "draft_seconds")
     public int draftSeconds;
-    @Column(name = "draft_size")
     public String draftSize;
-    @Column(name = "final_model")
     public String finalModel;
     public String reviewer;
-    @Column(name = "approved_at")
     public OffsetDateTime approvedAt;
 
     public static List<ApprovedPrompt> ofCampaign(String team, String campaign) {

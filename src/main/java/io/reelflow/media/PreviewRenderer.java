@@ -3,11 +3,7 @@ package io.reelflow.media;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Locale;
 
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -34,26 +30,6 @@ public final class PreviewRenderer {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
 
-    /** How the picture moves over time, chosen from the camera words in the prompt. */
-    enum CameraMove {
-        PAN, ZOOM, ORBIT, TILT, STATIC_DRIFT;
-
-        static CameraMove from(String prompt) {
-            String p = prompt.toLowerCase(Locale.ROOT);
-            if (p.contains("pan") || p.contains("tracking") || p.contains("truck")) {
-                return PAN;
-            }
-            if (p.contains("zoom") || p.contains("dolly") || p.contains("push in") || p.contains("pull back")) {
-                return ZOOM;
-            }
-            if (p.contains("orbit") || p.contains("arc") || p.contains("circling")) {
-                return ORBIT;
-            }
-            if (p.contains("tilt") || p.contains("crane") || p.contains("drone")) {
-                return TILT;
-            }
-            return STATIC_DRIFT;
-        }
     }
 
     /** Renders {@code prompt} into an MP4 at {@code out}. */
@@ -72,7 +48,7 @@ public final class PreviewRenderer {
     /** Renders {@code prompt} with the video stream at {@code videoBitrate} bits per second. */
     public void render(String prompt, FrameSize size, int seconds, Path out, boolean defective, int videoBitrate)
             throws IOException {
-        Look look = Look.from(prompt);
+        PreviewLook look = PreviewLook.from(prompt);
         int frames = seconds * FRAME_RATE;
         int samplesPerFrame = SAMPLE_RATE / FRAME_RATE;
         int channels = defective ? 0 : CHANNELS;
@@ -115,7 +91,7 @@ public final class PreviewRenderer {
         }
     }
 
-    private static void paint(Look look, FrameSize size, double t, int seconds, ByteBuffer buf, int stride) {
+    private static void paint(PreviewLook look, FrameSize size, double t, int seconds, ByteBuffer buf, int stride) {
         int w = size.width();
         int h = size.height();
         double progress = t / seconds;
@@ -184,7 +160,7 @@ public final class PreviewRenderer {
         return (byte) Math.max(0, Math.min(255, (int) (value * 255)));
     }
 
-    private static void fillAudio(Look look, long firstSample, short[] out) {
+    private static void fillAudio(PreviewLook look, long firstSample, short[] out) {
         for (int i = 0; i < out.length / CHANNELS; i++) {
             double t = (firstSample + i) / (double) SAMPLE_RATE;
             double swell = 0.6 + 0.4 * Math.sin(t * 0.8 * Math.PI);
@@ -197,60 +173,6 @@ public final class PreviewRenderer {
             double right = s * (0.8 + 0.2 * Math.cos(t * look.pan));
             out[i * 2] = (short) (left * Short.MAX_VALUE);
             out[i * 2 + 1] = (short) (right * Short.MAX_VALUE);
-        }
-    }
-
-    /** The prompt-derived parameters of one clip. */
-    private record Look(double red, double green, double blue, double gradient, int stripes, double[] orbs,
-            double[] tones, double pan, CameraMove move) {
-
-        private static final double[] PENTATONIC = {1.0, 9 / 8.0, 5 / 4.0, 3 / 2.0, 5 / 3.0, 2.0};
-
-        static Look from(String prompt) {
-            byte[] h = sha256(prompt);
-            String p = prompt.toLowerCase(Locale.ROOT);
-            double red = unit(h[0]);
-            double green = unit(h[1]);
-            double blue = unit(h[2]);
-            if (p.contains("golden hour") || p.contains("sunset") || p.contains("warm") || p.contains("candle")) {
-                red = 0.95;
-                green = 0.55 + green * 0.2;
-                blue = 0.2 * blue;
-            } else if (p.contains("night") || p.contains("neon") || p.contains("moon")) {
-                red = 0.25 + red * 0.4;
-                green = 0.1 + green * 0.2;
-                blue = 0.7;
-            } else if (p.contains("overcast") || p.contains("fog") || p.contains("mist")) {
-                double grey = 0.55 + red * 0.15;
-                red = grey;
-                green = grey;
-                blue = grey + 0.05;
-            }
-            double[] orbs = new double[9];
-            for (int i = 0; i < orbs.length; i += 3) {
-                orbs[i] = 0.15 + unit(h[3 + i]) * 0.7;
-                orbs[i + 1] = 0.15 + unit(h[4 + i]) * 0.7;
-                orbs[i + 2] = 0.08 + unit(h[5 + i]) * 0.2;
-            }
-            double root = 110 + unit(h[12]) * 110;
-            double[] tones = new double[3];
-            for (int i = 0; i < tones.length; i++) {
-                tones[i] = root * PENTATONIC[Byte.toUnsignedInt(h[13 + i]) % PENTATONIC.length] * (i + 1);
-            }
-            return new Look(red, green, blue, 0.3 + unit(h[16]) * 0.6, 1 + Byte.toUnsignedInt(h[17]) % 5, orbs,
-                    tones, 0.5 + unit(h[18]) * 2, CameraMove.from(prompt));
-        }
-
-        private static double unit(byte b) {
-            return Byte.toUnsignedInt(b) / 255.0;
-        }
-
-        private static byte[] sha256(String text) {
-            try {
-                return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is always present in the JDK", e);
-            }
         }
     }
 }

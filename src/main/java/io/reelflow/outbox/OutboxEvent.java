@@ -21,20 +21,15 @@ public class OutboxEvent extends PanacheEntityBase {
     @SequenceGenerator(name = "outbox_event_seq", sequenceName = "outbox_event_seq", allocationSize = 50)
     public Long id;
 
-    @Column(name = "event_id")
     public UUID eventId;
 
     /** The trace the event belongs to (W3C traceparent); its publication continues it. */
-    @Column(name = "trace_parent")
     public String traceParent;
     public String topic;
-    @Column(name = "message_key")
     public String messageKey;
-    @Column(name = "event_type")
     public String eventType;
     public String payload;
-    @Column(name = "created_at", insertable = false, updatable = false)
+    @Column(insertable = false, updatable = false)
     public OffsetDateTime createdAt;
-    @Column(name = "published_at")
     public OffsetDateTime publishedAt;
 }

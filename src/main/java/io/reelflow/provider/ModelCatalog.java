@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import io.reelflow.config.ModelConfig;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.FrameSize;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,13 +41,13 @@ public class ModelCatalog {
                 .toList();
     }
 
-    public Optional<ReelflowConfig.Model> find(String name) {
+    public Optional<ModelConfig> find(String name) {
         return Optional.ofNullable(config.models().get(name)).filter(m -> providers.contains(m.provider()));
     }
 
     /** Why {@code name} cannot be used here, if it cannot. */
     public Optional<String> unavailable(String name) {
-        ReelflowConfig.Model model = config.models().get(name);
+        ModelConfig model = config.models().get(name);
         if (model == null) {
             return Optional.of("names unknown model '" + name + "'; available models: " + available());
         }
@@ -65,7 +66,7 @@ public class ModelCatalog {
             reasons.add(unavailable.get());
             return reasons;
         }
-        ReelflowConfig.Model model = config.models().get(name);
+        ModelConfig model = config.models().get(name);
         if (callSeconds(model, seconds).isEmpty() && !model.referenceImage()) {
             reasons.add("model '" + name + "' cannot make " + seconds + "-second clips: it makes " + model.seconds()
                     + " seconds in one call and takes no reference image to chain longer clips from segments");
@@ -85,7 +86,7 @@ public class ModelCatalog {
      * that covers the rest, each started from the previous segment's last frame. Empty when it cannot.
      */
     public List<Call> plan(String name, int seconds, FrameSize size) {
-        ReelflowConfig.Model model = config.models().get(name);
+        ModelConfig model = config.models().get(name);
         if (model == null) {
             return List.of();
         }
@@ -116,7 +117,7 @@ public class ModelCatalog {
     }
 
     /** The job's length if the model makes it, else the shortest longer length (the clip is then cut). */
-    static Optional<Integer> callSeconds(ReelflowConfig.Model model, int seconds) {
+    static Optional<Integer> callSeconds(ModelConfig model, int seconds) {
         return model.seconds().stream().filter(s -> s >= seconds).min(Integer::compare);
     }
 
@@ -124,7 +125,7 @@ public class ModelCatalog {
      * The job's size if the model makes it, else the smallest size of the same orientation that covers it
      * (the clip is then centre-cropped and scaled to the exact frame).
      */
-    static Optional<FrameSize> callSize(ReelflowConfig.Model model, FrameSize size) {
+    static Optional<FrameSize> callSize(ModelConfig model, FrameSize size) {
         List<FrameSize> sizes = model.sizes().stream().map(ModelCatalog::parse).toList();
         if (sizes.contains(size)) {
             return Optional.of(size);
@@ -146,7 +147,7 @@ public class ModelCatalog {
      * the length and size the model makes (the result is cut and fitted to the job when it lands).
      */
     public RenderRequest forCall(RenderRequest request, int segmentIndex) {
-        ReelflowConfig.Model model = config.models().get(request.model());
+        ModelConfig model = config.models().get(request.model());
         String remote = model == null ? request.model() : model.remoteModel().orElse(request.model());
         FrameSize frame = new FrameSize(request.width(), request.height());
         List<Call> plan = plan(request.model(), request.seconds(), frame);

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
+import io.reelflow.config.ModelConfig;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +51,7 @@ public class RequestRates {
     /** The limits that apply to requests for {@code model} at {@code provider}. */
     public List<Limit> limits(String model, String provider) {
         List<Limit> limits = new ArrayList<>();
-        ReelflowConfig.Model m = config.models().get(model);
+        ModelConfig m = config.models().get(model);
         if (m != null && m.requestsPerMinute().isPresent()) {
             limits.add(new Limit("model:" + model, positive(m.requestsPerMinute().getAsInt())));
         }

@@ -5,7 +5,6 @@ import java.util.List;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.reelflow.campaign.Shot;
-import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.GeneratedValue;
@@ -30,19 +29,15 @@ public class ReviewDecision extends PanacheEntityBase {
     @GeneratedValue(generator = "review_decision_seq")
     @SequenceGenerator(name = "review_decision_seq", sequenceName = "review_decision_seq", allocationSize = 50)
     public Long id;
-    @Column(name = "decision_id")
     public String decisionId;
     public String team;
-    @Column(name = "batch_key")
     public String batchKey;
-    @Column(name = "shot_key")
     public String shotKey;
     @ManyToOne(fetch = FetchType.LAZY)
     @JoinColumn(name = "shot_id")
     public Shot shot;
     public Integer revision;
     public String decision;
-    @Column(name = "revised_prompt")
     public String revisedPrompt;
     public String reviewer;
     public String note;
@@ -50,7 +45,6 @@ public class ReviewDecision extends PanacheEntityBase {
     public Outcome outcome;
     public String reasons;
     public String payload;
-    @Column(name = "decided_at")
     public OffsetDateTime decidedAt;
 
     public static boolean seen(String decisionId) {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
 
+import io.reelflow.config.ModelConfig;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.FrameSize;
 import io.reelflow.provider.ModelCatalog;
@@ -26,7 +27,7 @@ public class Pricing {
 
     /** The price of one call of {@code seconds} for a job of frame {@code frame} on {@code model}. */
     public BigDecimal call(String model, int seconds, FrameSize frame) {
-        ReelflowConfig.Model m = config.models().get(model);
+        ModelConfig m = config.models().get(model);
         if (m == null) {
             return BigDecimal.ZERO;
         }

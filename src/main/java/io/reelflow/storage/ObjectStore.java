@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.StartupEvent;
+import io.reelflow.config.StorageConfig;
 import io.reelflow.config.ReelflowConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,7 @@ public class ObjectStore {
 
     private static final Logger LOG = Logger.getLogger(ObjectStore.class);
 
-    private final ReelflowConfig.Storage config;
+    private final StorageConfig config;
     private final S3Client s3;
     private final software.amazon.awssdk.services.s3.presigner.S3Presigner presigner;
 
@@ -38,7 +39,7 @@ public class ObjectStore {
         this.presigner = presigner(this.config);
     }
 
-    static S3Client client(ReelflowConfig.Storage config) {
+    static S3Client client(StorageConfig config) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(config.region()))
@@ -52,7 +53,7 @@ public class ObjectStore {
     }
 
     private static software.amazon.awssdk.auth.credentials.AwsCredentialsProvider credentials(
-            ReelflowConfig.Storage config) {
+            StorageConfig config) {
         if (config.accessKeyId().isPresent() && config.secretAccessKey().isPresent()) {
             return StaticCredentialsProvider.create(
                     AwsBasicCredentials.create(config.accessKeyId().get(), config.secretAccessKey().get()));
@@ -85,7 +86,7 @@ public class ObjectStore {
                 .getObjectRequest(g -> g.bucket(config.bucket()).key(key))).url().toString();
     }
 
-    private static software.amazon.awssdk.services.s3.presigner.S3Presigner presigner(ReelflowConfig.Storage config) {
+    private static software.amazon.awssdk.services.s3.presigner.S3Presigner presigner(StorageConfig config) {
         var builder = software.amazon.awssdk.services.s3.presigner.S3Presigner.builder()
                 .region(Region.of(config.region()))
                 .serviceConfiguration(software.amazon.awssdk.services.s3.S3Configuration.builder()

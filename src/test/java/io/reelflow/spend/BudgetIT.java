@@ -69,7 +69,9 @@ class BudgetIT {
         assertThat(held.path("reason").asText()).isEqualTo("budget: the campaign 'tight' budget is $1.00; $0.80 is"
                 + " committed and this call costs $0.40");
         Awaitility.await().atMost(WAIT).until(() -> charged("tight").compareTo(new BigDecimal("0.80")) == 0);
-        Thread.sleep(3000);
+        // Re-checked twice more (every second) and still held: the budget binds, no create call goes through.
+        double heldUntil = heldNextAttempt();
+        Awaitility.await().atMost(WAIT).until(() -> heldNextAttempt() > heldUntil + 1.5);
         assertThat(it.db.query("select state from job where state = 'HELD'")).hasSize(1);
         assertThat(charged("tight")).isEqualByComparingTo("0.80");
 
@@ -89,6 +91,12 @@ class BudgetIT {
                     assertThat((BigDecimal) row.get("charged_usd")).isEqualByComparingTo("1.60");
                     assertThat(((Number) row.get("calls_charged")).intValue()).isEqualTo(4);
                 });
+    }
+
+    /** When the one held job looks at its budget again (fails when no job is held). */
+    private double heldNextAttempt() {
+        return ((Number) it.db.query("select extract(epoch from next_attempt_at) as t from job where state = 'HELD'")
+                .get(0).get("t")).doubleValue();
     }
 
     private BigDecimal charged(String campaign) {

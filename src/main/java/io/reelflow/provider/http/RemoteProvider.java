@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
+import io.reelflow.config.RemoteConfig;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.VideoProvider;
@@ -29,11 +30,11 @@ public abstract class RemoteProvider implements VideoProvider {
         }
     }
 
-    protected final ReelflowConfig.Remote remote;
+    protected final RemoteConfig remote;
     protected final ObjectMapper json;
     private volatile Object client;
 
-    protected RemoteProvider(ReelflowConfig.Remote remote, ObjectMapper json) {
+    protected RemoteProvider(RemoteConfig remote, ObjectMapper json) {
         this.remote = remote;
         this.json = json;
     }

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.reelflow.config.RemoteConfig;
 import io.reelflow.config.ReelflowConfig;
 import jakarta.ws.rs.client.ClientRequestFilter;
 
@@ -18,7 +19,7 @@ public final class RestClients {
     private RestClients() {
     }
 
-    public static <T> T build(Class<T> api, ReelflowConfig.Remote remote, Map<String, String> headers) {
+    public static <T> T build(Class<T> api, RemoteConfig remote, Map<String, String> headers) {
         String baseUrl = remote.baseUrl().orElseThrow(() -> new IllegalStateException("no base URL configured"));
         ClientRequestFilter authenticate = request -> headers.forEach((name, value) -> request.getHeaders()
                 .putSingle(name, value));

@@ -1,4 +1,4 @@
-package io.reelflow.reliability;
+package io.reelflow.job;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.reelflow.providers;
+package io.reelflow.provider.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,4 +1,4 @@
-package io.reelflow.pipeline;
+package io.reelflow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package io.reelflow.reliability;
+package io.reelflow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -90,7 +91,9 @@ class FaultInjectionIT {
             int kills = 0;
             while (!run.settled()) {
                 ServiceProcess service = run.start("life-" + (kills + 1), Map.of());
-                Thread.sleep(2000 + random.nextInt(6000));
+                // Each life lands a random handful of drafts (or works 8 s once the budget holds the rest), so the
+                // kill strikes at a different point of the pipeline every time.
+                run.awaitProgress(1 + random.nextInt(8), Duration.ofSeconds(8));
                 if (run.settled()) {
                     service.stop();
                     break;
@@ -134,9 +137,12 @@ class FaultInjectionIT {
     @Test
     @Order(4)
     void storageAway() throws Exception {
-        outage("s3-outage", "S3 away 20 s at 10 landed", run -> {
+        outage("s3-outage", "S3 away at 10 landed, until 3 uploads failed on it", run -> {
             it.stack.stopStorage();
-            Thread.sleep(20_000);
+            // The outage lasts until live work has hit it: landings failed against the missing server.
+            Awaitility.await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() ->
+                    ((Number) it.db.query("select coalesce(sum(attempts), 0) as n from job where state = 'DOWNLOADING'"
+                            + " and last_error is not null").get(0).get("n")).intValue() >= 3);
             it.stack.startStorage();
         });
     }

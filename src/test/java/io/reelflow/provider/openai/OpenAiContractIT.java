@@ -1,4 +1,4 @@
-package io.reelflow.providers;
+package io.reelflow.provider.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -151,7 +151,9 @@ class OpenAiContractIT {
         JsonNode failed = awaitEvent("ShotFailed", "moderation");
         assertThat(failed.path("failureKind").asText()).isEqualTo("moderation");
         assertThat(failed.path("reason").asText()).contains("blocked by our moderation system");
-        Thread.sleep(2000);
+        // The job is FAILED, a state no worker claims again: one create call is all there will ever be.
+        assertThat(it.db.query("select state from job where id = cast(? as uuid)", failed.path("jobId").asText()))
+                .singleElement().satisfies(row -> assertThat(row.get("state")).isEqualTo("FAILED"));
         assertThat(standIn.createCalls("[moderation]")).hasSize(1);
         // Provider latency and errors are measured per call and outcome.
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl()

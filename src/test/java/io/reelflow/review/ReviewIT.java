@@ -1,4 +1,4 @@
-package io.reelflow.pipeline;
+package io.reelflow.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.reelflow.reliability;
+package io.reelflow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +18,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.IntFunction;
 import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -161,8 +164,7 @@ final class Scenario implements AutoCloseable {
     }
 
     void awaitLanded(int landed, Duration timeout) throws Exception {
-        await(landed + " drafts landed", timeout, () -> jobs().stream().filter(j -> "LANDED".equals(j.get("state")))
-                .count() >= landed);
+        await(landed + " drafts landed", timeout, () -> landed() >= landed);
     }
 
     /** Waits until every ended job's event is on {@code video-events}. */
@@ -170,21 +172,33 @@ final class Scenario implements AutoCloseable {
         await("every ended job's event published", timeout, () -> missingEvents(jobs(), facts()).isEmpty());
     }
 
-    private void await(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            try {
-                if (condition.call()) {
-                    return;
-                }
-            } catch (RuntimeException notYet) {
-                // The database may be restarting.
-            }
-            if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError(name + ": not done after " + timeout + ": " + what + "; job states "
-                        + states());
-            }
-            Thread.sleep(250);
+    /**
+     * Lets the service work until {@code more} further drafts have landed, or for {@code atMost}, whichever comes
+     * first (the budget may hold the rest back); returns how many landed meanwhile.
+     */
+    long awaitProgress(int more, Duration atMost) {
+        long before = landed();
+        try {
+            Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                    .until(() -> landed() >= before + more);
+        } catch (ConditionTimeoutException noMoreWithinTheTime) {
+            // Progress, not a count, is what a life is given.
+        }
+        return landed() - before;
+    }
+
+    /** How many of the scenario's drafts have landed. */
+    long landed() {
+        return jobs().stream().filter(j -> "LANDED".equals(j.get("state"))).count();
+    }
+
+    private void await(String what, Duration timeout, Callable<Boolean> condition) {
+        try {
+            // The database may be restarting: a condition that cannot be read yet is not an answer.
+            Awaitility.await(name + ": " + what).atMost(timeout).pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions().until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(name + ": not done after " + timeout + ": " + what + "; job states " + states(), e);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.reelflow.spend;
+package io.reelflow.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

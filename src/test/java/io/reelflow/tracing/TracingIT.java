@@ -1,4 +1,4 @@
-package io.reelflow.api;
+package io.reelflow.tracing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -17,6 +16,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,18 +124,12 @@ class TracingIT {
         List<Predicate<Received>> expected = List.of(submission, batchPublished, intake, create, poll, providerCall,
                 landing, draftReady);
 
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        List<Received> trace = List.of();
-        while (Instant.now().isBefore(deadline)) {
-            List<Received> all = List.copyOf(spans);
-            String traceId = all.stream().filter(submission).map(Received::traceId).findFirst().orElse(null);
-            trace = all.stream().filter(s -> s.traceId().equals(traceId)).toList();
-            List<Received> found = trace;
-            if (traceId != null && expected.stream().allMatch(p -> found.stream().anyMatch(p))) {
-                break;
-            }
-            Thread.sleep(500);
-        }
+        List<Received> trace = Awaitility.await("the submission's trace").atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(500)).until(() -> {
+                    List<Received> all = List.copyOf(spans);
+                    String traceId = all.stream().filter(submission).map(Received::traceId).findFirst().orElse("");
+                    return all.stream().filter(s -> s.traceId().equals(traceId)).toList();
+                }, t -> expected.stream().allMatch(p -> t.stream().anyMatch(p)));
         List<Received> found = trace;
         assertThat(expected).as("spans of the submission's trace: %s", trace)
                 .allSatisfy(p -> assertThat(found.stream().anyMatch(p)).isTrue());

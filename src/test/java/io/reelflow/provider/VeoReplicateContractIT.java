@@ -1,4 +1,4 @@
-package io.reelflow.providers;
+package io.reelflow.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,8 +185,11 @@ class VeoReplicateContractIT {
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> !it.db.query(
                 "select 1 from provider_breaker where provider = 'veo' and open_until > now()").isEmpty());
         int reads = veo.outageReads();
-        Thread.sleep(2000);
-        // The pause is 5 seconds: the failing job is not polled meanwhile (one read may have been in flight).
+        // A worker takes the failing job up during the pause and puts it back without a call to veo (one read may
+        // have been in flight when the pause began).
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> !it.db.query(
+                "select 1 from job where provider = 'veo' and last_error like '%paused by the circuit breaker%'")
+                .isEmpty());
         assertThat(veo.outageReads()).isBetween(reads, reads + 1);
 
         veo.endOutage();
