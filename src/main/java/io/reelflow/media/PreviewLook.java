@@ -78,4 +78,5 @@ record PreviewLook(double red, double green, double blue, double gradient, int s
             }
             return STATIC_DRIFT;
         }
+    }
 }

@@ -30,8 +30,6 @@ public final class PreviewRenderer {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
     }
 
-    }
-
     /** Renders {@code prompt} into an MP4 at {@code out}. */
     public void render(String prompt, FrameSize size, int seconds, Path out) throws IOException {
         render(prompt, size, seconds, out, false);
@@ -99,7 +97,7 @@ public final class PreviewRenderer {
         double shiftY = 0;
         double scale = 1;
         double angle = 0;
-        switch (look.move) {
+        switch (look.move()) {
             case PAN -> shiftX = progress * w * 0.35;
             case TILT -> shiftY = progress * h * 0.35;
             case ZOOM -> scale = 1 + progress * 0.6;
@@ -123,10 +121,10 @@ public final class PreviewRenderer {
                     sy = cy + dx * sa + dy * ca;
                 }
                 double light = 0;
-                for (int k = 0; k < look.orbs.length; k += 3) {
-                    double ox = look.orbs[k] * w;
-                    double oy = look.orbs[k + 1] * h;
-                    double r = look.orbs[k + 2] * Math.min(w, h);
+                for (int k = 0; k < look.orbs().length; k += 3) {
+                    double ox = look.orbs()[k] * w;
+                    double oy = look.orbs()[k + 1] * h;
+                    double r = look.orbs()[k + 2] * Math.min(w, h);
                     double ddx = sx - ox;
                     double ddy = sy - oy;
                     double d2 = (ddx * ddx + ddy * ddy) / (r * r);
@@ -134,12 +132,12 @@ public final class PreviewRenderer {
                         light += (1 - d2) * 0.9;
                     }
                 }
-                double band = 0.5 + 0.5 * Math.sin((sx / w) * look.stripes * Math.PI * 2 + t * 1.3);
-                double base = v * look.gradient + (1 - look.gradient) * band;
+                double band = 0.5 + 0.5 * Math.sin((sx / w) * look.stripes() * Math.PI * 2 + t * 1.3);
+                double base = v * look.gradient() + (1 - look.gradient()) * band;
                 int off = x * 3;
-                row[off] = channel(look.blue, base, light);
-                row[off + 1] = channel(look.green, base, light);
-                row[off + 2] = channel(look.red, base, light);
+                row[off] = channel(look.blue(), base, light);
+                row[off + 1] = channel(look.green(), base, light);
+                row[off + 2] = channel(look.red(), base, light);
             }
             buf.position(y * stride);
             buf.put(row);
@@ -165,12 +163,12 @@ public final class PreviewRenderer {
             double t = (firstSample + i) / (double) SAMPLE_RATE;
             double swell = 0.6 + 0.4 * Math.sin(t * 0.8 * Math.PI);
             double s = 0;
-            for (double f : look.tones) {
+            for (double f : look.tones()) {
                 s += Math.sin(2 * Math.PI * f * t);
             }
-            s = s / look.tones.length * 0.35 * swell;
-            double left = s * (0.8 + 0.2 * Math.sin(t * look.pan));
-            double right = s * (0.8 + 0.2 * Math.cos(t * look.pan));
+            s = s / look.tones().length * 0.35 * swell;
+            double left = s * (0.8 + 0.2 * Math.sin(t * look.pan()));
+            double right = s * (0.8 + 0.2 * Math.cos(t * look.pan()));
             out[i * 2] = (short) (left * Short.MAX_VALUE);
             out[i * 2 + 1] = (short) (right * Short.MAX_VALUE);
         }

@@ -27,6 +27,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.reelflow.api.ApiKeys;
 import io.reelflow.localstack.ServiceProcess;
 import io.reelflow.testkit.Closing;
 import io.reelflow.testkit.ItStack;
