@@ -1,19 +1,12 @@
 package io.reelflow.api;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.sql.DataSource;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -22,6 +15,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.messaging.Topics;
+import io.reelflow.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
@@ -49,9 +43,10 @@ public class EventsResource {
     private static final Logger LOG = Logger.getLogger(EventsResource.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
+    private static final int READ_LIMIT = 500;
 
     private final Caller caller;
-    private final DataSource dataSource;
+    private final OutboxEvents outbox;
     private final ReelflowConfig config;
     private final AtomicInteger open = new AtomicInteger();
     private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
@@ -61,9 +56,9 @@ public class EventsResource {
     });
     private volatile boolean stopping;
 
-    public EventsResource(Caller caller, DataSource dataSource, ReelflowConfig config) {
+    public EventsResource(Caller caller, OutboxEvents outbox, ReelflowConfig config) {
         this.caller = caller;
-        this.dataSource = dataSource;
+        this.outbox = outbox;
         this.config = config;
     }
 
@@ -97,11 +92,11 @@ public class EventsResource {
         Instant quietSince = Instant.now();
         try {
             while (!stopping && !sink.isClosed()) {
-                List<Object[]> events = read(key, last);
-                for (Object[] event : events) {
-                    last = (Long) event[0];
-                    sink.send(sse.newEventBuilder().id(Long.toString(last)).name((String) event[1])
-                            .mediaType(MediaType.APPLICATION_JSON_TYPE).data((String) event[2]).build())
+                List<OutboxEvents.Stored> events = outbox.after(Topics.VIDEO_EVENTS, key, last, READ_LIMIT);
+                for (OutboxEvents.Stored event : events) {
+                    last = event.id();
+                    sink.send(sse.newEventBuilder().id(Long.toString(last)).name(event.type())
+                            .mediaType(MediaType.APPLICATION_JSON_TYPE).data(event.payload()).build())
                             .toCompletableFuture().get(10, TimeUnit.SECONDS);
                 }
                 if (!events.isEmpty()) {
@@ -119,23 +114,6 @@ public class EventsResource {
         } catch (Exception e) {
             LOG.debugf("event stream for %s ended: %s", key, e.toString());
         }
-    }
-
-    private List<Object[]> read(String key, long after) throws SQLException {
-        List<Object[]> events = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select id, event_type, payload from outbox_event"
-                        + " where message_key = ? and topic = ? and id > ? order by id limit 500")) {
-            s.setString(1, key);
-            s.setString(2, Topics.VIDEO_EVENTS);
-            s.setLong(3, after);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    events.add(new Object[] {rs.getLong(1), rs.getString(2), rs.getString(3)});
-                }
-            }
-        }
-        return events;
     }
 
     private static long parse(String lastEventId) {

@@ -89,6 +89,19 @@ public class BatchChanges {
     }
 
     /**
+     * Up to {@code limit} batches with changes not folded in or an out-of-date manifest, locked for the caller
+     * (others skip them). NO KEY UPDATE: landings appending changes (a key share on the batch) never wait for it.
+     */
+    @Transactional(TxType.MANDATORY)
+    public List<Batch> takeChanged(int limit) {
+        @SuppressWarnings("unchecked")
+        List<Batch> batches = em.createNativeQuery("select * from batch where manifest_dirty"
+                + " or id in (select batch_id from batch_change) order by id limit :n for no key update skip locked",
+                Batch.class).setParameter("n", limit).getResultList();
+        return batches;
+    }
+
+    /**
      * Folds every committed change of {@code batch} into its row (which the caller holds locked) and removes
      * them; true when there were any.
      */

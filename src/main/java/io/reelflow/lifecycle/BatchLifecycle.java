@@ -71,14 +71,7 @@ public class BatchLifecycle {
     /** Brings up to date the batches with changes or an out-of-date manifest; returns how many. */
     int pass() {
         return QuarkusTransaction.requiringNew().call(() -> {
-            @SuppressWarnings("unchecked")
-            List<Batch> batches = em.createNativeQuery(
-                    // NO KEY UPDATE: landings appending batch_change rows (key share on the batch) never wait for
-                    // a batch being brought up to date.
-                    "select * from batch where manifest_dirty or id in (select batch_id from batch_change)"
-                            + " order by id limit :n for no key update skip locked", Batch.class)
-                    .setParameter("n", BATCHES_PER_PASS)
-                    .getResultList();
+            List<Batch> batches = changes.takeChanged(BATCHES_PER_PASS);
             for (Batch batch : batches) {
                 update(batch);
             }
