@@ -30,6 +30,8 @@ public final class DemoMain {
     private static final Duration TIMEOUT = Duration.ofMinutes(8);
     /** The sample shot reviewed by a person; the others use the auto-qc policy. */
     private static final String MANUAL_SHOT = "s03-rooftop-toast";
+    private static final String REFERENCE_SHOT = "s04-product-hero";
+    private static final double APPROVED_FROM_SECOND = 1.5;
 
     private DemoMain() {
     }
@@ -40,6 +42,15 @@ public final class DemoMain {
         ObjectNode batch;
         try (InputStream in = DemoMain.class.getResourceAsStream("/samples/spring-launch.json")) {
             batch = (ObjectNode) json.readTree(in);
+        }
+        // The product shot starts from the brand's own packshot, shipped with the samples.
+        try (InputStream png = DemoMain.class.getResourceAsStream("/samples/" + REFERENCE_SHOT + ".png")) {
+            for (JsonNode shot : batch.get("shots")) {
+                if (REFERENCE_SHOT.equals(shot.path("shotId").asText())) {
+                    ((ObjectNode) shot).putObject("referenceImage").put("url", "data:image/png;base64,"
+                            + java.util.Base64.getEncoder().encodeToString(png.readAllBytes()));
+                }
+            }
         }
         String batchId = "spring-launch-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         batch.put("batchId", batchId);
@@ -75,8 +86,8 @@ public final class DemoMain {
                 String manifestKey = delivered.path("manifestKey").asText();
                 JsonNode manifest = json.readTree(storage.get(manifestKey));
                 say("");
-                say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-10s %-5s %s", "shot", "state", "reviewer",
-                        "final", "sec", "final file"));
+                say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-10s %-5s %-7s %-5s %s", "shot", "state", "reviewer",
+                        "final", "sec", "look", "ssim", "final file / contact sheet"));
                 for (JsonNode shot : manifest.path("shots")) {
                     JsonNode finalJob = null;
                     for (JsonNode job : shot.path("jobs")) {
@@ -87,12 +98,19 @@ public final class DemoMain {
                     JsonNode decisions = shot.path("decisions");
                     String reviewer = decisions.isEmpty() ? "-"
                             : decisions.get(decisions.size() - 1).path("reviewer").asText();
-                    say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-10s %-5s %s", shot.path("shotId").asText(),
+                    say(String.format(Locale.ROOT, "%-20s %-10s %-9s %-10s %-5s %-7s %-5s %s", shot.path("shotId").asText(),
                             shot.path("state").asText(), abbreviate(reviewer, 9),
                             finalJob == null ? "-" : finalJob.path("size").asText(),
                             finalJob == null ? "-"
                                     : String.format(Locale.ROOT, "%.1f", finalJob.path("probedSeconds").asDouble()),
+                            finalJob == null ? "-" : finalJob.path("look").asText("-"),
+                            finalJob == null || !finalJob.has("startFrameSsim") ? "-"
+                                    : String.format(Locale.ROOT, "%.2f", finalJob.path("startFrameSsim").asDouble()),
                             finalJob == null ? "-" : storage.location(finalJob.path("objectKey").asText())));
+                    if (finalJob != null && finalJob.has("contactSheetKey")) {
+                        say(String.format(Locale.ROOT, "%-68s %s", "", storage.location(finalJob.path(
+                                "contactSheetKey").asText())));
+                    }
                 }
                 say("");
                 say("Manifest:       " + storage.location(manifestKey));
@@ -129,7 +147,9 @@ public final class DemoMain {
             decision.put("note", "warmer light and a slower orbit");
         } else {
             decision.put("decision", "approve");
-            decision.put("note", "the warmer take works");
+            // The final starts from the moment of the draft the art director liked best.
+            decision.put("fromSecond", APPROVED_FROM_SECOND);
+            decision.put("note", "the warmer take works, from the raised glasses at " + APPROVED_FROM_SECOND + " s");
         }
         try {
             Kafka.send(kafka, "draft-reviews", batch.get("team").asText() + "/" + batch.get("batchId").asText() + "/"
@@ -137,7 +157,8 @@ public final class DemoMain {
         } catch (Exception e) {
             throw new IllegalStateException("could not send the review decision", e);
         }
-        say("  art-director: " + decision.get("decision").asText() + " " + MANUAL_SHOT + " revision " + revision);
+        say("  art-director: " + decision.get("decision").asText() + " " + MANUAL_SHOT + " revision " + revision
+                + (decision.has("fromSecond") ? " from " + APPROVED_FROM_SECOND + " s" : ""));
     }
 
     private static String abbreviate(String text, int length) {
@@ -180,7 +201,9 @@ public final class DemoMain {
                 }
                 case "FinalReady" -> {
                     closed++;
-                    draw(shot + " final landed (" + event.path("size").asText() + ")");
+                    draw(shot + " final landed (" + event.path("size").asText() + ", " + event.path("look").asText()
+                            + (event.has("startFrameSsim") ? String.format(Locale.ROOT, ", start-frame SSIM %.2f",
+                                    event.path("startFrameSsim").asDouble()) : "") + ")");
                 }
                 case "ShotFailed" -> {
                     closed++;

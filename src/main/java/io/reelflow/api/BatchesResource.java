@@ -184,13 +184,17 @@ public class BatchesResource {
         if (job.state == JobState.LANDED && job.objectKey.startsWith(team + "/")
                 && job.posterKey.startsWith(team + "/")) {
             var lifetime = config.api().linkLifetime();
+            String sheet = job.contactSheetKey != null && job.contactSheetKey.startsWith(team + "/")
+                    ? store.presignedGet(job.contactSheetKey, lifetime) : null;
             links = new Views.Links(store.presignedGet(job.objectKey, lifetime), store.presignedGet(job.posterKey, lifetime),
-                    OffsetDateTime.now().plus(lifetime));
+                    sheet, OffsetDateTime.now().plus(lifetime));
         }
         String reason = job.failureReason != null ? job.failureReason : job.heldReason;
         return new Views.JobView(job.id, job.stage.name().toLowerCase(), job.revision, job.state.name(), job.model,
                 job.prompt, job.seconds, job.width + "x" + job.height,
-                job.failureKind == null ? null : job.failureKind.wireName(), reason, job.sha256, job.sizeBytes, links);
+                job.failureKind == null ? null : job.failureKind.wireName(), reason, job.sha256, job.sizeBytes, links,
+                job.seed, job.stage == Stage.FINAL ? job.take : null, job.look, job.startSecond, job.startFrameSsim,
+                job.draftSimilarity);
     }
 
     static String location(String batchId) {

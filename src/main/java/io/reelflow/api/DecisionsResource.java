@@ -14,7 +14,7 @@ import io.reelflow.campaign.Shot;
 import io.reelflow.outbox.Outbox;
 import io.reelflow.review.Decision;
 import io.reelflow.review.DecisionValidator;
-import io.reelflow.review.ReviewService;
+import io.reelflow.review.DecisionFit;
 import io.reelflow.validation.Violation;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -85,9 +85,9 @@ public class DecisionsResource {
                     result.violations());
         }
         Decision decision = result.decision();
-        String conflict = ReviewService.checkState(shot, decision.revision());
-        if (conflict != null) {
-            throw new ApiException(409, "Conflict", conflict, List.of(new Violation("revision", conflict)));
+        List<Violation> conflicts = DecisionFit.problems(shot, decision);
+        if (!conflicts.isEmpty()) {
+            throw new ApiException(409, "Conflict", conflicts.get(0).reason(), conflicts);
         }
         outbox.append(decision);
         return Response.accepted(new Views.DecisionSubmitted(decision.decisionId(), batch.batchKey, shot.shotKey,

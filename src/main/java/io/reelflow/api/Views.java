@@ -32,15 +32,21 @@ public final class Views {
             List<PromptAdvisor.Advice> advice, List<JobView> drafts, JobView finalCut) {
     }
 
-    /** A job: its state and, once landed, short-lived links to its files. */
+    /**
+     * A job: its state and, once landed, short-lived links to its files. A final also says whether it starts from
+     * the approved frame ({@code look}), from which second of the draft, its take, and how alike the draft it came
+     * out (SSIM of its first frame against the approved frame, and of its first seconds against the draft).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record JobView(UUID jobId, String stage, int revision, String state, String model, String prompt,
             int seconds, String size, String failureKind, String reason, String sha256, Long sizeBytes,
-            Links links) {
+            Links links, Long seed, Integer take, String look, Double fromSecond, Double startFrameSsim,
+            Double draftSimilarity) {
     }
 
-    /** Presigned links to a landed job's files, valid until {@code expiresAt}. */
-    public record Links(String video, String poster, OffsetDateTime expiresAt) {
+    /** Presigned links to a landed job's files (a final's contact sheet too), valid until {@code expiresAt}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Links(String video, String poster, String contactSheet, OffsetDateTime expiresAt) {
     }
 
     /** The answer to a submitted batch. */

@@ -25,6 +25,8 @@ public class Shot extends PanacheEntityBase {
         DRAFTING,
         AWAITING_REVIEW,
         FINALIZING,
+        /** The final landed and waits for a person's sign-off. */
+        AWAITING_FINAL_REVIEW,
         DELIVERED,
         REJECTED,
         FAILED;
@@ -57,6 +59,11 @@ public class Shot extends PanacheEntityBase {
     public int currentRevision;
     public OffsetDateTime updatedAt;
     public OffsetDateTime closedAt;
+    /**
+     * Sign-off of the shot's final: {@code none} (a landed final delivers the shot), {@code manual} (a person
+     * approves or rejects it) or {@code auto} (a final unlike its approved draft is made again once).
+     */
+    public String finalReview = "none";
 
     public static java.util.Optional<Shot> find(String team, String batchKey, String shotKey) {
         return find("batch.team = ?1 and batch.batchKey = ?2 and shotKey = ?3", team, batchKey, shotKey)

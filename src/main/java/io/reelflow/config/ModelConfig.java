@@ -28,6 +28,16 @@ public interface ModelConfig {
     @WithDefault("false")
     boolean referenceImage();
 
+    /** Whether the model takes a seed, so a render can be repeated with the same randomness. */
+    @WithDefault("false")
+    boolean seed();
+
+    /**
+     * Models of one seed family read a seed alike, so a draft's seed carries into its final on another model of
+     * the family; absent means the model is a family of its own.
+     */
+    Optional<String> seedFamily();
+
     /** Whether the model produces an audio track. */
     @WithDefault("true")
     boolean audio();

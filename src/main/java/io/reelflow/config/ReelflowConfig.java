@@ -60,6 +60,29 @@ public interface ReelflowConfig {
     /** The REST API and the review page. */
     Api api();
 
+    /** Review of drafts and sign-off of finals. */
+    Review review();
+
+    interface Review {
+        /** How often a rejected final is made again (each a paid call, checked against budgets) before the shot closes. */
+        @WithDefault("2")
+        int finalRetakes();
+
+        /**
+         * With {@code finalReview: auto}, a final whose first frame's SSIM against the approved frame is under this
+         * is made again once, then left for a person.
+         */
+        @WithDefault("0.5")
+        double autoFinalMinSsim();
+
+        /**
+         * Refuse batches whose final model takes no image: their finals would be a fresh roll of the prompt, not
+         * the approved look.
+         */
+        @WithDefault("false")
+        boolean requireApprovedLook();
+    }
+
     interface Api {
         /**
          * API keys, each {@code team:sha256} (the hex SHA-256 of the key, never the key itself), comma-separated.

@@ -19,6 +19,7 @@ import io.reelflow.media.FrameSize;
 import io.reelflow.messaging.Rejected;
 import io.reelflow.messaging.VideoEvent;
 import io.reelflow.outbox.Outbox;
+import io.reelflow.provider.ModelCatalog;
 import io.reelflow.spend.Budgets;
 import io.reelflow.spend.Pricing;
 import io.reelflow.storage.Hashing;
@@ -50,11 +51,13 @@ public class BatchIntake {
     private final JobFactory jobs;
     private final Budgets budgets;
     private final Pricing pricing;
+    private final ModelCatalog catalog;
 
     public BatchIntake(ReelflowConfig config, Outbox outbox, ObjectMapper json, JobFactory jobs, Budgets budgets,
-            Pricing pricing) {
+            Pricing pricing, ModelCatalog catalog) {
         this.budgets = budgets;
         this.pricing = pricing;
+        this.catalog = catalog;
         this.config = config;
         this.outbox = outbox;
         this.json = json;
@@ -113,17 +116,19 @@ public class BatchIntake {
             shot.referenceImageFit = s.referenceImageFit();
             shot.state = Shot.State.DRAFTING;
             shot.reviewPolicy = s.reviewPolicy().wireName();
+            shot.finalReview = s.finalReview();
             shot.currentRevision = 1;
             shot.updatedAt = OffsetDateTime.now();
             shot.persist();
-            Job draft = jobs.draft(shot, 1, s.prompt(), null, null, null);
+            Job draft = jobs.draft(shot, 1, s.prompt(), null, null, null, null);
             drafts = drafts.add(pricing.job(draft.model, draft.seconds, new FrameSize(draft.width, draft.height)));
             finals = finals.add(pricing.job(batch.finalModel, finalProfile.seconds(),
                     finalProfile.frame(s.aspectRatio())));
         }
         outbox.append(new VideoEvent.BatchAccepted(batch.team, batch.campaign, batch.batchKey, batch.shotCount,
                 batch.draftModel, batch.finalModel, config.render().draft().seconds(), batch.reviewPolicy,
-                batch.manifestKey, new VideoEvent.Estimate(drafts, finals, drafts.add(finals)), batch.budgetUsd));
+                batch.manifestKey, new VideoEvent.Estimate(drafts, finals, drafts.add(finals),
+                        catalog.takesImage(batch.finalModel) ? "carried" : "re-roll"), batch.budgetUsd));
         LOG.infof("batch %s/%s accepted: campaign %s, %d shots, draft model %s", batch.team, batch.batchKey,
                 batch.campaign, batch.shotCount, batch.draftModel);
         return Outcome.ACCEPTED;

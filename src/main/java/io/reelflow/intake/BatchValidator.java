@@ -60,7 +60,8 @@ public class BatchValidator {
                 .orElse(ReviewPolicy.MANUAL);
         String draftModel = model(defaults.path("route"), "draftModel", config.routes().draftModel(), v);
         String finalModel = model(defaults.path("route"), "finalModel", config.routes().finalModel(), v);
-        List<ShotRequest> shots = shots(root.path("shots"), aspect, policy, v);
+        String finalReview = defaults.path("finalReview").asText("none");
+        List<ShotRequest> shots = shots(root.path("shots"), aspect, policy, finalReview, v);
         if (v.isEmpty()) {
             checkCatalog(draftModel, finalModel, shots, v);
         }
@@ -73,7 +74,8 @@ public class BatchValidator {
                 root.get("campaign").textValue(), aspect, policy, draftModel, finalModel, budget, shots), List.of());
     }
 
-    private List<ShotRequest> shots(JsonNode shots, AspectRatio aspect, ReviewPolicy policy, Violations v) {
+    private List<ShotRequest> shots(JsonNode shots, AspectRatio aspect, ReviewPolicy policy, String finalReview,
+            Violations v) {
         List<ShotRequest> result = new ArrayList<>();
         int maxShots = config.intake().maxShots();
         if (shots.size() > maxShots) {
@@ -93,7 +95,8 @@ public class BatchValidator {
             result.add(new ShotRequest(shotId, prompt,
                     AspectRatio.parse(shot.path("aspectRatio").asText()).orElse(aspect),
                     ReviewPolicy.parse(shot.path("reviewPolicy").asText()).orElse(policy),
-                    reference.path("url").textValue(), reference.path("fit").asText("crop")));
+                    reference.path("url").textValue(), reference.path("fit").asText("crop"),
+                    shot.path("finalReview").asText(finalReview)));
         }
         return result;
     }
@@ -109,6 +112,11 @@ public class BatchValidator {
 
     /** Every draft and every possible final of the batch must be something its model can make. */
     private void checkCatalog(String draftModel, String finalModel, List<ShotRequest> shots, Violations v) {
+        if (config.review().requireApprovedLook() && !catalog.takesImage(finalModel)) {
+            v.add("defaults.route.finalModel", "model '" + finalModel + "' takes no image, so its finals cannot start"
+                    + " from the approved draft's frame; this deployment requires the approved look to carry"
+                    + " (reelflow.review.require-approved-look)");
+        }
         Set<String> reported = new HashSet<>();
         for (int i = 0; i < shots.size(); i++) {
             check(draftModel, "draftModel", config.render().draft(), shots.get(i), i, reported, v);

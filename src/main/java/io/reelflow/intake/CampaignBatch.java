@@ -13,6 +13,6 @@ public record CampaignBatch(String batchId, String team, String campaign, Aspect
 
     /** One validated shot of a batch. */
     public record ShotRequest(String shotId, String prompt, AspectRatio aspectRatio, ReviewPolicy reviewPolicy,
-            String referenceImageUrl, String referenceImageFit) {
+            String referenceImageUrl, String referenceImageFit, String finalReview) {
     }
 }

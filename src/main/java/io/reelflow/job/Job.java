@@ -77,6 +77,23 @@ public class Job extends PanacheEntityBase {
     public String traceParent;
     public OffsetDateTime landedAt;
 
+    /** The seed the model was asked to use (null for models that take none). */
+    public Long seed;
+    /** 1 for a shot's first final; a retake of a rejected final is the next take. */
+    public int take = 1;
+    /** A final's approved draft (its object key) and the second of it that the final starts from. */
+    public String startFromKey;
+    public Double startSecond;
+    /** The approved frame as sent to the model, scaled to the final's frame. */
+    public String startFrameKey;
+    /** {@code carried}: the final starts from the approved frame; {@code re-roll}: its model takes no image. */
+    public String look;
+    /** How alike the final's first frame is to the approved frame, and its first seconds to the draft (SSIM). */
+    public Double startFrameSsim;
+    public Double draftSimilarity;
+    /** The draft's frames above the final's, at the same seconds. */
+    public String contactSheetKey;
+
     /** The job's current provider call as the spend ledger sees it. */
     public SpendCall spendCall() {
         Batch batch = shot.batch;
@@ -84,11 +101,18 @@ public class Job extends PanacheEntityBase {
                 new FrameSize(width, height));
     }
 
+    /** The job of {@code shot} at {@code stage} and {@code revision} (the latest take of a final). */
     public static java.util.Optional<Job> of(Shot shot, Stage stage, int revision) {
-        return find("shot = ?1 and stage = ?2 and revision = ?3", shot, stage, revision).firstResultOptional();
+        return find("shot = ?1 and stage = ?2 and revision = ?3 order by take desc", shot, stage, revision)
+                .firstResultOptional();
+    }
+
+    /** The latest take of the shot's final. */
+    public static java.util.Optional<Job> latestFinal(Shot shot) {
+        return find("shot = ?1 and stage = ?2 order by take desc", shot, Stage.FINAL).firstResultOptional();
     }
 
     public static List<Job> ofBatch(Batch batch) {
-        return list("shot.batch = ?1 order by shot.position, stage, revision", batch);
+        return list("shot.batch = ?1 order by shot.position, stage, revision, take", batch);
     }
 }

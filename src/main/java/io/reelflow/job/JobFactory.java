@@ -3,6 +3,7 @@ package io.reelflow.job;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.Shot;
@@ -44,12 +45,16 @@ public class JobFactory {
         return profile.frame(AspectRatio.parse(shot.aspectRatio).orElseThrow());
     }
 
-    /** A draft of {@code shot} at {@code revision} with {@code prompt}; lineage is null for revision 1. */
+    /**
+     * A draft of {@code shot} at {@code revision} with {@code prompt}; lineage is null for revision 1. The draft
+     * is rolled with a new seed where its model takes one, or with {@code keptSeed} when a revision keeps it.
+     */
     @Transactional(TxType.MANDATORY)
     public Job draft(Shot shot, int revision, String prompt, Integer parentRevision, String requestedBy,
-            String note) {
+            String note, Long keptSeed) {
         Batch batch = shot.batch;
-        Job job = newJob(shot, Stage.DRAFT, revision, batch.draftModel, prompt, config.render().draft());
+        Job job = newJob(shot, Stage.DRAFT, revision, 1, batch.draftModel, prompt, config.render().draft());
+        job.seed = catalog.takesSeed(job.model) ? (keptSeed != null ? keptSeed : newSeed()) : null;
         job.parentRevision = parentRevision;
         job.requestedBy = requestedBy;
         job.requestNote = note;
@@ -58,19 +63,52 @@ public class JobFactory {
         return job;
     }
 
-    /** The final of {@code shot}, from its approved draft: same prompt, the final profile and model. */
+    /**
+     * The final of {@code shot}, from its approved draft: the same prompt, the final profile and model, starting
+     * from the draft's frame at {@code fromSecond} where the final model takes an image (otherwise it re-rolls,
+     * and is only measured against that frame), with the draft's seed where both models read seeds alike.
+     */
     @Transactional(TxType.MANDATORY)
-    public Job finalCut(Shot shot, Job approvedDraft, String approvedBy) {
-        Job job = newJob(shot, Stage.FINAL, approvedDraft.revision, shot.batch.finalModel, approvedDraft.prompt,
+    public Job finalCut(Shot shot, Job approvedDraft, String approvedBy, double fromSecond) {
+        Job job = newJob(shot, Stage.FINAL, approvedDraft.revision, 1, shot.batch.finalModel, approvedDraft.prompt,
                 config.render().finalCut());
         job.parentRevision = approvedDraft.revision;
         job.requestedBy = approvedBy;
+        job.startFromKey = approvedDraft.objectKey;
+        job.startSecond = fromSecond;
+        job.startFrameKey = ObjectKeys.startFrame(job.objectKey);
+        job.look = catalog.takesImage(job.model) ? "carried" : "re-roll";
+        job.seed = !catalog.takesSeed(job.model) ? null
+                : catalog.sharesSeeds(approvedDraft.model, job.model) && approvedDraft.seed != null
+                        ? approvedDraft.seed : newSeed();
         job.persist();
         signals.wakeAfterCommit();
         return job;
     }
 
-    private Job newJob(Shot shot, Stage stage, int revision, String model, String prompt,
+    /** Another take of a rejected final: the same start, a new seed (a new paid call, checked against budgets). */
+    @Transactional(TxType.MANDATORY)
+    public Job retake(Shot shot, Job rejected, String requestedBy) {
+        Job job = newJob(shot, Stage.FINAL, rejected.revision, rejected.take + 1, rejected.model, rejected.prompt,
+                config.render().finalCut());
+        job.parentRevision = rejected.parentRevision;
+        job.requestedBy = requestedBy;
+        job.startFromKey = rejected.startFromKey;
+        job.startSecond = rejected.startSecond;
+        job.startFrameKey = rejected.startFrameKey;
+        job.look = rejected.look;
+        job.seed = catalog.takesSeed(job.model) ? newSeed() : null;
+        job.persist();
+        signals.wakeAfterCommit();
+        return job;
+    }
+
+    /** A seed in the range every seeded model takes (0 to 2^31 - 1). */
+    private static long newSeed() {
+        return ThreadLocalRandom.current().nextLong(0, Integer.MAX_VALUE);
+    }
+
+    private Job newJob(Shot shot, Stage stage, int revision, int take, String model, String prompt,
             ReelflowConfig.Render.Profile profile) {
         Batch batch = shot.batch;
         FrameSize size = size(shot, profile);
@@ -80,6 +118,7 @@ public class JobFactory {
         job.shot = shot;
         job.stage = stage;
         job.revision = revision;
+        job.take = take;
         job.model = model;
         job.provider = config.models().get(model).provider();
         job.prompt = prompt;
@@ -90,10 +129,9 @@ public class JobFactory {
         job.state = JobState.PENDING;
         job.nextAttemptAt = OffsetDateTime.now();
         job.updatedAt = job.nextAttemptAt;
-        job.objectKey = ObjectKeys.video(batch.team, batch.campaign, batch.batchKey, shot.shotKey,
-                stage.fileName(revision));
-        job.posterKey = ObjectKeys.poster(batch.team, batch.campaign, batch.batchKey, shot.shotKey,
-                stage.fileName(revision));
+        String name = stage.fileName(revision, take);
+        job.objectKey = ObjectKeys.video(batch.team, batch.campaign, batch.batchKey, shot.shotKey, name);
+        job.posterKey = ObjectKeys.poster(batch.team, batch.campaign, batch.batchKey, shot.shotKey, name);
         return job;
     }
 }

@@ -1,5 +1,6 @@
 package io.reelflow.job;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,9 +36,11 @@ class JobResults {
     private final ProviderBreaker breaker;
     private final RequestRates rates;
     private final Tracer tracer;
+    private final LookCheck lookCheck;
 
     JobResults(JobTransitions transitions, ResultLanding landing, ReelflowConfig config, ProviderBreaker breaker,
-            RequestRates rates, Tracer tracer) {
+            RequestRates rates, Tracer tracer, LookCheck lookCheck) {
+        this.lookCheck = lookCheck;
         this.transitions = transitions;
         this.landing = landing;
         this.config = config;
@@ -126,8 +129,19 @@ class JobResults {
             }
             return;
         }
-        transitions.landed(job.id(), owner, job.segmented() ? landed : landed.withThumbnail(thumbnail(job, provider)));
+        transitions.landed(job.id(), owner, job.segmented() ? landed : landed.withThumbnail(thumbnail(job, provider)),
+                scores(job));
         provider.afterLanding(job.providerJobId());
+    }
+
+    /** How a landed final compares with its approved draft; a failed measurement never holds up the result. */
+    private LookCheck.Scores scores(JobView job) {
+        try {
+            return lookCheck.score(job).orElse(null);
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("%s: not compared with its approved draft: %s", job.label(), e.toString());
+            return null;
+        }
     }
 
     /** A job the provider kept running too long: cancelled there where possible, failed here as a timeout. */

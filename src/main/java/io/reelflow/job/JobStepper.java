@@ -102,7 +102,7 @@ public class JobStepper {
                 case DOWNLOADING -> results.land(job, provider, owner);
                 default -> LOG.debugf("%s needs no work in state %s", job.label(), job.state());
             }
-        } catch (JobTransitions.LeaseLostException e) {
+        } catch (LeaseLostException e) {
             LOG.warnf("%s: lease lost to another worker; leaving the job to it", job.label());
         } catch (Exception e) {
             LOG.warnf("%s: step in state %s failed: %s", job.label(), job.state(), e.toString());
@@ -116,6 +116,12 @@ public class JobStepper {
         if (job.segmentIndex() > 0) {
             // A later segment starts where the previous one ended.
             referenceImage = landing.segmentLastFrame(job.objectKey(), job.segmentIndex() - 1);
+            request = request.withReferenceImage(referenceImage);
+        } else if (job.startFrom() != null && job.startFrom().carried()) {
+            // A final starts from the frame of its approved draft, sent like any reference image.
+            JobView.StartFrame start = job.startFrom();
+            referenceImage = landing.startFrame(start.draftKey(), start.second(), start.frameKey(),
+                    new FrameSize(request.width(), request.height()));
             request = request.withReferenceImage(referenceImage);
         } else if (request.referenceImageUrl() != null) {
             try {

@@ -47,13 +47,6 @@ public class JobTransitions {
         this.events = events;
     }
 
-    /** Thrown when the caller no longer holds the job's lease. */
-    public static class LeaseLostException extends RuntimeException {
-        LeaseLostException(UUID id) {
-            super("lease on job " + id + " was lost");
-        }
-    }
-
     /**
      * Written and committed before the paid create call, with the call's price reserved. Returns why the job
      * must wait instead: the model has no free slot (the job stays as it was and tries again shortly), or the
@@ -173,8 +166,14 @@ public class JobTransitions {
         release(job, backoff(job.attempts));
     }
 
-    public void landed(UUID id, String owner, ResultLanding.Landed landed) {
+    /** The video is stored; a final's {@code scores} (null when not measured) say how alike its draft it is. */
+    public void landed(UUID id, String owner, ResultLanding.Landed landed, LookCheck.Scores scores) {
         Job job = held(id, owner);
+        if (scores != null) {
+            job.startFrameSsim = scores.startFrameSsim();
+            job.draftSimilarity = scores.draftSimilarity();
+            job.contactSheetKey = scores.contactSheetKey();
+        }
         job.sha256 = landed.sha256();
         job.sourceSha256 = landed.sourceSha256().equals(landed.sha256()) ? null : landed.sourceSha256();
         job.sizeBytes = landed.sizeBytes();

@@ -10,17 +10,26 @@ import io.reelflow.storage.ResultLanding;
 public record JobView(UUID id, Stage stage, JobState state, String provider, String providerJobId, int attempts,
         String objectKey, String posterKey, RenderRequest request, String team, String batchKey, String shotKey,
         String reviewPolicy, String referenceImageFit, int seconds, int width, int height, int segmentIndex,
-        int segmentCount, String traceParent) {
+        int segmentCount, String traceParent, StartFrame startFrom) {
+
+    /**
+     * Where a final starts: the approved draft ({@code draftKey}), the second of it ({@code second}), where the
+     * frame is kept once prepared ({@code frameKey}), and whether it is sent to the model ({@code carried}; a model
+     * that takes no image re-rolls, and is only measured against it).
+     */
+    public record StartFrame(String draftKey, double second, String frameKey, boolean carried) {
+    }
 
     static JobView of(Job job) {
         return new JobView(job.id, job.stage, job.state, job.provider, job.providerJobId, job.attempts,
                 job.objectKey, job.posterKey,
                 new RenderRequest(job.id, job.model, job.model, job.prompt, job.seconds, job.width, job.height,
                         job.shot.referenceImageUrl, job.submittedAt == null ? null : job.submittedAt.toInstant(),
-                        null),
+                        null, job.seed),
                 job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey, job.shot.reviewPolicy,
                 job.shot.referenceImageFit, job.seconds, job.width, job.height, job.segmentIndex, job.segmentCount,
-                job.traceParent);
+                job.traceParent, job.startFromKey == null ? null : new StartFrame(job.startFromKey,
+                        job.startSecond == null ? 0 : job.startSecond, job.startFrameKey, "carried".equals(job.look)));
     }
 
     /** What the delivered clip must be: the job's own length and frame size. */
@@ -31,8 +40,8 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
     /** The same job with another render request (the model's remote name resolved, say). */
     public JobView withRequest(RenderRequest other) {
         return new JobView(id, stage, state, provider, providerJobId, attempts, objectKey, posterKey, other, team,
-                batchKey, shotKey, reviewPolicy, referenceImageFit, seconds, width,
-                height, segmentIndex, segmentCount, traceParent);
+                batchKey, shotKey, reviewPolicy, referenceImageFit, seconds, width, height, segmentIndex, segmentCount,
+                traceParent, startFrom);
     }
 
     /** Whether an automatic quality check judges this job's result. */

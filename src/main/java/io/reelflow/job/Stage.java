@@ -5,8 +5,8 @@ public enum Stage {
     DRAFT,
     FINAL;
 
-    /** The file name of this stage's video of {@code revision}, without extension. */
-    public String fileName(int revision) {
-        return this == FINAL ? "final" : "draft-r" + revision;
+    /** The file name of this stage's video of {@code revision} (and {@code take} of a final), without extension. */
+    public String fileName(int revision, int take) {
+        return this == DRAFT ? "draft-r" + revision : take == 1 ? "final" : "final-take" + take;
     }
 }

@@ -70,6 +70,7 @@ public class Manifests {
                 s.put("referenceImageUrl", shot.referenceImageUrl);
             }
             s.put("reviewPolicy", shot.reviewPolicy);
+            s.put("finalReview", shot.finalReview);
             s.put("state", shot.state.name());
             s.put("currentRevision", shot.currentRevision);
             if (shot.closedAt != null) {
@@ -90,6 +91,15 @@ public class Manifests {
         m.put("decision", d.decision);
         m.put("reviewer", d.reviewer);
         m.put("decidedAt", d.decidedAt.toString());
+        if ("final".equals(d.stage)) {
+            m.put("stage", d.stage);
+        }
+        if (d.fromSecond != null) {
+            m.put("fromSecond", d.fromSecond);
+        }
+        if (d.keepSeed != null) {
+            m.put("keepSeed", d.keepSeed);
+        }
         if (d.note != null) {
             m.put("note", d.note);
         }
@@ -121,6 +131,20 @@ public class Manifests {
         j.put("posterKey", job.posterKey);
         if (job.segmentCount > 1) {
             j.put("segments", job.segmentCount);
+        }
+        if (job.seed != null) {
+            j.put("seed", job.seed);
+        }
+        if (job.stage == io.reelflow.job.Stage.FINAL) {
+            j.put("take", job.take);
+            j.put("look", job.look);
+            j.put("fromSecond", job.startSecond);
+            j.put("startFrameKey", job.startFrameKey);
+            if (job.startFrameSsim != null) {
+                j.put("startFrameSsim", job.startFrameSsim);
+                j.put("draftSimilarity", job.draftSimilarity);
+                j.put("contactSheetKey", job.contactSheetKey);
+            }
         }
         if (job.sha256 != null) {
             j.put("sha256", job.sha256);

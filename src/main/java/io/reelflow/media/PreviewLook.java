@@ -7,12 +7,20 @@ import java.util.Locale;
 
 /** The prompt-derived look, sound and camera move of one preview clip. */
 record PreviewLook(double red, double green, double blue, double gradient, int stripes, double[] orbs,
-        double[] tones, double pan, CameraMove move) {
+        double[] tones, double pan, CameraMove move, double[] grain) {
+
+    /** How much of the picture is the seeded grain: enough that two rolls of one prompt share little structure. */
+    static final double GRAIN = 0.6;
 
     private static final double[] PENTATONIC = {1.0, 9 / 8.0, 5 / 4.0, 3 / 2.0, 5 / 3.0, 2.0};
 
     static PreviewLook from(String prompt) {
-        byte[] h = sha256(prompt);
+        return from(prompt, null);
+    }
+
+    /** The look of {@code prompt} rolled with {@code seed}: another seed gives another picture of the same words. */
+    static PreviewLook from(String prompt, Long seed) {
+        byte[] h = sha256(seed == null ? prompt : prompt + "\u0000seed:" + seed);
         String p = prompt.toLowerCase(Locale.ROOT);
         double red = unit(h[0]);
         double green = unit(h[1]);
@@ -42,8 +50,11 @@ record PreviewLook(double red, double green, double blue, double gradient, int s
         for (int i = 0; i < tones.length; i++) {
             tones[i] = root * PENTATONIC[Byte.toUnsignedInt(h[13 + i]) % PENTATONIC.length] * (i + 1);
         }
+        // A grain of crossed waves, 6 to 22 cycles across the frame, its frequencies and phases from the hash.
+        double[] grain = {6 + unit(h[19]) * 16, 6 + unit(h[20]) * 16, unit(h[21]) * 2 * Math.PI,
+            unit(h[22]) * 2 * Math.PI, unit(h[23]) * Math.PI};
         return new PreviewLook(red, green, blue, 0.3 + unit(h[16]) * 0.6, 1 + Byte.toUnsignedInt(h[17]) % 5, orbs,
-                tones, 0.5 + unit(h[18]) * 2, CameraMove.from(prompt));
+                tones, 0.5 + unit(h[18]) * 2, CameraMove.from(prompt), grain);
     }
 
     private static double unit(byte b) {

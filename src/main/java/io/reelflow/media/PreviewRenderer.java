@@ -1,5 +1,6 @@
 package io.reelflow.media;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
@@ -14,9 +15,10 @@ import org.bytedeco.javacv.Frame;
 /**
  * Renders a preview clip from a prompt: a real H.264/AAC MP4 at the exact frame size and length asked for.
  *
- * <p>Everything a viewer sees and hears is derived from the prompt, so two prompts give visibly different
- * clips: the palette follows the lighting words, the motion follows the camera words, the tones follow a
- * hash of the whole text.
+ * <p>Everything a viewer sees and hears is derived from the prompt and the seed, so two prompts, or two seeds of
+ * one prompt, give visibly different clips: the palette follows the lighting words, the motion follows the camera
+ * words, the shapes and tones follow a hash of the whole text and the seed. Given a first frame, the clip starts on
+ * exactly that picture and animates from it: a slow push-in with the prompt's light and motion fading in on top.
  */
 public final class PreviewRenderer {
 
@@ -46,7 +48,20 @@ public final class PreviewRenderer {
     /** Renders {@code prompt} with the video stream at {@code videoBitrate} bits per second. */
     public void render(String prompt, FrameSize size, int seconds, Path out, boolean defective, int videoBitrate)
             throws IOException {
-        PreviewLook look = PreviewLook.from(prompt);
+        render(new Roll(prompt, null, null, defective), size, seconds, out, videoBitrate);
+    }
+
+    /**
+     * What one render is made of: the prompt, the seed (null: the prompt alone decides), a first frame already of
+     * the clip's frame size (or null), and whether it comes out broken.
+     */
+    public record Roll(String prompt, Long seed, BufferedImage firstFrame, boolean defective) {
+    }
+
+    /** Renders {@code roll} with the video stream at {@code videoBitrate} bits per second. */
+    public void render(Roll roll, FrameSize size, int seconds, Path out, int videoBitrate) throws IOException {
+        PreviewLook look = PreviewLook.from(roll.prompt(), roll.seed());
+        boolean defective = roll.defective();
         int frames = seconds * FRAME_RATE;
         int samplesPerFrame = SAMPLE_RATE / FRAME_RATE;
         int channels = defective ? 0 : CHANNELS;
@@ -69,6 +84,8 @@ public final class PreviewRenderer {
             recorder.setImageScalingFlags(swscale.SWS_BILINEAR);
             FrameSize paintSize = new FrameSize(size.width() / PAINT_DIVISOR, size.height() / PAINT_DIVISOR);
             Frame frame = new Frame(paintSize.width(), paintSize.height(), Frame.DEPTH_UBYTE, 3);
+            FirstFrameMotion motion = roll.firstFrame() == null || defective ? null
+                    : new FirstFrameMotion(roll.firstFrame(), size);
             short[] samples = new short[samplesPerFrame * CHANNELS];
             for (int i = 0; i < frames; i++) {
                 double t = i / (double) FRAME_RATE;
@@ -78,8 +95,15 @@ public final class PreviewRenderer {
                 } else {
                     paint(look, paintSize, t, seconds, pixels, frame.imageStride);
                 }
-                frame.timestamp = Math.round(t * 1_000_000);
-                recorder.record(frame, avutil.AV_PIX_FMT_BGR24);
+                long timestamp = Math.round(t * 1_000_000);
+                if (motion != null) {
+                    Frame picture = motion.frame(frame, t / seconds);
+                    picture.timestamp = timestamp;
+                    recorder.record(picture, avutil.AV_PIX_FMT_BGR24);
+                } else {
+                    frame.timestamp = timestamp;
+                    recorder.record(frame, avutil.AV_PIX_FMT_BGR24);
+                }
                 if (!defective) {
                     fillAudio(look, (long) i * samplesPerFrame, samples);
                     recorder.recordSamples(SAMPLE_RATE, CHANNELS, ShortBuffer.wrap(samples));
@@ -133,7 +157,12 @@ public final class PreviewRenderer {
                     }
                 }
                 double band = 0.5 + 0.5 * Math.sin((sx / w) * look.stripes() * Math.PI * 2 + t * 1.3);
-                double base = v * look.gradient() + (1 - look.gradient()) * band;
+                double[] g = look.grain();
+                double gu = sx / w * Math.cos(g[4]) - sy / h * Math.sin(g[4]);
+                double gv = sx / w * Math.sin(g[4]) + sy / h * Math.cos(g[4]);
+                double grain = 0.5 + 0.5 * Math.sin(gu * g[0] * Math.PI * 2 + g[2]) * Math.sin(gv * g[1] * Math.PI * 2 + g[3]);
+                double base = (v * look.gradient() + (1 - look.gradient()) * band) * (1 - PreviewLook.GRAIN)
+                        + grain * PreviewLook.GRAIN;
                 int off = x * 3;
                 row[off] = channel(look.blue(), base, light);
                 row[off + 1] = channel(look.green(), base, light);

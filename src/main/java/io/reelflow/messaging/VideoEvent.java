@@ -39,15 +39,28 @@ public sealed interface VideoEvent extends Published {
             @JsonInclude(Include.NON_NULL) BigDecimal campaignBudgetUsd) implements VideoEvent {
     }
 
-    /** What a batch costs: its drafts, and its finals if every draft is approved. */
-    record Estimate(BigDecimal draftsUsd, BigDecimal finalsIfAllApprovedUsd, BigDecimal totalIfAllApprovedUsd) {
+    /**
+     * What a batch costs: its drafts, and its finals if every draft is approved; and whether the finals start from
+     * the approved frames ({@code finalLook: carried}) or are fresh rolls of the prompts ({@code re-roll}: the final
+     * model takes no image).
+     */
+    record Estimate(BigDecimal draftsUsd, BigDecimal finalsIfAllApprovedUsd, BigDecimal totalIfAllApprovedUsd,
+            String finalLook) {
     }
 
-    /** A draft or a final landed in object storage ({@code DraftReady} or {@code FinalReady}). */
+    /**
+     * A draft or a final landed in object storage ({@code DraftReady} or {@code FinalReady}). A final says whether
+     * it started from the approved frame ({@code look}: {@code carried} or {@code re-roll}), how alike it is (SSIM
+     * of its first frame against that frame, and of its first seconds against the draft), where its contact sheet
+     * is, and its shot's state ({@code DELIVERED}, or {@code AWAITING_FINAL_REVIEW} / {@code FINALIZING} when it
+     * waits for sign-off or is made again).
+     */
+    @JsonInclude(Include.NON_NULL)
     record VideoReady(String team, String campaign, String batchId, String shotId, UUID jobId, String stage,
-            int revision, String objectKey, String posterKey, @JsonInclude(Include.NON_NULL) String thumbnailKey,
-            String sha256, @JsonInclude(Include.NON_NULL) String providerSha256, long sizeBytes, int seconds,
-            String size, String model, @JsonInclude(Include.NON_NULL) Integer segments) implements VideoEvent {
+            int revision, String objectKey, String posterKey, String thumbnailKey, String sha256,
+            String providerSha256, long sizeBytes, int seconds, String size, String model, Integer segments, Long seed,
+            Integer take, String look, Double fromSecond, Double startFrameSsim, Double draftSimilarity,
+            String contactSheetKey, String shotState) implements VideoEvent {
 
         @Override
         public String type() {

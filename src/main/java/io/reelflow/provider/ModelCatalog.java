@@ -153,6 +153,26 @@ public class ModelCatalog {
         List<Call> plan = plan(request.model(), request.seconds(), frame);
         Call call = segmentIndex < plan.size() ? plan.get(segmentIndex) : new Call(request.seconds(), frame);
         return new RenderRequest(request.reference(), request.model(), remote, request.prompt(), call.seconds(),
-                call.size().width(), call.size().height(), request.referenceImageUrl(), request.submittedAt(), null);
+                call.size().width(), call.size().height(), request.referenceImageUrl(), request.submittedAt(), null,
+                takesSeed(request.model()) ? request.seed() : null);
+    }
+
+    /** Whether {@code model} takes a seed. */
+    public boolean takesSeed(String model) {
+        return find(model).map(ModelConfig::seed).orElse(false);
+    }
+
+    /** Whether a seed chosen for {@code from} means the same to {@code to}: both take seeds, in one family. */
+    public boolean sharesSeeds(String from, String to) {
+        return takesSeed(from) && takesSeed(to) && family(from).equals(family(to));
+    }
+
+    /** Whether {@code model} takes a reference image as its first frame (so an approved look can carry). */
+    public boolean takesImage(String model) {
+        return find(model).map(ModelConfig::referenceImage).orElse(false);
+    }
+
+    private String family(String model) {
+        return find(model).flatMap(ModelConfig::seedFamily).orElse(model);
     }
 }

@@ -8,15 +8,16 @@ import java.util.UUID;
  * What a provider is asked to render. {@code reference} is the job id and {@code submittedAt} when its create
  * call was last attempted: both help find a job whose create outcome was not seen. {@code remoteModel} is the
  * model's name at the provider. {@code referenceImage}, when present, is a local PNG already fitted to the
- * exact frame size.
+ * exact frame size, the clip's first frame. {@code seed}, when present, is the randomness the model is asked to
+ * use (only for models the catalog says take one).
  */
 public record RenderRequest(UUID reference, String model, String remoteModel, String prompt, int seconds, int width,
-        int height, String referenceImageUrl, Instant submittedAt, Path referenceImage) {
+        int height, String referenceImageUrl, Instant submittedAt, Path referenceImage, Long seed) {
 
     /** The same request with its prepared reference image. */
     public RenderRequest withReferenceImage(Path image) {
         return new RenderRequest(reference, model, remoteModel, prompt, seconds, width, height, referenceImageUrl,
-                submittedAt, image);
+                submittedAt, image, seed);
     }
 
     /** {@code WIDTHxHEIGHT}. */

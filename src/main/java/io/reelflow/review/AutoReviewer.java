@@ -58,7 +58,7 @@ public class AutoReviewer {
             note = "failed automatic quality checks: " + String.join("; ", qcFailures);
         }
         Decision decision = new Decision(policy.wireName() + ":" + draft.id, shot.batch.team, shot.batch.campaign,
-                shot.batch.batchKey, shot.shotKey, draft.revision, kind, null, policy.wireName(), note);
+                shot.batch.batchKey, shot.shotKey, draft.revision, kind, null, policy.wireName(), note, null, null, null);
         outbox.append(decision);
         LOG.infof("%s revision %d: %s decides %s (%s)", decision.shotKey(), draft.revision, policy.wireName(),
                 kind.wireName(), note);

@@ -17,7 +17,14 @@ import io.reelflow.messaging.Topics;
  */
 public record Decision(String decisionId, String team, String campaign, String batchId, String shotId, int revision,
         @JsonProperty("decision") Kind kind, @JsonInclude(Include.NON_NULL) String revisedPrompt, String reviewer,
-        @JsonInclude(Include.NON_NULL) String note) implements Published {
+        @JsonInclude(Include.NON_NULL) String note, @JsonInclude(Include.NON_NULL) String stage,
+        @JsonInclude(Include.NON_NULL) Double fromSecond, @JsonInclude(Include.NON_NULL) Boolean keepSeed)
+        implements Published {
+
+    /** Whether the decision judges the shot's final (its sign-off) rather than a draft. */
+    public boolean onFinal() {
+        return "final".equals(stage);
+    }
 
     /** What the reviewer decided. */
     public enum Kind {

@@ -54,7 +54,9 @@ public class DecisionValidator {
                 .filter(k -> k.wireName().equals(root.get("decision").textValue())).findFirst().orElseThrow();
         return new Result(new Decision(decisionId(root, rawPayload), root.get("team").textValue(),
                 root.get("campaign").textValue(), root.get("batchId").textValue(), root.get("shotId").textValue(),
-                root.get("revision").intValue(), kind, revisedPrompt, reviewer, note), List.of());
+                root.get("revision").intValue(), kind, revisedPrompt, reviewer, note, root.path("stage").textValue(),
+                root.path("fromSecond").isNumber() ? root.get("fromSecond").doubleValue() : null,
+                root.path("keepSeed").isBoolean() ? root.get("keepSeed").booleanValue() : null), List.of());
     }
 
     /**

@@ -37,6 +37,12 @@ public class ReviewDecision extends PanacheEntityBase {
     @JoinColumn(name = "shot_id")
     public Shot shot;
     public Integer revision;
+    /** {@code draft} or {@code final}: which of the shot's videos was judged. */
+    public String stage;
+    /** The second of the approved draft its final starts from. */
+    public Double fromSecond;
+    /** Whether a revision keeps the draft's seed. */
+    public Boolean keepSeed;
     public String decision;
     public String revisedPrompt;
     public String reviewer;

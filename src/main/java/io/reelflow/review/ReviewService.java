@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
+import io.reelflow.config.ReelflowConfig;
 import io.reelflow.job.Job;
 import io.reelflow.job.JobFactory;
 import io.reelflow.job.Stage;
@@ -25,7 +26,8 @@ import jakarta.transaction.Transactional;
 
 /**
  * Applies review decisions to shots, each in one transaction: approve creates the final, revise the next
- * draft revision, reject closes the shot. A decision that does not fit the shot's state is refused and
+ * draft revision, reject closes the shot; on a final awaiting sign-off, approve delivers the shot and reject
+ * makes the final again (at most {@code reelflow.review.final-retakes} times) or closes the shot. A decision that does not fit the shot's state is refused and
  * answered on {@code draft-reviews-rejected}; a decision id seen before changes nothing.
  */
 @ApplicationScoped
@@ -45,9 +47,11 @@ public class ReviewService {
     private final BatchChanges changes;
     private final PromptLibrary library;
     private final ObjectMapper json;
+    private final int retakes;
 
     public ReviewService(JobFactory jobs, Outbox outbox, BatchChanges changes, PromptLibrary library,
-            ObjectMapper json) {
+            ObjectMapper json, ReelflowConfig config) {
+        this.retakes = config.review().finalRetakes();
         this.jobs = jobs;
         this.outbox = outbox;
         this.changes = changes;
@@ -71,11 +75,11 @@ public class ReviewService {
         }
         // Lock and re-read: a landing may have changed the shot since it was found.
         Shot.getEntityManager().refresh(shot, LockModeType.PESSIMISTIC_WRITE);
-        String problem = checkState(shot, d.revision());
-        if (problem != null) {
-            return refuse(d, shot, payload, List.of(new Violation("revision", problem)));
+        List<Violation> problems = DecisionFit.problems(shot, d);
+        if (!problems.isEmpty()) {
+            return refuse(d, shot, payload, problems);
         }
-        if (d.kind() != Decision.Kind.REJECT) {
+        if (!d.onFinal() && d.kind() != Decision.Kind.REJECT) {
             List<String> cannot = jobs.cannotMake(shot, d.kind() == Decision.Kind.APPROVE ? Stage.FINAL : Stage.DRAFT);
             if (!cannot.isEmpty()) {
                 return refuse(d, shot, payload, cannot.stream().map(r -> new Violation("decision", r)).toList());
@@ -83,10 +87,14 @@ public class ReviewService {
         }
         record(d, shot, payload, ReviewDecision.Outcome.APPLIED, null);
         Job draft = Job.of(shot, Stage.DRAFT, d.revision()).orElseThrow();
-        switch (d.kind()) {
-            case APPROVE -> approve(shot, draft, d);
-            case REJECT -> changes.close(shot, Shot.State.REJECTED);
-            case REVISE -> revise(shot, d);
+        if (d.onFinal()) {
+            signOff(shot, d);
+        } else {
+            switch (d.kind()) {
+                case APPROVE -> approve(shot, draft, d);
+                case REJECT -> changes.close(shot, Shot.State.REJECTED);
+                case REVISE -> revise(shot, draft, d);
+            }
         }
         shot.updatedAt = OffsetDateTime.now();
         Batch batch = shot.batch;
@@ -104,38 +112,35 @@ public class ReviewService {
         if (ReviewDecision.seen(decisionId)) {
             return Outcome.DUPLICATE;
         }
-        return refuse(new Decision(decisionId, null, null, null, null, 0, null, null, null, null), null, payload,
-                reasons);
-    }
-
-    /** Why a decision on {@code revision} of {@code shot} cannot be applied now, or null when it can. */
-    public static String checkState(Shot shot, int revision) {
-        if (shot.state.closed()) {
-            return "shot '" + shot.shotKey + "' is closed (" + shot.state + "); it takes no more decisions";
-        }
-        if (shot.state == Shot.State.FINALIZING) {
-            return "shot '" + shot.shotKey + "' was already approved; its final is being made";
-        }
-        if (revision != shot.currentRevision) {
-            return "revision " + revision + " is not the latest draft of shot '" + shot.shotKey
-                    + "'; the latest is revision " + shot.currentRevision;
-        }
-        if (shot.state != Shot.State.AWAITING_REVIEW) {
-            return "revision " + revision + " of shot '" + shot.shotKey + "' has not landed yet (shot is "
-                    + shot.state + ")";
-        }
-        return null;
+        return refuse(new Decision(decisionId, null, null, null, null, 0, null, null, null, null, null, null, null),
+                null, payload, reasons);
     }
 
     private void approve(Shot shot, Job draft, Decision d) {
         shot.state = Shot.State.FINALIZING;
-        jobs.finalCut(shot, draft, d.reviewer());
+        jobs.finalCut(shot, draft, d.reviewer(), d.fromSecond() == null ? 0 : d.fromSecond());
         library.add(shot, draft, d.reviewer());
     }
 
-    private void revise(Shot shot, Decision d) {
+    /** A person's sign-off of the latest final: approve delivers the shot; reject retakes it while retakes remain. */
+    private void signOff(Shot shot, Decision d) {
+        if (d.kind() == Decision.Kind.APPROVE) {
+            changes.close(shot, Shot.State.DELIVERED);
+            return;
+        }
+        Job rejected = Job.latestFinal(shot).orElseThrow();
+        if (rejected.take <= retakes) {
+            jobs.retake(shot, rejected, d.reviewer());
+            shot.state = Shot.State.FINALIZING;
+        } else {
+            changes.close(shot, Shot.State.REJECTED);
+        }
+    }
+
+    private void revise(Shot shot, Job draft, Decision d) {
         int next = shot.currentRevision + 1;
-        jobs.draft(shot, next, d.revisedPrompt(), shot.currentRevision, d.reviewer(), d.note());
+        jobs.draft(shot, next, d.revisedPrompt(), shot.currentRevision, d.reviewer(), d.note(),
+                Boolean.TRUE.equals(d.keepSeed()) ? draft.seed : null);
         shot.currentRevision = next;
         shot.state = Shot.State.DRAFTING;
         changes.drafts(shot.batch, 1);
@@ -158,6 +163,9 @@ public class ReviewService {
         r.shotKey = d.shotId();
         r.shot = shot;
         r.revision = d.revision() == 0 ? null : d.revision();
+        r.stage = d.team() == null ? null : d.onFinal() ? "final" : "draft";
+        r.fromSecond = d.fromSecond();
+        r.keepSeed = d.keepSeed();
         r.decision = d.kind() == null ? null : d.kind().wireName();
         r.revisedPrompt = d.revisedPrompt();
         r.reviewer = d.reviewer();

@@ -29,6 +29,11 @@ public final class Hashing {
         return HexFormat.of().formatHex(digest.digest());
     }
 
+    /** The SHA-256 of {@code bytes}, in hex. */
+    public static String sha256Hex(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256().digest(bytes));
+    }
+
     public static String sha256Hex(String text) {
         return HexFormat.of().formatHex(sha256().digest(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -37,4 +37,14 @@ public final class ObjectKeys {
     public static String segmentLastFrame(String videoKey, int index) {
         return videoKey.replaceFirst("\\.mp4$", "") + ".part" + (index + 1) + ".last.png";
     }
+
+    /** The approved frame a final of {@code videoKey} starts from, as sent to the model. */
+    public static String startFrame(String videoKey) {
+        return videoKey.replaceFirst("\\.mp4$", "") + ".start.png";
+    }
+
+    /** The contact sheet comparing the final {@code videoKey} with its approved draft. */
+    public static String contactSheet(String videoKey) {
+        return videoKey.replaceFirst("\\.mp4$", "") + ".contact.jpg";
+    }
 }

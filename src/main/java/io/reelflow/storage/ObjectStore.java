@@ -114,6 +114,21 @@ public class ObjectStore {
         s3.getObject(b -> b.bucket(config.bucket()).key(key), file);
     }
 
+    /** Whether an object is stored at {@code key}. */
+    public boolean exists(String key) {
+        try {
+            s3.headObject(b -> b.bucket(config.bucket()).key(key));
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return false;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Whether the bucket answers; used by readiness. */
     public void check() {
         s3.headBucket(b -> b.bucket(config.bucket()));

@@ -14,6 +14,7 @@ import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.ClipInspector;
 import io.reelflow.media.Conformer;
 import io.reelflow.media.FrameSize;
+import io.reelflow.media.Frames;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.media.PosterExtractor;
 import io.reelflow.media.Segments;
@@ -152,6 +153,31 @@ public class ResultLanding {
         Path frame = Files.createTempFile(workDir, "continue-", ".png");
         store.download(ObjectKeys.segmentLastFrame(videoKey, index), frame);
         return frame;
+    }
+
+    /**
+     * The frame {@code second} into the stored video {@code draftKey}, scaled to {@code frame} with FFmpeg's
+     * Lanczos scaler, as a PNG work file the caller deletes. It is kept at {@code frameKey} the first time, and
+     * read from there afterwards, so every call (a retry, a retake) sends the same picture.
+     */
+    public Path startFrame(String draftKey, double second, String frameKey, FrameSize frame) throws IOException {
+        Path png = Files.createTempFile(workDir, "start-", ".png");
+        if (store.exists(frameKey)) {
+            store.download(frameKey, png);
+            return png;
+        }
+        Path draft = Files.createTempFile(workDir, "approved-", ".mp4");
+        try {
+            store.download(draftKey, draft);
+            Frames.writePng(Frames.fit(Frames.at(draft, second), frame), png);
+            store.put(frameKey, png, "image/png");
+            return png;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(png);
+            throw e;
+        } finally {
+            Files.deleteIfExists(draft);
+        }
     }
 
     /**

@@ -119,11 +119,22 @@
       return element('figure', { class: kind },
         element('video', { class: kind, src: job.links.video, poster: job.links.poster, controls: true, muted: true,
           playsinline: true, preload: 'metadata', 'data-revision': job.revision }),
-        element('figcaption', { class: kind + '-revision' }, `${label} r${job.revision} · ${job.seconds} s · ${job.size}`));
+        element('figcaption', { class: kind + '-revision' }, `${label} r${job.revision} · ${job.seconds} s · ${job.size}`),
+        look(job));
     }
     const text = job.state === 'FAILED' ? `${label} r${job.revision} failed: ${job.reason || job.failureKind}`
       : job.state === 'HELD' ? `${label} r${job.revision} held: ${job.reason}` : `${label} r${job.revision}: ${job.state.toLowerCase()}…`;
     return element('figure', { class: kind }, element('div', { class: 'placeholder' }, text));
+  }
+
+  // How alike a final came out to its approved draft, and the contact sheet (draft above, final below).
+  function look(job) {
+    if (job.stage !== 'final') return null;
+    const carried = job.look === 'carried' ? `from the approved frame at ${job.fromSecond || 0} s` : 're-rolled (the model takes no image)';
+    const score = job.startFrameSsim == null ? '' : ` · start-frame SSIM ${job.startFrameSsim.toFixed(2)} · draft similarity ${job.draftSimilarity.toFixed(2)}`;
+    return element('div', { class: 'look' },
+      element('span', { class: 'muted', 'data-ssim': job.startFrameSsim == null ? '' : job.startFrameSsim }, `Take ${job.take}, ${carried}${score}`),
+      job.links && job.links.contactSheet ? element('img', { class: 'contact-sheet', src: job.links.contactSheet, alt: 'Contact sheet: draft above, final below' }) : null);
   }
 
   function renderShot(shot) {
@@ -135,6 +146,7 @@
       element('p', { class: 'prompt' }, shot.prompt),
       shot.advice && shot.advice.length ? element('ul', { class: 'advice' }, shot.advice.map(a => element('li', { 'data-code': a.code }, a.message))) : null);
     if (shot.state === 'AWAITING_REVIEW') card.append(actions(shot));
+    if (shot.state === 'AWAITING_FINAL_REVIEW') card.append(signOff(shot));
     return card;
   }
 
@@ -148,10 +160,25 @@
     });
     return element('div', { class: 'review' },
       element('div', { class: 'actions' },
-        element('button', { type: 'button', 'data-action': 'approve', onclick: () => decide(shot, 'approve') }, 'Approve'),
+        // The final starts from the frame the draft shows now: pause the draft where it looks best, then approve.
+        element('button', { type: 'button', 'data-action': 'approve', onclick: () => decide(shot, 'approve', { fromSecond: draftTime(shot) }) }, 'Approve'),
         element('button', { type: 'button', class: 'danger', 'data-action': 'reject', onclick: () => decide(shot, 'reject') }, 'Reject'),
         element('button', { type: 'button', class: 'secondary', 'data-action': 'revise', onclick: () => { revise.hidden = !revise.hidden; } }, 'Revise…')),
       revise);
+  }
+
+  function draftTime(shot) {
+    const video = state.cards.get(shot.shotId).card.querySelector('video.draft');
+    const draft = shot.drafts.find(d => d.revision === shot.revision);
+    const last = (draft ? draft.seconds : 4) - 0.05;
+    return video && Number.isFinite(video.currentTime) ? Math.min(last, Math.round(video.currentTime * 100) / 100) : 0;
+  }
+
+  function signOff(shot) {
+    return element('div', { class: 'review' },
+      element('div', { class: 'actions' },
+        element('button', { type: 'button', 'data-action': 'sign-off', onclick: () => decide(shot, 'approve', { stage: 'final' }) }, 'Sign off final'),
+        element('button', { type: 'button', class: 'danger', 'data-action': 'retake', onclick: () => decide(shot, 'reject', { stage: 'final' }) }, 'Reject final')));
   }
 
   async function decide(shot, decision, extra = {}) {

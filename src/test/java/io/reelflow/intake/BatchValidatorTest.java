@@ -152,6 +152,28 @@ class BatchValidatorTest {
     }
 
     @Test
+    void aDeploymentRequiringTheApprovedLookRefusesFinalModelsThatTakeNoImage() throws Exception {
+        Map<String, String> t2v = Map.of("reelflow.models.t2v.provider", "local",
+                "reelflow.models.t2v.reference-image", "false");
+        String batch = """
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "defaults": {"route": {"draftModel": "local-preview", "finalModel": "t2v"}, "finalReview": "manual"},
+                 "shots": [{"shotId": "1", "prompt": "A pan.", "finalReview": "auto"}]}""";
+        java.util.Map<String, String> strict = new java.util.HashMap<>(t2v);
+        strict.put("reelflow.review.require-approved-look", "true");
+
+        BatchValidator.Result lenient = TestConfig.batchValidator(t2v).validate(JSON.readTree(batch));
+        BatchValidator.Result refused = TestConfig.batchValidator(strict).validate(JSON.readTree(batch));
+
+        assertThat(lenient.violations()).isEmpty();
+        assertThat(lenient.batch().shots().get(0).finalReview()).isEqualTo("auto");
+        assertThat(refused.violations()).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo("defaults.route.finalModel");
+            assertThat(v.reason()).contains("model 't2v' takes no image").contains("require-approved-look");
+        });
+    }
+
+    @Test
     void rejectsANonObjectPayload() throws Exception {
         assertThat(reasons("[1, 2]")).containsExactly(Map.entry("$", "must be a JSON object"));
     }

@@ -91,9 +91,10 @@ class FaultInjectionIT {
             int kills = 0;
             while (!run.settled()) {
                 ServiceProcess service = run.start("life-" + (kills + 1), Map.of());
-                // Each life lands a random handful of drafts (or works 8 s once the budget holds the rest), so the
-                // kill strikes at a different point of the pipeline every time.
-                run.awaitProgress(1 + random.nextInt(8), Duration.ofSeconds(8));
+                // Each life lands a random number of drafts (5 to 24), or works 8 s when it cannot (leases of the
+                // last life still held, the budget holding the rest), so the kill strikes at a different point of
+                // the pipeline every time.
+                run.awaitProgress(5 + random.nextInt(20), Duration.ofSeconds(8));
                 if (run.settled()) {
                     service.stop();
                     break;

@@ -116,7 +116,7 @@ class VeoReplicateContractIT {
         ObjectNode defaults = batch.putObject("defaults");
         defaults.put("aspectRatio", model.startsWith("wan") ? "portrait" : "landscape");
         defaults.putObject("route").put("draftModel", model).put("finalModel",
-                model.equals("veo-3.1") ? model : "local-preview");
+                model.startsWith("wan") ? "local-preview" : model);
         ArrayNode shots = batch.putArray("shots");
         for (String scenario : scenarios) {
             ObjectNode shot = shots.addObject().put("shotId", scenario)
@@ -176,6 +176,13 @@ class VeoReplicateContractIT {
             assertThat(recorded.get(i).get("object_key")).isEqualTo(prefix + ".part" + (i + 1) + ".mp4");
         }
         assertThat(it.storage.get(prefix + ".part1.last.png")).startsWith((byte) 0x89, (byte) 'P');
+        // The first segment starts from the approved draft's frame scaled to the frame veo makes (the exact bytes
+        // kept beside the final); the second from the first's last frame.
+        assertThat(segments.get(0).details().get("imageSha256"))
+                .isEqualTo(Hashing.sha256Hex(it.storage.get(prefix + ".start.png")));
+        assertThat(segments.get(1).details().get("imageSha256"))
+                .isEqualTo(Hashing.sha256Hex(it.storage.get(prefix + ".part1.last.png")));
+        assertThat(ready.path("look").asText()).isEqualTo("carried");
     }
 
     // First, so that the outage ends early and the pauses it causes do not hold up the other scenarios.
@@ -184,13 +191,13 @@ class VeoReplicateContractIT {
     void aProviderThatKeepsFailingIsPausedAndResumesWhenItRecovers() throws Exception {
         Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> !it.db.query(
                 "select 1 from provider_breaker where provider = 'veo' and open_until > now()").isEmpty());
-        int reads = veo.outageReads();
-        // A worker takes the failing job up during the pause and puts it back without a call to veo (one read may
-        // have been in flight when the pause began).
-        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> !it.db.query(
-                "select 1 from job where provider = 'veo' and last_error like '%paused by the circuit breaker%'")
-                .isEmpty());
-        assertThat(veo.outageReads()).isBetween(reads, reads + 1);
+        Instant seenOpen = Instant.now();
+        Instant until = Instant.ofEpochMilli(Math.round(((Number) it.db.query("select extract(epoch from open_until)"
+                + " * 1000 as until from provider_breaker where provider = 'veo'").get(0).get("until")).doubleValue()));
+        // The pause (5 s) runs out; while it lasted, the failing job was not read (one read may have been in
+        // flight when it began).
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> Instant.now().isAfter(until));
+        assertThat(veo.outageReadTimes()).filteredOn(t -> t.isAfter(seenOpen) && t.isBefore(until)).hasSizeLessThan(2);
 
         veo.endOutage();
         awaitEvent(veoBatch, "DraftReady", "outage");
@@ -261,6 +268,26 @@ class VeoReplicateContractIT {
         assertThat(Hashing.sha256Hex(file)).isEqualTo(ready.path("sha256").asText());
         assertThat(ready.path("providerSha256").asText()).isEqualTo(replicate.servedSha256(call.jobId()))
                 .isNotEqualTo(ready.path("sha256").asText());
+        assertThat(input.has("seed")).as("kling takes no seed").isFalse();
+    }
+
+    @Test
+    void anApprovedKlingDraftsFinalStartsFromItsFrameSentAsTheStartImage() throws Exception {
+        awaitEvent(klingBatch, "DraftReady", "ok");
+        ObjectNode approve = JSON.createObjectNode().put("decisionId", "approve-" + klingBatch).put("team", TEAM)
+                .put("campaign", "provider-contracts").put("batchId", klingBatch).put("shotId", "ok").put("revision", 1)
+                .put("decision", "approve").put("fromSecond", 2.0).put("reviewer", "dana");
+        Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + klingBatch + "/ok", approve.toString());
+        JsonNode ready = awaitEvent(klingBatch, "FinalReady", "ok");
+
+        String prefix = ready.path("objectKey").asText().replace(".mp4", "");
+        List<StandInServer.CreateCall> finals = replicate.accepted("kling-v2.5.").stream()
+                .filter(c -> !c.prompt().contains("[")).skip(1).toList();
+        assertThat(finals).hasSize(2);
+        assertThat(finals.get(0).details()).containsEntry("imageSize", "1920x1080")
+                .containsEntry("imageSha256", Hashing.sha256Hex(it.storage.get(prefix + ".start.png")));
+        assertThat(ready.path("fromSecond").asDouble()).isEqualTo(2.0);
+        assertThat(ready.path("startFrameSsim").isNumber()).isTrue();
     }
 
     @Test
@@ -268,6 +295,9 @@ class VeoReplicateContractIT {
         JsonNode ready = awaitEvent(wanBatch, "DraftReady", "ok");
         JsonNode input = JSON.readTree((String) replicate.accepted("wan-2.5.").get(0).details().get("input"));
         assertThat(input.path("size").asText()).isEqualTo("720*1280");
+        // Wan takes a seed: Reelflow chooses it, sends it and keeps it with the draft.
+        assertThat(input.path("seed").isIntegralNumber()).isTrue();
+        assertThat(ready.path("seed").asLong()).isEqualTo(input.path("seed").asLong());
         MediaProbe.Probe probe = MediaProbe.probe(landedFile(ready, "wan.mp4"));
         assertThat(probe.width()).isEqualTo(720);
         assertThat(probe.height()).isEqualTo(1280);

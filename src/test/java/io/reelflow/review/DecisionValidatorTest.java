@@ -69,4 +69,31 @@ class DecisionValidatorTest {
         assertThat(validator.validate(JSON.readTree(payload), payload).violations())
                 .containsExactly(new Violation("revisedPrompt", "is required"));
     }
+
+    @Test
+    void aFinalIsApprovedOrRejectedAndOnlyAnApprovalOfADraftNamesTheSecondToStartFrom() throws Exception {
+        String base = """
+                {"team": "acme", "campaign": "c", "batchId": "b1", "shotId": "s1", "revision": 1, "reviewer": "dana",
+                 %s}""";
+        Map<String, String> reviseFinal = reasons(base.formatted(
+                "\"stage\": \"final\", \"decision\": \"revise\", \"revisedPrompt\": \"A new take.\""));
+        Map<String, String> rejectFrom = reasons(base.formatted("\"decision\": \"reject\", \"fromSecond\": 1"));
+        Map<String, String> approveKeep = reasons(base.formatted("\"decision\": \"approve\", \"keepSeed\": true"));
+        Map<String, String> finalFrom = reasons(base.formatted(
+                "\"stage\": \"final\", \"decision\": \"approve\", \"fromSecond\": 1"));
+        String approveFrom = base.formatted("\"decision\": \"approve\", \"fromSecond\": 1.5");
+
+        assertThat(reviseFinal).containsEntry("decision", "'revise' is not allowed; use one of [approve, reject]");
+        assertThat(rejectFrom).containsEntry("fromSecond", "is only for 'approve' decisions");
+        assertThat(approveKeep).containsEntry("keepSeed", "is only for 'revise' decisions");
+        assertThat(finalFrom).containsEntry("fromSecond", "is only for decisions on a draft");
+        Decision approved = validator.validate(JSON.readTree(approveFrom), approveFrom).decision();
+        assertThat(approved.fromSecond()).isEqualTo(1.5);
+        assertThat(approved.onFinal()).isFalse();
+    }
+
+    private Map<String, String> reasons(String payload) throws Exception {
+        return validator.validate(JSON.readTree(payload), payload).violations().stream()
+                .collect(Collectors.toMap(Violation::field, Violation::reason, (a, b) -> a + "; " + b));
+    }
 }

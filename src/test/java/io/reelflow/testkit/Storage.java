@@ -47,6 +47,10 @@ public final class Storage implements AutoCloseable {
         s3.getObject(b -> b.bucket(stack.bucket()).key(key), to);
     }
 
+    public boolean exists(String key) {
+        return list(key).stream().anyMatch(o -> o.key().equals(key));
+    }
+
     public List<S3Object> list(String prefix) {
         return s3.listObjectsV2Paginator(b -> b.bucket(stack.bucket()).prefix(prefix)).contents().stream().toList();
     }

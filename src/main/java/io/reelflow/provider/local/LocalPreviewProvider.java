@@ -1,5 +1,6 @@
 package io.reelflow.provider.local;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.provider.FailureKind;
 import io.reelflow.media.FrameSize;
+import io.reelflow.media.Frames;
 import io.reelflow.media.PreviewRenderer;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.RemoteStatus;
@@ -32,7 +34,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The built-in {@code local} provider: behaves like a remote video model (a create call, a job that takes
  * {@code reelflow.local.latency}, a result to download) but renders previews on this machine with no
- * network and no key.
+ * network and no key. Like a model, its look depends on the seed as well as the prompt, and a reference image
+ * is the clip's first frame.
  *
  * <p>Each accepted create call is one file under {@code jobs/} in the spool directory, written atomically,
  * so the spool is also the provider's own record of every create call it received: it survives restarts
@@ -45,9 +48,12 @@ public class LocalPreviewProvider implements VideoProvider {
     private static final Logger LOG = Logger.getLogger(LocalPreviewProvider.class);
     private static final Duration MAX_POLL = Duration.ofSeconds(1);
 
-    /** The provider's record of one accepted create call. */
+    /**
+     * The provider's record of one accepted create call; with {@code firstFrame} its reference image is kept beside
+     * it ({@code <id>.png}), and {@code seed} (null when none was sent) rolls its look.
+     */
     public record LocalJob(String id, UUID reference, String model, String prompt, int seconds, int width,
-            int height, Instant createdAt, Instant readyAt) {
+            int height, Instant createdAt, Instant readyAt, Long seed, boolean firstFrame) {
     }
 
     private final ObjectMapper json;
@@ -91,9 +97,15 @@ public class LocalPreviewProvider implements VideoProvider {
         }
         Instant now = Instant.now();
         LocalJob job = new LocalJob("local_" + UUID.randomUUID(), request.reference(), request.model(),
-                request.prompt(), request.seconds(), request.width(), request.height(), now, now.plus(latency));
+                request.prompt(), request.seconds(), request.width(), request.height(), now, now.plus(latency),
+                request.seed(), request.referenceImage() != null);
         Path tmp = jobs.resolve(job.id() + ".tmp");
         try {
+            if (job.firstFrame()) {
+                // Kept before the job is recorded: a recorded job always has its image.
+                Files.copy(request.referenceImage(), jobs.resolve(job.id() + ".png"),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
             json.writeValue(tmp.toFile(), job);
             Files.move(tmp, jobs.resolve(job.id() + ".json"), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -145,7 +157,9 @@ public class LocalPreviewProvider implements VideoProvider {
                     if (shared) {
                         renderer.render("Shared preview", size, job.seconds(), tmp, defective, SHARED_VIDEO_BITRATE);
                     } else {
-                        renderer.render(job.prompt(), size, job.seconds(), tmp, defective);
+                        BufferedImage first = job.firstFrame() ? Frames.read(jobs.resolve(job.id() + ".png")) : null;
+                        renderer.render(new PreviewRenderer.Roll(job.prompt(), job.seed(), first, defective), size,
+                                job.seconds(), tmp, size.width() * size.height() * 2);
                     }
                     Files.move(tmp, result, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } finally {
@@ -165,6 +179,7 @@ public class LocalPreviewProvider implements VideoProvider {
         }
         try {
             Files.deleteIfExists(results.resolve(providerJobId + ".mp4"));
+            Files.deleteIfExists(jobs.resolve(providerJobId + ".png"));
         } catch (IOException e) {
             LOG.warnf("local provider: could not remove the landed result of %s: %s", providerJobId, e.getMessage());
         }

@@ -86,6 +86,9 @@ public class ReplicateProvider extends RemoteProvider {
         } else {
             input.put("size", request.width() + "*" + request.height());
         }
+        if (request.seed() != null) {
+            input.put("seed", request.seed());
+        }
         if (request.referenceImage() != null) {
             try {
                 String dataUrl = "data:image/png;base64,"

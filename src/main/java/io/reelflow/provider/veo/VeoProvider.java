@@ -90,6 +90,9 @@ public class VeoProvider extends RemoteProvider {
         parameters.put("aspectRatio", request.portrait() ? "9:16" : "16:9");
         parameters.put("resolution", Math.min(request.width(), request.height()) >= 1080 ? "1080p" : "720p");
         parameters.put("durationSeconds", request.seconds());
+        if (request.seed() != null) {
+            parameters.put("seed", request.seed());
+        }
         return body;
     }
 

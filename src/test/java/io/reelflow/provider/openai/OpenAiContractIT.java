@@ -3,6 +3,7 @@ package io.reelflow.provider.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelflow.localstack.ServiceProcess;
+import io.reelflow.media.FrameSize;
+import io.reelflow.media.Frames;
+import io.reelflow.media.Similarity;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.testkit.Closing;
 import io.reelflow.testkit.EventStream;
@@ -260,6 +264,21 @@ class OpenAiContractIT {
         it.storage.download(ready.path("objectKey").asText(), file);
         assertThat(MediaProbe.probe(file).seconds()).isBetween(11.95, 12.1);
         assertThat(sha256(file)).isEqualTo(standIn.servedSha256(call.jobId()));
+
+        // The final starts from the approved draft's first frame, scaled to the final's frame: exactly the bytes
+        // kept beside the final were uploaded as input_reference.
+        String shot = ready.path("objectKey").asText().replace("final.mp4", "");
+        Path start = tmp.resolve("final.start.png");
+        it.storage.download(shot + "final.start.png", start);
+        assertThat(call.details()).containsEntry("referenceSize", "1792x1024")
+                .containsEntry("referenceSha256", sha256(start));
+        Path draft = tmp.resolve("approved-draft.mp4");
+        it.storage.download(shot + "draft-r1.mp4", draft);
+        BufferedImage approved = Frames.fit(Frames.at(draft, 0), new FrameSize(1792, 1024));
+        assertThat(Similarity.ssim(approved, Frames.read(start))).isGreaterThan(0.99);
+        assertThat(ready.path("look").asText()).isEqualTo("carried");
+        assertThat(ready.path("contactSheetKey").asText()).isEqualTo(shot + "final.contact.jpg");
+        assertThat(it.storage.get(shot + "final.contact.jpg")).startsWith((byte) 0xff, (byte) 0xd8);
     }
 
     @Test

@@ -240,6 +240,7 @@ public final class OpenAiStandIn extends StandInServer {
         if (reference != null) {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(reference.body()));
             details.put("referenceSize", image.getWidth() + "x" + image.getHeight());
+            details.put("referenceSha256", io.reelflow.storage.Hashing.sha256Hex(reference.body()));
         }
         if (prompt.contains("[moderation]")) {
             recordCreate(new CreateCall(prompt, 400, null, details));

@@ -139,9 +139,10 @@ public final class ReplicateStandIn extends StandInServer {
                 .toString());
         if (input.has(imageField)) {
             String data = input.path(imageField).asText();
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder()
-                    .decode(data.substring(data.indexOf(',') + 1))));
+            byte[] bytes = Base64.getDecoder().decode(data.substring(data.indexOf(',') + 1));
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
             details.put("imageSize", image.getWidth() + "x" + image.getHeight());
+            details.put("imageSha256", io.reelflow.storage.Hashing.sha256Hex(bytes));
         }
         String invalid = invalid(model, input);
         if (invalid != null) {

@@ -48,6 +48,7 @@ public final class VeoStandIn extends StandInServer {
     private final List<String> violations = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private volatile boolean outage = true;
     private final AtomicInteger outageReads = new AtomicInteger();
+    private final List<Instant> outageReadTimes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public VeoStandIn(String apiKey, Path workDir) throws IOException {
         super(workDir);
@@ -57,6 +58,11 @@ public final class VeoStandIn extends StandInServer {
     /** Ends the outage that {@code [outage]} operations are read through. */
     public void endOutage() {
         outage = false;
+    }
+
+    /** When each read of an {@code [outage]} operation was received. */
+    public List<Instant> outageReadTimes() {
+        return List.copyOf(outageReadTimes);
     }
 
     /** Reads of {@code [outage]} operations received so far. */
@@ -100,9 +106,10 @@ public final class VeoStandIn extends StandInServer {
         details.put("model", model);
         details.put("parameters", parameters.toString());
         if (instance.has("image")) {
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(java.util.Base64.getDecoder()
-                    .decode(instance.path("image").path("bytesBase64Encoded").asText())));
+            byte[] bytes = java.util.Base64.getDecoder().decode(instance.path("image").path("bytesBase64Encoded").asText());
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
             details.put("imageSize", image.getWidth() + "x" + image.getHeight());
+            details.put("imageSha256", io.reelflow.storage.Hashing.sha256Hex(bytes));
         }
         if (invalid != null) {
             violations.add(invalid);
@@ -159,6 +166,7 @@ public final class VeoStandIn extends StandInServer {
         }
         if (op.prompt().contains("[outage]")) {
             outageReads.incrementAndGet();
+            outageReadTimes.add(Instant.now());
             if (outage) {
                 error(exchange, 500, "INTERNAL", "Internal error encountered.");
                 return;

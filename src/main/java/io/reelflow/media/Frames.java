@@ -1,0 +1,114 @@
+package io.reelflow.media;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.Java2DFrameConverter;
+
+/**
+ * Single pictures out of clips: the frame at a given second, and pictures fitted to another frame size with
+ * FFmpeg's Lanczos scaler (scaled to cover the frame, then centre-cropped, so nothing is stretched).
+ */
+public final class Frames {
+
+    private Frames() {
+    }
+
+    /** The picture shown at {@code seconds} into {@code video} (the last one when the clip is shorter). */
+    public static BufferedImage at(Path video, double seconds) throws IOException {
+        return at(video, List.of(seconds)).get(0);
+    }
+
+    /** The pictures shown at each of {@code times} (seconds, ascending) into {@code video}. */
+    public static List<BufferedImage> at(Path video, List<Double> times) throws IOException {
+        List<BufferedImage> pictures = new ArrayList<>();
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
+                Java2DFrameConverter converter = new Java2DFrameConverter()) {
+            grabber.setVideoOption("threads", "1");
+            grabber.start();
+            BufferedImage last = null;
+            int next = 0;
+            Frame frame;
+            while (next < times.size() && (frame = grabber.grabImage()) != null) {
+                BufferedImage image = copy(converter.convert(frame));
+                // Every wanted time at or before this frame's end shows this frame.
+                double end = (frame.timestamp + 1_000_000.0 / Math.max(1, grabber.getFrameRate())) / 1_000_000.0;
+                while (next < times.size() && times.get(next) < end) {
+                    pictures.add(image);
+                    next++;
+                }
+                last = image;
+            }
+            grabber.stop();
+            if (last == null) {
+                throw new IOException("the clip has no picture");
+            }
+            while (pictures.size() < times.size()) {
+                pictures.add(last);
+            }
+        }
+        return pictures;
+    }
+
+    /** {@code image} scaled with Lanczos to cover {@code frame} and centre-cropped to it exactly. */
+    public static BufferedImage fit(BufferedImage image, FrameSize frame) throws IOException {
+        double scale = Math.max((double) frame.width() / image.getWidth(), (double) frame.height() / image.getHeight());
+        int coverWidth = Math.max(frame.width(), (int) Math.ceil(image.getWidth() * scale));
+        int coverHeight = Math.max(frame.height(), (int) Math.ceil(image.getHeight() * scale));
+        String graph = "scale=" + coverWidth + ":" + coverHeight + ":flags=lanczos+accurate_rnd+full_chroma_int,"
+                + "crop=" + frame.width() + ":" + frame.height();
+        try (Java2DFrameConverter converter = new Java2DFrameConverter();
+                FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, image.getWidth(), image.getHeight())) {
+            filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+            filter.start();
+            filter.push(converter.convert(toBgr(image)), avutil.AV_PIX_FMT_BGR24);
+            Frame out = filter.pull();
+            if (out == null) {
+                throw new IOException("the scaler gave no picture");
+            }
+            BufferedImage fitted = copy(converter.convert(out));
+            filter.stop();
+            return fitted;
+        }
+    }
+
+    /** Writes {@code image} as a PNG. */
+    public static void writePng(BufferedImage image, Path png) throws IOException {
+        if (!ImageIO.write(image, "png", png.toFile())) {
+            throw new IOException("no PNG writer");
+        }
+    }
+
+    /** Reads a PNG, JPEG or other picture ImageIO knows. */
+    public static BufferedImage read(Path picture) throws IOException {
+        BufferedImage image = ImageIO.read(picture.toFile());
+        if (image == null) {
+            throw new IOException(picture.getFileName() + " is not a picture");
+        }
+        return image;
+    }
+
+    static BufferedImage toBgr(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            return image;
+        }
+        BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        bgr.getGraphics().drawImage(image, 0, 0, null);
+        return bgr;
+    }
+
+    private static BufferedImage copy(BufferedImage image) {
+        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
+        out.getGraphics().drawImage(image, 0, 0, null);
+        return out;
+    }
+}
