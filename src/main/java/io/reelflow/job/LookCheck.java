@@ -5,8 +5,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.ContactSheet;
@@ -57,9 +60,6 @@ public class LookCheck {
             store.download(start.draftKey(), draft);
             store.download(job.objectKey(), finalCut);
             FrameSize frame = new FrameSize(job.width(), job.height());
-            BufferedImage approved = Frames.fit(Frames.at(draft, start.second()), frame);
-            double startSsim = Similarity.ssim(approved, Frames.at(finalCut, 0));
-
             double draftSeconds = MediaProbe.probe(draft).seconds();
             List<Double> draftTimes = new ArrayList<>();
             List<Double> finalTimes = new ArrayList<>();
@@ -67,13 +67,20 @@ public class LookCheck {
                 draftTimes.add(start.second() + d);
                 finalTimes.add(d);
             }
-            double similarity = Similarity.mean(Frames.at(draft, draftTimes), Frames.at(finalCut, finalTimes));
-
             List<Double> columns = new ArrayList<>();
             for (int k = 0; k < SHEET_COLUMNS; k++) {
                 columns.add(k * draftSeconds / SHEET_COLUMNS);
             }
-            ContactSheet.write(Frames.at(draft, columns), Frames.at(finalCut, columns), sheet);
+            // Each clip is decoded once, for every picture wanted of it.
+            Map<Double, BufferedImage> ofDraft = pictures(draft, draftTimes, columns, List.of(start.second()));
+            Map<Double, BufferedImage> ofFinal = pictures(finalCut, finalTimes, columns, List.of(0.0));
+
+            BufferedImage approved = Frames.fit(ofDraft.get(start.second()), frame);
+            double startSsim = Similarity.ssim(approved, ofFinal.get(0.0));
+            double similarity = Similarity.mean(draftTimes.stream().map(ofDraft::get).toList(),
+                    finalTimes.stream().map(ofFinal::get).toList());
+            ContactSheet.write(columns.stream().map(ofDraft::get).toList(), columns.stream().map(ofFinal::get).toList(),
+                    sheet);
             String key = ObjectKeys.contactSheet(job.objectKey());
             store.put(key, sheet, "image/jpeg");
             return Optional.of(new Scores(startSsim, similarity, key));
@@ -82,5 +89,21 @@ public class LookCheck {
             Files.deleteIfExists(finalCut);
             Files.deleteIfExists(sheet);
         }
+    }
+
+    /** The pictures of {@code clip} at every time in {@code times}, by time. */
+    @SafeVarargs
+    private static Map<Double, BufferedImage> pictures(Path clip, List<Double>... times) throws IOException {
+        TreeSet<Double> wanted = new TreeSet<>();
+        for (List<Double> t : times) {
+            wanted.addAll(t);
+        }
+        List<Double> ordered = new ArrayList<>(wanted);
+        List<BufferedImage> found = Frames.at(clip, ordered);
+        Map<Double, BufferedImage> byTime = new HashMap<>();
+        for (int i = 0; i < ordered.size(); i++) {
+            byTime.put(ordered.get(i), found.get(i));
+        }
+        return byTime;
     }
 }

@@ -20,7 +20,6 @@ final class FirstFrameMotion {
 
     private final BufferedImage first;
     private final BufferedImage canvas;
-    private final BufferedImage overlay;
     private final Java2DFrameConverter in = new Java2DFrameConverter();
     private final Java2DFrameConverter out = new Java2DFrameConverter();
 
@@ -31,7 +30,6 @@ final class FirstFrameMotion {
         }
         this.first = first;
         this.canvas = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_3BYTE_BGR);
-        this.overlay = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_3BYTE_BGR);
     }
 
     /** The picture at {@code progress} (0 to 1 of the clip), with {@code painted} the prompt's own picture then. */
@@ -46,12 +44,9 @@ final class FirstFrameMotion {
             g.drawImage(first, (canvas.getWidth() - w) / 2, (canvas.getHeight() - h) / 2, w, h, null);
             float alpha = (float) (OVERLAY * progress);
             if (alpha > 0) {
-                Graphics2D o = overlay.createGraphics();
-                o.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-                o.drawImage(paint, 0, 0, overlay.getWidth(), overlay.getHeight(), null);
-                o.dispose();
+                // Scaled up and blended in one pass.
                 g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, alpha));
-                g.drawImage(overlay, 0, 0, null);
+                g.drawImage(paint, 0, 0, canvas.getWidth(), canvas.getHeight(), null);
             }
         } finally {
             g.dispose();
