@@ -27,6 +27,7 @@ import io.reelflow.job.JobState;
 import io.reelflow.job.Stage;
 import io.reelflow.messaging.SubmittedBatch;
 import io.reelflow.outbox.Outbox;
+import io.reelflow.provider.ModelCatalog;
 import io.reelflow.storage.ObjectStore;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
@@ -55,9 +56,11 @@ public class BatchesResource {
     private final ObjectMapper json;
     private final ObjectStore store;
     private final ReelflowConfig config;
+    private final ModelCatalog catalog;
 
-    public BatchesResource(Caller caller, BatchValidator batches, Outbox outbox,
-            BatchChanges changes, ObjectMapper json, ObjectStore store, ReelflowConfig config) {
+    public BatchesResource(Caller caller, BatchValidator batches, Outbox outbox, BatchChanges changes,
+            ObjectMapper json, ObjectStore store, ReelflowConfig config, ModelCatalog catalog) {
+        this.catalog = catalog;
         this.changes = changes;
         this.caller = caller;
         this.batches = batches;
@@ -98,7 +101,11 @@ public class BatchesResource {
             }
         }
         String location = location(batch.batchId());
-        return Response.accepted(new Views.Submitted(batch.batchId(), team, location, location + "/events", advice))
+        boolean carries = catalog.takesImage(batch.finalModel());
+        return Response.accepted(new Views.Submitted(batch.batchId(), team, location, location + "/events", advice,
+                carries ? "carried" : "re-roll", carries ? null : "model '" + batch.finalModel() + "' takes no image:"
+                        + " its finals will be fresh rolls of the approved prompts, not the approved looks; choose a"
+                        + " final model that takes a reference image to keep them"))
                 .location(URI.create(location)).build();
     }
 

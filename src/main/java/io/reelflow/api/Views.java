@@ -49,9 +49,13 @@ public final class Views {
     public record Links(String video, String poster, String contactSheet, OffsetDateTime expiresAt) {
     }
 
-    /** The answer to a submitted batch. */
+    /**
+     * The answer to a submitted batch: where to follow it, advice on its prompts, and whether its finals will start
+     * from the approved frames ({@code finalLook: carried}) or re-roll the prompts, with why.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Submitted(String batchId, String team, String location, String events,
-            List<ShotAdvice> advice) {
+            List<ShotAdvice> advice, String finalLook, String finalLookAdvice) {
     }
 
     public record ShotAdvice(String shotId, List<PromptAdvisor.Advice> advice) {

@@ -115,6 +115,8 @@ class ApiIT {
         assertThat(submitted.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).endsWith("/api/v1/batches/" + batchId));
         JsonNode answer = JSON.readTree(submitted.body());
         assertThat(answer.path("team").asText()).isEqualTo("acme");
+        assertThat(answer.path("finalLook").asText()).isEqualTo("carried");
+        assertThat(answer.has("finalLookAdvice")).isFalse();
         assertThat(answer.path("advice")).hasSize(1);
         assertThat(answer.path("advice").get(0).path("shotId").asText()).isEqualTo("s02");
         assertThat(answer.path("advice").get(0).path("advice").findValuesAsText("code")).contains("on-screen-text");
