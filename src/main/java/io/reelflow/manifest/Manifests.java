@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.Shot;
 import io.reelflow.job.Job;
+import io.reelflow.job.Stage;
 import io.reelflow.review.ReviewDecision;
 import io.reelflow.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -135,7 +136,7 @@ public class Manifests {
         if (job.seed != null) {
             j.put("seed", job.seed);
         }
-        if (job.stage == io.reelflow.job.Stage.FINAL) {
+        if (job.stage == Stage.FINAL) {
             j.put("take", job.take);
             j.put("look", job.look);
             j.put("fromSecond", job.startSecond);
