@@ -54,8 +54,9 @@ public class TeamResource {
     @Operation(summary = "Approved prompts (the prompt library), newest first; optionally of one campaign")
     public List<Views.ApprovedPrompt> prompts(@QueryParam("campaign") String campaign) {
         return ApprovedPrompt.newest(caller.team(), campaign, MAX_PROMPTS).stream()
-                .map(p -> new Views.ApprovedPrompt(p.campaign, p.batchKey, p.shotKey, p.revision, p.prompt,
-                        p.aspectRatio, p.finalModel, p.reviewer, p.approvedAt.withOffsetSameInstant(ZoneOffset.UTC)))
+                .map(p -> new Views.ApprovedPrompt(p.shot.batch.campaign, p.shot.batch.batchKey, p.shot.shotKey,
+                        p.draft.revision, p.draft.prompt, p.shot.aspectRatio, p.shot.batch.finalModel, p.reviewer,
+                        p.approvedAt.withOffsetSameInstant(ZoneOffset.UTC)))
                 .toList();
     }
 }

@@ -70,17 +70,8 @@ public class PromptLibrary {
     public void add(Shot shot, Job draft, String reviewer) {
         Batch batch = shot.batch;
         ApprovedPrompt entry = new ApprovedPrompt();
-        entry.team = batch.team;
-        entry.campaign = batch.campaign;
-        entry.batchKey = batch.batchKey;
-        entry.shotKey = shot.shotKey;
-        entry.revision = draft.revision;
-        entry.prompt = draft.prompt;
-        entry.aspectRatio = shot.aspectRatio;
-        entry.draftModel = draft.model;
-        entry.draftSeconds = draft.seconds;
-        entry.draftSize = draft.width + "x" + draft.height;
-        entry.finalModel = batch.finalModel;
+        entry.shot = shot;
+        entry.draft = draft;
         entry.reviewer = reviewer;
         entry.approvedAt = OffsetDateTime.now();
         entry.persist();
@@ -116,18 +107,20 @@ public class PromptLibrary {
     }
 
     static Map<String, Object> entry(ApprovedPrompt p) {
+        Job draft = p.draft;
+        Batch batch = p.shot.batch;
         Map<String, Object> e = new LinkedHashMap<>();
-        e.put("team", p.team);
-        e.put("campaign", p.campaign);
-        e.put("batchId", p.batchKey);
-        e.put("shotId", p.shotKey);
-        e.put("revision", p.revision);
-        e.put("prompt", p.prompt);
-        e.put("aspectRatio", p.aspectRatio);
-        e.put("draftModel", p.draftModel);
-        e.put("draftSeconds", p.draftSeconds);
-        e.put("draftSize", p.draftSize);
-        e.put("finalModel", p.finalModel);
+        e.put("team", batch.team);
+        e.put("campaign", batch.campaign);
+        e.put("batchId", batch.batchKey);
+        e.put("shotId", p.shot.shotKey);
+        e.put("revision", draft.revision);
+        e.put("prompt", draft.prompt);
+        e.put("aspectRatio", p.shot.aspectRatio);
+        e.put("draftModel", draft.model);
+        e.put("draftSeconds", draft.seconds);
+        e.put("draftSize", draft.width + "x" + draft.height);
+        e.put("finalModel", batch.finalModel);
         e.put("reviewer", p.reviewer);
         e.put("approvedAt", p.approvedAt.toString());
         return e;

@@ -4,7 +4,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.storage.Hashing;
@@ -27,43 +29,61 @@ public class DecisionValidator {
     private static final Pattern DECISION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private final TextRules text;
+    private final ObjectMapper json;
 
-    public DecisionValidator(ReelflowConfig config) {
+    public DecisionValidator(ReelflowConfig config, ObjectMapper json) {
+        this.json = json;
         this.text = new TextRules(config.intake().minPromptLength(), config.intake().maxPromptLength());
     }
 
-    /** The outcome: a decision when valid, otherwise every violation found. */
-    public record Result(Decision decision, List<Violation> violations) {
+    /**
+     * The outcome: a decision when valid, otherwise every violation found. {@code decisionId} is the decision's
+     * id either way (for a refused message too, so that its redelivery is answered once).
+     */
+    public record Result(Decision decision, String decisionId, List<Violation> violations) {
         public boolean valid() {
             return violations.isEmpty();
         }
     }
 
+    /** Reads a message as received: text that is not JSON is a violation like any other. */
+    public Result read(String payload) {
+        JsonNode root;
+        try {
+            root = payload == null || payload.isBlank() ? null : json.readTree(payload);
+        } catch (JsonProcessingException e) {
+            return new Result(null, decisionId(null, payload),
+                    List.of(new Violation("$", "not valid JSON: " + e.getOriginalMessage())));
+        }
+        return validate(root, payload);
+    }
+
     public Result validate(JsonNode root, String rawPayload) {
         if (root == null || !root.isObject()) {
-            return new Result(null, List.of(new Violation("$", "must be a JSON object")));
+            return new Result(null, decisionId(root, rawPayload), List.of(new Violation("$", "must be a JSON object")));
         }
         Violations v = new Violations(SHAPE.violations(root));
         String revisedPrompt = text.prompt(root.path("revisedPrompt"), "revisedPrompt", v);
         String reviewer = TextRules.text(root.path("reviewer"), "reviewer", true, v);
         String note = TextRules.text(root.path("note"), "note", false, v);
         if (!v.isEmpty()) {
-            return new Result(null, v.list());
+            return new Result(null, decisionId(root, rawPayload), v.list());
         }
         Decision.Kind kind = Arrays.stream(Decision.Kind.values())
                 .filter(k -> k.wireName().equals(root.get("decision").textValue())).findFirst().orElseThrow();
-        return new Result(new Decision(decisionId(root, rawPayload), root.get("team").textValue(),
+        String decisionId = decisionId(root, rawPayload);
+        return new Result(new Decision(decisionId, root.get("team").textValue(),
                 root.get("campaign").textValue(), root.get("batchId").textValue(), root.get("shotId").textValue(),
                 root.get("revision").intValue(), kind, revisedPrompt, reviewer, note, root.path("stage").textValue(),
                 root.path("fromSecond").isNumber() ? root.get("fromSecond").doubleValue() : null,
-                root.path("keepSeed").isBoolean() ? root.get("keepSeed").booleanValue() : null), List.of());
+                root.path("keepSeed").isBoolean() ? root.get("keepSeed").booleanValue() : null), decisionId, List.of());
     }
 
     /**
      * The sender's decision id, or one derived from the message, so that a redelivery is recognised either
      * way. Usable for refused messages too.
      */
-    public static String decisionId(JsonNode root, String rawPayload) {
+    private static String decisionId(JsonNode root, String rawPayload) {
         JsonNode node = root == null || !root.isObject() ? null : root.get("decisionId");
         if (node != null && node.isTextual() && DECISION_ID.matcher(node.textValue()).matches()) {
             return node.textValue();

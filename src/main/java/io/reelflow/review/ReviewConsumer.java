@@ -1,16 +1,9 @@
 package io.reelflow.review;
 
-import java.util.List;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.reelflow.validation.Violation;
 import io.reelflow.messaging.Topics;
 import io.reelflow.persistence.Transient;
 import io.smallrye.common.annotation.Blocking;
@@ -25,12 +18,10 @@ public class ReviewConsumer {
 
     private static final Logger LOG = Logger.getLogger(ReviewConsumer.class);
 
-    private final ObjectMapper json;
     private final DecisionValidator validator;
     private final ReviewService reviews;
 
-    public ReviewConsumer(ObjectMapper json, DecisionValidator validator, ReviewService reviews) {
-        this.json = json;
+    public ReviewConsumer(DecisionValidator validator, ReviewService reviews) {
         this.validator = validator;
         this.reviews = reviews;
     }
@@ -44,18 +35,9 @@ public class ReviewConsumer {
     }
 
     private ReviewService.Outcome handle(String payload) {
-        JsonNode root;
-        try {
-            root = payload == null || payload.isBlank() ? null : json.readTree(payload);
-        } catch (JsonProcessingException e) {
-            List<Violation> reasons = List.of(new Violation("$", "not valid JSON: " + e.getOriginalMessage()));
-            return reviews.refuseMalformed(DecisionValidator.decisionId(null, payload), reasons,
-                    payload);
-        }
-        DecisionValidator.Result result = validator.validate(root, payload);
+        DecisionValidator.Result result = validator.read(payload);
         if (!result.valid()) {
-            return reviews.refuseMalformed(DecisionValidator.decisionId(root, payload),
-                    result.violations(), payload);
+            return reviews.refuseMalformed(result.decisionId(), result.violations(), payload);
         }
         return reviews.apply(result.decision(), payload);
     }

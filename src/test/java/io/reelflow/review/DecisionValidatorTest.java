@@ -15,7 +15,7 @@ import io.reelflow.testkit.TestConfig;
 class DecisionValidatorTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final DecisionValidator validator = new DecisionValidator(TestConfig.reelflow(Map.of()));
+    private final DecisionValidator validator = new DecisionValidator(TestConfig.reelflow(Map.of()), JSON);
 
     @Test
     void acceptsARevisionRequestAndKeepsItsFields() throws Exception {
@@ -44,6 +44,30 @@ class DecisionValidatorTest {
                 payload.replace("dana", "lee")).decision().decisionId();
 
         assertThat(first).startsWith("sha256:").isEqualTo(again).isNotEqualTo(other);
+    }
+
+    @Test
+    void readsTextThatIsNotJsonAsARefusalWithAStableId() {
+        DecisionValidator.Result garbled = validator.read("{\"decision\": appro");
+        DecisionValidator.Result again = validator.read("{\"decision\": appro");
+        DecisionValidator.Result empty = validator.read("  ");
+
+        assertThat(garbled.valid()).isFalse();
+        assertThat(garbled.violations()).singleElement()
+                .satisfies(v -> assertThat(v.field()).isEqualTo("$"))
+                .satisfies(v -> assertThat(v.reason()).startsWith("not valid JSON"));
+        assertThat(garbled.decisionId()).startsWith("sha256:").isEqualTo(again.decisionId())
+                .isNotEqualTo(empty.decisionId());
+        assertThat(empty.violations()).extracting(Violation::reason).containsExactly("must be a JSON object");
+    }
+
+    @Test
+    void aRefusedMessageKeepsTheSendersDecisionId() {
+        DecisionValidator.Result refused = validator.read("""
+                {"decisionId": "d-9", "team": "acme", "decision": "maybe"}""");
+
+        assertThat(refused.valid()).isFalse();
+        assertThat(refused.decisionId()).isEqualTo("d-9");
     }
 
     @Test

@@ -19,7 +19,7 @@ import io.reelflow.testkit.TestConfig;
 class DraftReviewSchemaTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final DecisionValidator validator = new DecisionValidator(TestConfig.reelflow(Map.of()));
+    private final DecisionValidator validator = new DecisionValidator(TestConfig.reelflow(Map.of()), new ObjectMapper());
 
     private static final String VALID = """
             {"decisionId": "d-1", "team": "acme", "campaign": "spring", "batchId": "b1", "shotId": "s1",
