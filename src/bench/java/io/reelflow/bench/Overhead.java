@@ -80,6 +80,10 @@ final class Overhead {
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, database, true))) {
             Database db = new Database(stack);
             Run one = pipeline(stack, db, dir, 1, "one");
+            System.out.printf(Locale.ROOT, "overhead (1 instance): %.1f drafts/s, %.1f commits per draft,"
+                    + " service CPU %.1f ms per draft, PostgreSQL CPU %.1f ms per draft%n", one.rate(),
+                    (double) one.commits() / one.shots(), 1000 * one.serviceCpu() / one.shots(),
+                    1000 * one.postgresCpu() / one.shots());
             String clip = db.query("select size_bytes from job where state = 'LANDED' limit 1").get(0).get("size_bytes")
                     + " bytes";
             List<Ceiling> ceilings = new ArrayList<>();

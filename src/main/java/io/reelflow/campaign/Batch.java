@@ -47,6 +47,7 @@ public class Batch extends PanacheEntityBase {
     public String reviewPolicy;
     public boolean manifestDirty;
     public String manifestKey;
+    public OffsetDateTime manifestWrittenAt;
     public OffsetDateTime draftedAt;
     public OffsetDateTime deliveredAt;
     @Column(insertable = false, updatable = false)

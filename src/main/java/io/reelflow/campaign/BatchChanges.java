@@ -1,5 +1,6 @@
 package io.reelflow.campaign;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.HashMap;
@@ -89,15 +90,18 @@ public class BatchChanges {
     }
 
     /**
-     * Up to {@code limit} batches with changes not folded in or an out-of-date manifest, locked for the caller
-     * (others skip them). NO KEY UPDATE: landings appending changes (a key share on the batch) never wait for it.
+     * Up to {@code limit} batches with changes not folded in, or with an out-of-date manifest written longer than
+     * {@code manifestPace} ago, locked for the caller (others skip them). NO KEY UPDATE: landings appending
+     * changes (a key share on the batch) never wait for it.
      */
     @Transactional(TxType.MANDATORY)
-    public List<Batch> takeChanged(int limit) {
+    public List<Batch> takeChanged(int limit, Duration manifestPace) {
         @SuppressWarnings("unchecked")
-        List<Batch> batches = em.createNativeQuery("select * from batch where manifest_dirty"
+        List<Batch> batches = em.createNativeQuery("select * from batch where (manifest_dirty and"
+                + " (manifest_written_at is null or manifest_written_at < now() - make_interval(secs => :pace)))"
                 + " or id in (select batch_id from batch_change) order by id limit :n for no key update skip locked",
-                Batch.class).setParameter("n", limit).getResultList();
+                Batch.class).setParameter("n", limit).setParameter("pace", manifestPace.toMillis() / 1000.0)
+                .getResultList();
         return batches;
     }
 

@@ -31,7 +31,9 @@ import jakarta.persistence.EntityManager;
  * decisions) are appended as batch changes; this pass folds them into the batch row (holding it, so replicas
  * never interleave), announces {@code BatchDrafted} once every first-round draft is closed and
  * {@code BatchDelivered} once every shot is closed, and rewrites the manifest, each in one transaction, at most a
- * few times a second.
+ * few times a second. A busy batch's manifest is rewritten at most once a {@link #MANIFEST_PACE} (a batch of
+ * hundreds of landing drafts would otherwise be rewritten whole on every pass); the turning points, drafted and
+ * delivered, are written at once.
  */
 @ApplicationScoped
 public class BatchLifecycle {
@@ -40,6 +42,7 @@ public class BatchLifecycle {
     private static final Duration POLL = Duration.ofSeconds(1);
     private static final Duration MIN_GAP = Duration.ofMillis(250);
     private static final int BATCHES_PER_PASS = 20;
+    static final Duration MANIFEST_PACE = Duration.ofSeconds(1);
 
     private final EntityManager em;
     private final BatchChanges changes;
@@ -71,7 +74,7 @@ public class BatchLifecycle {
     /** Brings up to date the batches with changes or an out-of-date manifest; returns how many. */
     int pass() {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<Batch> batches = changes.takeChanged(BATCHES_PER_PASS);
+            List<Batch> batches = changes.takeChanged(BATCHES_PER_PASS, MANIFEST_PACE);
             for (Batch batch : batches) {
                 update(batch);
             }
@@ -93,8 +96,15 @@ public class BatchLifecycle {
             batch.state = Batch.State.DELIVERED;
             batch.deliveredAt = OffsetDateTime.now();
         }
-        manifests.write(batch);
-        batch.manifestDirty = false;
+        OffsetDateTime now = OffsetDateTime.now();
+        boolean due = justDrafted || justDelivered || batch.manifestWrittenAt == null
+                || !batch.manifestWrittenAt.isAfter(now.minus(MANIFEST_PACE));
+        if (due) {
+            manifests.write(batch);
+            batch.manifestWrittenAt = now;
+        }
+        // A manifest not yet due is written by a later pass, once its pace allows.
+        batch.manifestDirty = !due;
         if (justDelivered) {
             List<Shot> shots = Shot.ofBatch(batch);
             outbox.append(new VideoEvent.BatchDelivered(batch.team, batch.campaign, batch.batchKey, batch.shotCount,
