@@ -1,6 +1,7 @@
 package io.reelflow.bench;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +36,24 @@ final class Profile {
 
     /** Share of samples per category, largest first. */
     static Map<String, Double> shares(Path recording) throws Exception {
+        return shares(recording, Instant.MIN, Instant.MAX);
+    }
+
+    /** Share of the samples taken from {@code from} to {@code to} per category, largest first. */
+    static Map<String, Double> shares(Path recording, Instant from, Instant to) throws Exception {
         Map<String, Integer> counts = new LinkedHashMap<>();
         int total = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(recording)) {
             String type = event.getEventType().getName();
             boolean nativeSample = type.equals("jdk.NativeMethodSample");
-            if (!nativeSample && !type.equals("jdk.ExecutionSample") || event.getStackTrace() == null) {
+            if (!nativeSample && !type.equals("jdk.ExecutionSample") || event.getStackTrace() == null
+                    || event.getStartTime().isBefore(from) || event.getStartTime().isAfter(to)) {
                 continue;
             }
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
-            if (frames.isEmpty() || nativeSample && !frames.get(0).getMethod().getType().getName().startsWith("org.bytedeco.")) {
+            // Native samples are counted only for work in native code (FFmpeg, the JDK's image codecs), not for
+            // threads waiting in a socket or a poll.
+            if (frames.isEmpty() || nativeSample && !isNativeWork(frames.get(0).getMethod().getType().getName())) {
                 continue;
             }
             counts.merge(category(frames), 1, Integer::sum);
@@ -57,10 +66,14 @@ final class Profile {
         return shares;
     }
 
+    private static boolean isNativeWork(String type) {
+        return type.startsWith("org.bytedeco.") || type.startsWith("com.sun.imageio.");
+    }
+
     private static String category(List<RecordedFrame> frames) {
         for (RecordedFrame frame : frames) {
             String type = frame.getMethod().getType().getName();
-            if (type.startsWith("org.bytedeco.")) {
+            if (type.startsWith("org.bytedeco.") || type.startsWith("com.sun.imageio.")) {
                 return media(frames);
             }
             for (Map.Entry<String, String> library : LIBRARIES.entrySet()) {
@@ -83,6 +96,12 @@ final class Profile {
             }
             if (type.endsWith("MediaProbe") || type.endsWith("ClipInspector") || type.endsWith("Conformer")) {
                 return "probe (FFmpeg)";
+            }
+            if (type.endsWith("LookCheck")) {
+                return "look check of a landed final: decode, SSIM, contact sheet (FFmpeg)";
+            }
+            if (frame.getMethod().getName().equals("startFrame")) {
+                return "start frame: decode, fit, JPEG (FFmpeg, ImageIO)";
             }
             if (type.endsWith("PreviewRenderer")) {
                 return "local provider's shared render (once per size)";

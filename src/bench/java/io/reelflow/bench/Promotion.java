@@ -41,11 +41,13 @@ final class Promotion {
     static final int PER_SECOND = 20;
     /** The first decisions meet a service that has not yet run this path (JIT, first provider connection). */
     static final int WARM = 50;
+    /** How long finals may land after the decisions (reported, not measured: landing is not the path timed). */
+    static final Duration LANDING_WAIT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROMPT = "Slow dolly in on a ceramic cup at golden hour, steam rising, soft window light. ";
 
     /** Latencies in the order the decisions were published. */
-    record Result(int decisions, int perSecond, List<Double> millis, long finalsLanded) {
+    record Result(int decisions, int perSecond, List<Double> millis, long finalsLanded, Map<String, Double> profile) {
         double percentile(double p) {
             return percentile(p, 0);
         }
@@ -79,7 +81,9 @@ final class Promotion {
                     "REELFLOW_LOCAL_SPOOL_DIR", dir.resolve("spool").toString(),
                     "REELFLOW_MODELS_LOCAL_PREVIEW_MAX_CONCURRENT_JOBS", "64",
                     "REELFLOW_WORKER_CONCURRENCY", "8",
-                    "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString()));
+                    "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString(),
+                    "JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,filename="
+                            + dir.resolve("service.jfr")));
             Database db = new Database(stack);
             // The measure is Reelflow's path, not the provider's capacity: no cap is reached. (An environment
             // variable cannot name sora-2-pro unambiguously; a system property can.)
@@ -139,13 +143,18 @@ final class Promotion {
                         millis.add(Duration.between(published.get(marker), call.at()).toNanos() / 1_000_000.0);
                     }
                 }
+                Instant firstPublished = published.values().stream().min(Instant::compareTo).orElseThrow();
+                Instant lastCreate = calls.values().stream().map(StandInServer.CreateCall::at)
+                        .max(Instant::compareTo).orElseThrow();
                 long landed = 0;
-                deadline = Instant.now().plus(Duration.ofMinutes(8));
+                deadline = Instant.now().plus(LANDING_WAIT);
                 while (landed < DECISIONS && Instant.now().isBefore(deadline)) {
                     Thread.sleep(1000);
                     landed = db.count("select count(*) from job where stage = 'FINAL' and state = 'LANDED'");
                 }
-                return new Result(DECISIONS, PER_SECOND, millis, landed);
+                service.stop();
+                return new Result(DECISIONS, PER_SECOND, millis, landed,
+                        Profile.shares(dir.resolve("service.jfr"), firstPublished, lastCreate));
             }
         }
     }
@@ -159,16 +168,29 @@ final class Promotion {
                 or the landing of finished finals, is measured; one service instance, 8 worker threads, 4 decision \
                 consumers.
 
-                | Decisions | Create calls timed | p50 | p90 | p99 | Max | Finals landed |
+                | Decisions | Create calls timed | p50 | p90 | p99 | Max | Finals landed %d min later |
                 |---|---:|---:|---:|---:|---:|---:|
                 | all %,d | %,d | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %,d |
                 | after the first %d | %,d | %.0f ms | %.0f ms | %.0f ms | %.0f ms | |
 
                 ![Decision to create call](benchmarks-promotion.svg)
-                """, r.decisions(), r.decisions(), r.perSecond(), r.decisions(), r.millis().size(), r.percentile(50),
+
+                Where the service's CPU went from the first decision published to the last create call (Java Flight                 Recorder samples, FFmpeg's and the JDK image codecs' native work included):
+
+                | Part | Share of samples |
+                |---|---:|
+                %s
+                """, r.decisions(), r.decisions(), r.perSecond(), LANDING_WAIT.toMinutes(), r.decisions(),
+                r.millis().size(), r.percentile(50),
                 r.percentile(90), r.percentile(99), r.percentile(100), r.finalsLanded(), WARM,
                 r.millis().size() - WARM, r.percentile(50, WARM), r.percentile(90, WARM), r.percentile(99, WARM),
-                r.percentile(100, WARM));
+                r.percentile(100, WARM), profileRows(r.profile()));
+    }
+
+    private static String profileRows(Map<String, Double> profile) {
+        StringBuilder rows = new StringBuilder();
+        profile.forEach((part, share) -> rows.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", part, share)));
+        return rows.toString().strip();
     }
 
     static String chart(Result r) {

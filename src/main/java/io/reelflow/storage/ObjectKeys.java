@@ -38,9 +38,9 @@ public final class ObjectKeys {
         return videoKey.replaceFirst("\\.mp4$", "") + ".part" + (index + 1) + ".last.png";
     }
 
-    /** The approved frame a final of {@code videoKey} starts from, as sent to the model. */
+    /** The approved frame a final of {@code videoKey} starts from, as sent to the model (a JPEG). */
     public static String startFrame(String videoKey) {
-        return videoKey.replaceFirst("\\.mp4$", "") + ".start.png";
+        return videoKey.replaceFirst("\\.mp4$", "") + ".start.jpg";
     }
 
     /** The contact sheet comparing the final {@code videoKey} with its approved draft. */

@@ -1,5 +1,6 @@
 package io.reelflow.storage;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +16,7 @@ import io.reelflow.media.ClipInspector;
 import io.reelflow.media.Conformer;
 import io.reelflow.media.FrameSize;
 import io.reelflow.media.Frames;
+import io.reelflow.media.ImageType;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.media.PosterExtractor;
 import io.reelflow.media.Segments;
@@ -157,23 +159,30 @@ public class ResultLanding {
 
     /**
      * The frame {@code second} into the stored video {@code draftKey}, scaled to {@code frame} with FFmpeg's
-     * Lanczos scaler, as a PNG work file the caller deletes. It is kept at {@code frameKey} the first time, and
-     * read from there afterwards, so every call (a retry, a retake) sends the same picture.
+     * Lanczos scaler, as a work file the caller deletes: a JPEG at quality 0.97 (a PNG when {@code frameKey} names
+     * one). It is kept at {@code frameKey} the first time, and read from there afterwards, so every call (a retry,
+     * a retake) sends the same picture.
      */
     public Path startFrame(String draftKey, double second, String frameKey, FrameSize frame) throws IOException {
-        Path png = Files.createTempFile(workDir, "start-", ".png");
+        boolean png = frameKey.endsWith(".png");
+        Path picture = Files.createTempFile(workDir, "start-", png ? ".png" : ".jpg");
         if (store.exists(frameKey)) {
-            store.download(frameKey, png);
-            return png;
+            store.download(frameKey, picture);
+            return picture;
         }
         Path draft = Files.createTempFile(workDir, "approved-", ".mp4");
         try {
             store.download(draftKey, draft);
-            Frames.writePng(Frames.fit(Frames.at(draft, second), frame), png);
-            store.put(frameKey, png, "image/png");
-            return png;
+            BufferedImage fitted = Frames.fit(Frames.at(draft, second), frame);
+            if (png) {
+                Frames.writePng(fitted, picture);
+            } else {
+                Frames.writeJpeg(fitted, picture);
+            }
+            store.put(frameKey, picture, png ? ImageType.PNG.mediaType() : ImageType.JPEG.mediaType());
+            return picture;
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(png);
+            Files.deleteIfExists(picture);
             throw e;
         } finally {
             Files.deleteIfExists(draft);
@@ -190,30 +199,18 @@ public class ResultLanding {
             try (InputStream in = thumbnail) {
                 Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
-            byte[] head;
-            try (InputStream in = Files.newInputStream(file)) {
-                head = in.readNBytes(12);
+            ImageType type;
+            try {
+                type = ImageType.of(file);
+            } catch (IOException e) {
+                throw new IOException("the provider's thumbnail is not a WebP, JPEG or PNG image", e);
             }
-            String[] type = imageType(head);
-            String key = videoKey.replaceFirst("\\.mp4$", "") + ".thumbnail." + type[0];
-            store.put(key, file, type[1]);
+            String key = videoKey.replaceFirst("\\.mp4$", "") + ".thumbnail." + type.extension();
+            store.put(key, file, type.mediaType());
             return key;
         } finally {
             Files.deleteIfExists(file);
         }
-    }
-
-    private static String[] imageType(byte[] b) throws IOException {
-        if (b.length >= 12 && b[0] == 'R' && b[1] == 'I' && b[2] == 'F' && b[3] == 'F' && b[8] == 'W' && b[9] == 'E') {
-            return new String[] {"webp", "image/webp"};
-        }
-        if (b.length >= 3 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xd8) {
-            return new String[] {"jpg", "image/jpeg"};
-        }
-        if (b.length >= 4 && (b[0] & 0xff) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
-            return new String[] {"png", "image/png"};
-        }
-        throw new IOException("the provider's thumbnail is not a WebP, JPEG or PNG image");
     }
 
     /** A result with no bytes: the provider reported success but served nothing. */

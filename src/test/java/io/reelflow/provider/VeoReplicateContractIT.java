@@ -179,7 +179,7 @@ class VeoReplicateContractIT {
         // The first segment starts from the approved draft's frame scaled to the frame veo makes (the exact bytes
         // kept beside the final); the second from the first's last frame.
         assertThat(segments.get(0).details().get("imageSha256"))
-                .isEqualTo(Hashing.sha256Hex(it.storage.get(prefix + ".start.png")));
+                .isEqualTo(Hashing.sha256Hex(it.storage.get(prefix + ".start.jpg")));
         assertThat(segments.get(1).details().get("imageSha256"))
                 .isEqualTo(Hashing.sha256Hex(it.storage.get(prefix + ".part1.last.png")));
         assertThat(ready.path("look").asText()).isEqualTo("carried");
@@ -285,7 +285,7 @@ class VeoReplicateContractIT {
                 .filter(c -> !c.prompt().contains("[")).skip(1).toList();
         assertThat(finals).hasSize(2);
         assertThat(finals.get(0).details()).containsEntry("imageSize", "1920x1080")
-                .containsEntry("imageSha256", Hashing.sha256Hex(it.storage.get(prefix + ".start.png")));
+                .containsEntry("imageSha256", Hashing.sha256Hex(it.storage.get(prefix + ".start.jpg")));
         assertThat(ready.path("fromSecond").asDouble()).isEqualTo(2.0);
         assertThat(ready.path("startFrameSsim").isNumber()).isTrue();
     }

@@ -1,5 +1,6 @@
 package io.reelflow.provider.openai;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.media.ImageType;
 import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.RemoteStatus;
@@ -58,6 +60,14 @@ public class OpenAiProvider extends RemoteProvider {
         return NAME;
     }
 
+    private static ImageType referenceType(RenderRequest request) throws ProviderException {
+        try {
+            return ImageType.of(request.referenceImage());
+        } catch (IOException e) {
+            throw ProviderException.retryLater(Duration.ofSeconds(5), "reference image unreadable: " + e.getMessage(), e);
+        }
+    }
+
     private OpenAiVideosApi api() {
         return client(OpenAiVideosApi.class, Map.of("Authorization", "Bearer " + apiKey()));
     }
@@ -70,7 +80,9 @@ public class OpenAiProvider extends RemoteProvider {
                 .attribute("seconds", Integer.toString(request.seconds()), null)
                 .attribute("size", request.size(), null);
         if (request.referenceImage() != null) {
-            form.binaryFileUpload("input_reference", "reference.png", request.referenceImage().toString(), "image/png");
+            ImageType type = referenceType(request);
+            form.binaryFileUpload("input_reference", "reference." + type.extension(),
+                    request.referenceImage().toString(), type.mediaType());
         }
         Answer answer = call("create", true, () -> api().createVideo(form));
         String id = answer.body().path("id").asText(null);

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.reelflow.media.ImageType;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ProviderException;
@@ -91,7 +92,7 @@ public class ReplicateProvider extends RemoteProvider {
         }
         if (request.referenceImage() != null) {
             try {
-                String dataUrl = "data:image/png;base64,"
+                String dataUrl = "data:" + ImageType.of(request.referenceImage()).mediaType() + ";base64,"
                         + Base64.getEncoder().encodeToString(Files.readAllBytes(request.referenceImage()));
                 input.put(kling ? "start_image" : "image", dataUrl);
             } catch (IOException e) {

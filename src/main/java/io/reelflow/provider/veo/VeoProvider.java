@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.reelflow.media.ImageType;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ProviderException;
@@ -81,7 +82,7 @@ public class VeoProvider extends RemoteProvider {
             try {
                 instance.putObject("image")
                         .put("bytesBase64Encoded", Base64.getEncoder().encodeToString(Files.readAllBytes(request.referenceImage())))
-                        .put("mimeType", "image/png");
+                        .put("mimeType", ImageType.of(request.referenceImage()).mediaType());
             } catch (IOException e) {
                 throw ProviderException.retryLater(Duration.ofSeconds(5), "reference image unreadable: " + e.getMessage(), e);
             }

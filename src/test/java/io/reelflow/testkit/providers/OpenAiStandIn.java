@@ -238,6 +238,13 @@ public final class OpenAiStandIn extends StandInServer {
         details.put("seconds", text(form, "seconds"));
         Multipart.Part reference = form.get("input_reference");
         if (reference != null) {
+            String mismatch = Uploads.mismatch("input_reference", reference.contentType(), reference.body());
+            if (mismatch != null) {
+                violations.add(mismatch);
+                error(exchange, 400, "invalid_request_error", mismatch, Map.of());
+                return;
+            }
+            details.put("referenceType", reference.contentType());
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(reference.body()));
             details.put("referenceSize", image.getWidth() + "x" + image.getHeight());
             details.put("referenceSha256", io.reelflow.storage.Hashing.sha256Hex(reference.body()));

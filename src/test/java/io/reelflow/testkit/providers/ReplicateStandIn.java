@@ -140,6 +140,16 @@ public final class ReplicateStandIn extends StandInServer {
         if (input.has(imageField)) {
             String data = input.path(imageField).asText();
             byte[] bytes = Base64.getDecoder().decode(data.substring(data.indexOf(',') + 1));
+            String declared = data.startsWith("data:") && data.contains(";base64,")
+                    ? data.substring(5, data.indexOf(";base64,")) : "";
+            String mismatch = Uploads.mismatch("input." + imageField, declared, bytes);
+            if (mismatch != null) {
+                violations.add(mismatch);
+                json(exchange, 422, Map.of("title", "Input validation failed", "detail", mismatch, "status", 422),
+                        Map.of());
+                return;
+            }
+            details.put("imageType", declared);
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
             details.put("imageSize", image.getWidth() + "x" + image.getHeight());
             details.put("imageSha256", io.reelflow.storage.Hashing.sha256Hex(bytes));

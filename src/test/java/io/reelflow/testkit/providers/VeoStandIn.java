@@ -155,6 +155,13 @@ public final class VeoStandIn extends StandInServer {
                 || !instance.path("image").path("mimeType").asText().startsWith("image/"))) {
             return "instances[0].image needs bytesBase64Encoded and an image mimeType";
         }
+        if (instance.has("image")) {
+            String mismatch = Uploads.mismatch("instances[0].image", instance.path("image").path("mimeType").asText(),
+                    java.util.Base64.getDecoder().decode(instance.path("image").path("bytesBase64Encoded").asText()));
+            if (mismatch != null) {
+                return mismatch;
+            }
+        }
         return null;
     }
 
