@@ -133,18 +133,7 @@ final class Overhead {
                 | Part | Share of samples |
                 |---|---:|
                 """);
-        double rest = 0;
-        int shown = 0;
-        for (Map.Entry<String, Double> e : r.one().profile().entrySet()) {
-            if (shown++ < 10) {
-                out.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", e.getKey(), e.getValue()));
-            } else {
-                rest += e.getValue();
-            }
-        }
-        if (rest > 0) {
-            out.append(String.format(Locale.ROOT, "| everything else | %.1f %% |%n", rest));
-        }
+        out.append(Profile.table(r.one().profile(), 10));
         out.append("""
 
                 The raw ceilings, measured in the same run against the same broker, database and object store with \

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jdk.jfr.consumer.RecordedEvent;
@@ -66,6 +67,24 @@ final class Profile {
         return shares;
     }
 
+    /** Table rows (part, share) of the {@code shown} largest parts, the rest summed as everything else. */
+    static String table(Map<String, Double> shares, int shown) {
+        StringBuilder out = new StringBuilder();
+        double rest = 0;
+        int n = 0;
+        for (Map.Entry<String, Double> e : shares.entrySet()) {
+            if (n++ < shown) {
+                out.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", e.getKey(), e.getValue()));
+            } else {
+                rest += e.getValue();
+            }
+        }
+        if (rest > 0) {
+            out.append(String.format(Locale.ROOT, "| everything else | %.1f %% |%n", rest));
+        }
+        return out.toString();
+    }
+
     private static boolean isNativeWork(String type) {
         return type.startsWith("org.bytedeco.") || type.startsWith("com.sun.imageio.");
     }
@@ -111,7 +130,9 @@ final class Profile {
     }
 
     private static String simpleName(String type) {
-        String name = type.substring(type.lastIndexOf('.') + 1);
+        int lambda = type.indexOf("$$");
+        String outer = lambda > 0 ? type.substring(0, lambda) : type;
+        String name = outer.substring(outer.lastIndexOf('.') + 1);
         int inner = name.indexOf('_');
         return inner > 0 ? name.substring(0, inner) : name;
     }

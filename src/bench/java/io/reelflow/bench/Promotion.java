@@ -175,7 +175,8 @@ final class Promotion {
 
                 ![Decision to create call](benchmarks-promotion.svg)
 
-                Where the service's CPU went from the first decision published to the last create call (Java Flight                 Recorder samples, FFmpeg's and the JDK image codecs' native work included):
+                Where the service's CPU went from the first decision published to the last create call (Java Flight \
+                Recorder samples, FFmpeg's and the JDK image codecs' native work included):
 
                 | Part | Share of samples |
                 |---|---:|
@@ -184,14 +185,9 @@ final class Promotion {
                 r.millis().size(), r.percentile(50),
                 r.percentile(90), r.percentile(99), r.percentile(100), r.finalsLanded(), WARM,
                 r.millis().size() - WARM, r.percentile(50, WARM), r.percentile(90, WARM), r.percentile(99, WARM),
-                r.percentile(100, WARM), profileRows(r.profile()));
+                r.percentile(100, WARM), Profile.table(r.profile(), 10).strip());
     }
 
-    private static String profileRows(Map<String, Double> profile) {
-        StringBuilder rows = new StringBuilder();
-        profile.forEach((part, share) -> rows.append(String.format(Locale.ROOT, "| %s | %.1f %% |%n", part, share)));
-        return rows.toString().strip();
-    }
 
     static String chart(Result r) {
         List<String> labels = List.of("all: p50", "all: p90", "all: p99", "all: max", "after the first " + WARM + ": p50",
