@@ -1,0 +1,195 @@
+package io.reelflow.media;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.bytedeco.ffmpeg.global.avcodec;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+
+/**
+ * Derives one placement's file from a master with FFmpeg: reframed to the placement's aspect ratio around a focus
+ * point, scaled to its exact size with Lanczos, cut to its longest length, and its sound brought to the
+ * placement's loudness in measured passes: the master is measured, a gain and a true-peak limiter (4x oversampled)
+ * are settled on the sound alone until it measures at the target, the file is made, and the delivered file is
+ * measured again and made once more with the error corrected when it missed the target by more than half a LU or
+ * went over the peak ceiling. H.264 and AAC in MP4.
+ */
+public final class Deliverables {
+
+    /** Where in the master the picture is kept when reframing: fractions of its width and height (0.5 is centre). */
+    public record Focus(double x, double y) {
+        public static final Focus CENTRE = new Focus(0.5, 0.5);
+
+        public Focus {
+            if (x < 0 || x > 1 || y < 0 || y > 1) {
+                throw new IllegalArgumentException("a focus point is a fraction from 0 to 1: " + x + ", " + y);
+            }
+        }
+    }
+
+    /** What was delivered: its measured length and loudness, and how many passes it took. */
+    public record Made(double seconds, Loudness.Measure loudness, int passes) {
+    }
+
+    private static final int SAMPLE_RATE = 48_000;
+    private static final int MAX_PASSES = 3;
+    private static final int SETTLE_STEPS = 8;
+    /** Integrated loudness at or under this is silence (the gate of BS.1770). */
+    private static final double SILENCE = -70;
+    private static final double SETTLE_TOLERANCE = 0.2;
+    /** Loudness within this of the target is accepted without another pass. */
+    private static final double LUFS_TOLERANCE = 0.5;
+    /** The limiter aims this far under the ceiling: AAC encoding moves peaks a little. */
+    private static final double PEAK_MARGIN = 0.5;
+
+    private Deliverables() {
+    }
+
+    /** Makes {@code out} for {@code placement} from {@code master}. */
+    public static Made make(Path master, Placement placement, Focus focus, Path out) throws IOException {
+        MediaProbe.Probe probe = MediaProbe.probe(master);
+        Loudness.Measure source = probe.hasAudio() ? Loudness.measure(master) : null;
+        if (source == null || !(source.integratedLufs() > SILENCE)) {
+            // No sound, or silence: there is nothing to bring up; the sound is passed through as it is.
+            render(master, probe, placement, focus, null, out);
+            return new Made(MediaProbe.probe(out).seconds(), source == null ? null : Loudness.measure(out), 1);
+        }
+        Level level = settle(master, placement, new Level(placement.targetLufs() - source.integratedLufs(),
+                placement.truePeakCeiling() - PEAK_MARGIN));
+        for (int pass = 1; ; pass++) {
+            render(master, probe, placement, focus, level, out);
+            Loudness.Measure made = Loudness.measure(out);
+            double miss = placement.targetLufs() - made.integratedLufs();
+            double over = made.truePeakDbtp() - placement.truePeakCeiling();
+            if (Math.abs(miss) <= LUFS_TOLERANCE && over <= 0) {
+                return new Made(MediaProbe.probe(out).seconds(), made, pass);
+            }
+            if (pass == MAX_PASSES) {
+                throw new IOException(String.format(Locale.ROOT, "the delivered sound measures %.2f LUFS and %.2f dBTP"
+                        + " after %d passes, against %.1f LUFS and at most %.1f dBTP", made.integratedLufs(),
+                        made.truePeakDbtp(), pass, placement.targetLufs(), placement.truePeakCeiling()));
+            }
+            // Encoding moved the sound a little: correct for what was measured and make it again.
+            level = settle(master, placement, new Level(level.gainDb() + miss,
+                    level.limitDbtp() - Math.max(0, over + 0.2)));
+        }
+    }
+
+    /** A gain and the limiter's ceiling, in dB. */
+    private record Level(double gainDb, double limitDbtp) {
+        String chain() {
+            // The limiter runs at four times the sample rate, so it holds true peaks, not only sample peaks.
+            return String.format(Locale.ROOT,
+                    "volume=%.3fdB,aresample=%d,alimiter=limit=%.5f:level=0:attack=1:release=50,aresample=%d",
+                    gainDb, 4 * SAMPLE_RATE, Math.pow(10, limitDbtp / 20), SAMPLE_RATE);
+        }
+    }
+
+    /**
+     * Adjusts {@code level} on the sound alone (measured through the same filters, nothing encoded) until it
+     * meets the target: the limiter takes some loudness off peaky sound, so the gain is raised by what it took.
+     */
+    private static Level settle(Path master, Placement placement, Level level) throws IOException {
+        for (int i = 0; i < SETTLE_STEPS; i++) {
+            Loudness.Measure m = Loudness.measure(master, level.chain());
+            double miss = placement.targetLufs() - m.integratedLufs();
+            double over = m.truePeakDbtp() - (placement.truePeakCeiling() - PEAK_MARGIN / 2);
+            if (Math.abs(miss) <= SETTLE_TOLERANCE && over <= 0) {
+                break;
+            }
+            level = new Level(level.gainDb() + miss, level.limitDbtp() - Math.max(0, over));
+        }
+        return level;
+    }
+
+    /** The crop that reframes {@code width x height} to {@code size}'s aspect ratio around {@code focus}. */
+    static String reframe(int width, int height, FrameSize size, Focus focus) {
+        double want = (double) size.width() / size.height();
+        int cropWidth = width;
+        int cropHeight = height;
+        if ((double) width / height > want) {
+            cropWidth = even((int) Math.round(height * want));
+        } else {
+            cropHeight = even((int) Math.round(width / want));
+        }
+        int x = clamp((int) Math.round(focus.x() * width - cropWidth / 2.0), width - cropWidth);
+        int y = clamp((int) Math.round(focus.y() * height - cropHeight / 2.0), height - cropHeight);
+        return "crop=" + cropWidth + ":" + cropHeight + ":" + x + ":" + y + ",scale=" + size.width() + ":"
+                + size.height() + ":flags=lanczos,setsar=1";
+    }
+
+    private static void render(Path master, MediaProbe.Probe probe, Placement placement, Focus focus, Level level,
+            Path out) throws IOException {
+        Files.deleteIfExists(out);
+        long endMicros = placement.maxSeconds() * 1_000_000L;
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(master.toFile())) {
+            grabber.start();
+            int channels = probe.hasAudio() ? grabber.getAudioChannels() : 0;
+            String video = reframe(grabber.getImageWidth(), grabber.getImageHeight(), placement.size(), focus);
+            String audio = channels == 0 ? null
+                    : level == null ? "aresample=" + SAMPLE_RATE : level.chain();
+            try (FFmpegFrameFilter filter = new FFmpegFrameFilter(video, audio, grabber.getImageWidth(),
+                    grabber.getImageHeight(), channels);
+                    FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), placement.size().width(),
+                            placement.size().height(), channels)) {
+                filter.setPixelFormat(grabber.getPixelFormat());
+                filter.setFrameRate(grabber.getFrameRate());
+                if (channels > 0) {
+                    filter.setSampleFormat(grabber.getSampleFormat());
+                    filter.setSampleRate(grabber.getSampleRate());
+                }
+                filter.start();
+                recorder.setFormat("mp4");
+                recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
+                recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
+                recorder.setFrameRate(grabber.getFrameRate());
+                recorder.setGopSize((int) Math.round(grabber.getFrameRate() * 2));
+                recorder.setVideoBitrate(placement.size().width() * placement.size().height() * 3);
+                if (channels > 0) {
+                    recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
+                    recorder.setSampleRate(SAMPLE_RATE);
+                    recorder.setAudioChannels(channels);
+                    recorder.setAudioBitrate(192_000);
+                }
+                recorder.setOption("movflags", "+faststart");
+                recorder.start();
+                Frame frame;
+                while ((frame = grabber.grab()) != null) {
+                    if (frame.timestamp >= endMicros) {
+                        continue;
+                    }
+                    if (frame.image != null || frame.samples != null) {
+                        filter.push(frame);
+                        drain(filter, recorder);
+                    }
+                }
+                filter.push(null);
+                drain(filter, recorder);
+                recorder.stop();
+                filter.stop();
+            }
+            grabber.stop();
+        }
+    }
+
+    private static void drain(FFmpegFrameFilter filter, FFmpegFrameRecorder recorder) throws IOException {
+        Frame filtered;
+        while ((filtered = filter.pull()) != null) {
+            recorder.record(filtered);
+        }
+    }
+
+    private static int clamp(int value, int max) {
+        return Math.max(0, Math.min(max, value));
+    }
+
+    private static int even(int n) {
+        return n - (n % 2);
+    }
+}
