@@ -5,8 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -136,8 +134,9 @@ public final class Deliverables {
                     : level == null ? "aresample=" + SAMPLE_RATE : level.chain();
             try (FFmpegFrameFilter filter = new FFmpegFrameFilter(video, audio, grabber.getImageWidth(),
                     grabber.getImageHeight(), channels);
-                    FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), placement.size().width(),
-                            placement.size().height(), channels)) {
+                    FFmpegFrameRecorder recorder = Mp4.recorder(out, placement.size(), grabber.getFrameRate(),
+                            placement.size().width() * placement.size().height() * 3, channels, SAMPLE_RATE,
+                            192_000)) {
                 filter.setPixelFormat(grabber.getPixelFormat());
                 filter.setFrameRate(grabber.getFrameRate());
                 if (channels > 0) {
@@ -145,19 +144,6 @@ public final class Deliverables {
                     filter.setSampleRate(grabber.getSampleRate());
                 }
                 filter.start();
-                recorder.setFormat("mp4");
-                recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-                recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-                recorder.setFrameRate(grabber.getFrameRate());
-                recorder.setGopSize((int) Math.round(grabber.getFrameRate() * 2));
-                recorder.setVideoBitrate(placement.size().width() * placement.size().height() * 3);
-                if (channels > 0) {
-                    recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-                    recorder.setSampleRate(SAMPLE_RATE);
-                    recorder.setAudioChannels(channels);
-                    recorder.setAudioBitrate(192_000);
-                }
-                recorder.setOption("movflags", "+faststart");
                 recorder.start();
                 Frame frame;
                 while ((frame = grabber.grab()) != null) {

@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
 
-import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.ffmpeg.global.swscale;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -65,20 +64,8 @@ public final class PreviewRenderer {
         int frames = seconds * FRAME_RATE;
         int samplesPerFrame = SAMPLE_RATE / FRAME_RATE;
         int channels = defective ? 0 : CHANNELS;
-        try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), size.width(), size.height(), channels)) {
-            recorder.setFormat("mp4");
-            recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-            recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-            recorder.setFrameRate(FRAME_RATE);
-            recorder.setGopSize(FRAME_RATE * 2);
-            recorder.setVideoBitrate(videoBitrate);
-            if (!defective) {
-                recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-                recorder.setSampleRate(SAMPLE_RATE);
-                recorder.setAudioChannels(CHANNELS);
-                recorder.setAudioBitrate(128_000);
-            }
-            recorder.setOption("movflags", "+faststart");
+        try (FFmpegFrameRecorder recorder = Mp4.recorder(out, size, FRAME_RATE, videoBitrate, channels, SAMPLE_RATE,
+                128_000)) {
             recorder.start();
 
             recorder.setImageScalingFlags(swscale.SWS_BILINEAR);

@@ -7,8 +7,6 @@ import java.util.List;
 
 import javax.imageio.ImageIO;
 
-import org.bytedeco.ffmpeg.global.avcodec;
-import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -69,21 +67,8 @@ public final class Segments {
             head.start();
             int channels = first.hasAudio() ? head.getAudioChannels() : 0;
             double fps = head.getFrameRate();
-            try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(out.toFile(), size.width(), size.height(),
-                    channels)) {
-                recorder.setFormat("mp4");
-                recorder.setVideoCodec(avcodec.AV_CODEC_ID_H264);
-                recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
-                recorder.setFrameRate(fps);
-                recorder.setGopSize((int) Math.round(fps * 2));
-                recorder.setVideoBitrate(size.width() * size.height() * 2);
-                if (channels > 0) {
-                    recorder.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-                    recorder.setSampleRate(head.getSampleRate());
-                    recorder.setAudioChannels(channels);
-                    recorder.setAudioBitrate(128_000);
-                }
-                recorder.setOption("movflags", "+faststart");
+            try (FFmpegFrameRecorder recorder = Mp4.recorder(out, size, fps, size.width() * size.height() * 2, channels,
+                    head.getSampleRate(), 128_000)) {
                 recorder.start();
                 head.stop();
                 long offset = 0;
