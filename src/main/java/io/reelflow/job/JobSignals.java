@@ -28,10 +28,20 @@ public class JobSignals {
         afterCommit.run(this::wake);
     }
 
-    /** Waits until woken or until {@code timeout} passes. */
-    public void await(Duration timeout) throws InterruptedException {
+    /** The count of wake-ups so far: taken before looking for work, handed to {@link #awaitAfter}. */
+    public long generation() {
         synchronized (monitor) {
-            long seen = generation;
+            return generation;
+        }
+    }
+
+    /**
+     * Waits until woken after {@code seen} (a {@link #generation()} taken before looking for work) or until
+     * {@code timeout} passes. Returns at once when work was committed while the caller was looking, so that a
+     * wake-up between an empty look and the wait is not lost.
+     */
+    public void awaitAfter(long seen, Duration timeout) throws InterruptedException {
+        synchronized (monitor) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (generation == seen) {
                 long left = deadline - System.nanoTime();

@@ -94,9 +94,10 @@ public class JobWorker {
     private void loop(String threadOwner) {
         while (running) {
             try {
+                long seen = signals.generation();
                 List<UUID> claimed = claims.claim(threadOwner, 1, config.lease());
                 if (claimed.isEmpty()) {
-                    signals.await(config.idlePoll());
+                    signals.awaitAfter(seen, config.idlePoll());
                     continue;
                 }
                 UUID id = claimed.get(0);
