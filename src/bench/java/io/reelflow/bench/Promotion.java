@@ -41,6 +41,11 @@ final class Promotion {
     static final int PER_SECOND = 20;
     /** The first decisions meet a service that has not yet run this path (JIT, first provider connection). */
     static final int WARM = 50;
+    /**
+     * With {@code -Dbench.look=re-roll} the final model is told it takes no image, so finals are fresh rolls of the
+     * prompt as before finals started from the approved frame: the decision path alone, for comparisons.
+     */
+    static final boolean REROLL = "re-roll".equals(System.getProperty("bench.look", "carried"));
     /** How long finals may land after the decisions (reported, not measured: landing is not the path timed). */
     static final Duration LANDING_WAIT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,7 +93,8 @@ final class Promotion {
             // The measure is Reelflow's path, not the provider's capacity: no cap is reached. (An environment
             // variable cannot name sora-2-pro unambiguously; a system property can.)
             try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service.log"))
-                    .jvmOptions("-Dreelflow.models.sora-2-pro.max-concurrent-jobs=2000").start()) {
+                    .jvmOptions("-Dreelflow.models.sora-2-pro.max-concurrent-jobs=2000",
+                            "-Dreelflow.models.sora-2-pro.reference-image=" + !REROLL).start()) {
                 for (int b = 0; b < DECISIONS / 500; b++) {
                     int bi = b;
                     Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", "bench/p" + b, BenchMain.batch("bench", "promotion",
