@@ -75,8 +75,9 @@ public record Placement(String name, FrameSize size, int maxSeconds, double targ
         return Optional.ofNullable(STANDARD.get(name));
     }
 
+    /** The standard placements, in the order they are listed above. */
     public static Map<String, Placement> standards() {
-        return Map.copyOf(STANDARD);
+        return java.util.Collections.unmodifiableMap(STANDARD);
     }
 
     /** Portrait (taller than wide), landscape (wider), or square. */
