@@ -23,17 +23,23 @@ class JobSignalsTest {
     }
 
     @Test
-    void aWakeUpFromAnotherThreadEndsTheWait() throws Exception {
+    void aWakeUpFromAnotherThreadEndsAWaitInProgress() throws Exception {
         long seen = signals.generation();
-        Thread waker = new Thread(() -> {
-            while (signals.generation() == seen) {
-                signals.wake();
+        Thread waiter = new Thread(() -> {
+            try {
+                signals.awaitAfter(seen, Duration.ofHours(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
+        waiter.start();
+        while (waiter.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait(); // the waiter is inside its wait before it is woken
+        }
 
-        waker.start();
-        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> signals.awaitAfter(seen, Duration.ofHours(1)));
-        waker.join();
-        assertThat(signals.generation()).isGreaterThan(seen);
+        signals.wake();
+
+        waiter.join(Duration.ofSeconds(60).toMillis());
+        assertThat(waiter.isAlive()).as("the waiter still waits").isFalse();
     }
 }
