@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -113,7 +115,24 @@ public final class DemoMain {
                     }
                 }
                 say("");
+                say("Deliverables (cut from the masters above; loudness and true peak measured on each file):");
+                say(String.format(Locale.ROOT, "%-20s %-9s %-10s %-6s %-10s %-9s %s", "shot", "placement", "size",
+                        "sec", "loudness", "peak", "captions"));
+                for (JsonNode shot : manifest.path("shots")) {
+                    for (JsonNode d : shot.path("deliverables")) {
+                        say(String.format(Locale.ROOT, "%-20s %-9s %-10s %-6.1f %-10s %-9s %s",
+                                shot.path("shotId").asText(), d.path("placement").asText(), d.path("size").asText("-"),
+                                d.path("seconds").asDouble(), String.format(Locale.ROOT, "%.1f LUFS",
+                                        d.path("integratedLufs").asDouble()),
+                                String.format(Locale.ROOT, "%.1f dBTP", d.path("truePeakDbtp").asDouble()),
+                                d.has("vttKey") && !d.path("vttKey").isNull() ? ".vtt .srt" : "-"));
+                    }
+                }
+                say("");
                 say("Manifest:       " + storage.location(manifestKey));
+                say("Deliverables:   " + storage.location(manifestKey.replace("manifest.json", ""))
+                        + "{shot}/deliverables/{placement}.mp4 (.vtt, .srt); as one ZIP: GET " + service.baseUrl()
+                        + "/api/v1/batches/" + batchId + "/deliverables.zip with an API key");
                 say("Drafts, finals: " + storage.location(manifestKey.replace("manifest.json", "")));
                 say("Prompt library: " + storage.location(team + "/" + batch.get("campaign").asText()
                         + "/prompt-library.csv") + " (and .json)");
@@ -200,10 +219,18 @@ public final class DemoMain {
                             + " by " + event.path("reviewer").asText());
                 }
                 case "FinalReady" -> {
-                    closed++;
+                    if ("DELIVERED".equals(event.path("shotState").asText())) {
+                        closed++;
+                    }
                     draw(shot + " final landed (" + event.path("size").asText() + ", " + event.path("look").asText()
                             + (event.has("startFrameSsim") ? String.format(Locale.ROOT, ", start-frame SSIM %.2f",
                                     event.path("startFrameSsim").asDouble()) : "") + ")");
+                }
+                case "ShotDelivered" -> {
+                    closed++;
+                    List<String> made = new ArrayList<>();
+                    event.path("deliverables").forEach(d -> made.add(d.path("placement").asText()));
+                    draw(shot + " delivered: " + String.join(", ", made));
                 }
                 case "ShotFailed" -> {
                     closed++;

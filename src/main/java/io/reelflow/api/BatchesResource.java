@@ -19,6 +19,7 @@ import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.delivery.Deliverable;
 import io.reelflow.intake.BatchValidator;
 import io.reelflow.intake.CampaignBatch;
 import io.reelflow.validation.Violation;
@@ -128,10 +129,15 @@ public class BatchesResource {
         List<Shot> shots = Shot.list("batch = ?1 order by position", batch);
         List<Job> jobs = Job.ofBatch(batch);
         int seconds = config.render().draft().seconds();
+        Map<Long, List<Views.DeliverableView>> files = new java.util.HashMap<>();
+        for (Deliverable d : Deliverable.ofBatch(batch)) {
+            files.computeIfAbsent(d.shot.id, k -> new ArrayList<>()).add(view(d));
+        }
         List<Views.ShotView> views = new ArrayList<>();
         for (Shot shot : shots) {
             List<Views.JobView> drafts = new ArrayList<>();
             Views.JobView finalCut = null;
+            Views.JobView secondMaster = null;
             String prompt = shot.prompt;
             for (Job job : jobs) {
                 if (!job.shot.id.equals(shot.id)) {
@@ -142,12 +148,15 @@ public class BatchesResource {
                     if (job.revision == shot.currentRevision) {
                         prompt = job.prompt;
                     }
-                } else {
+                } else if (job.aspect() == shot.aspect()) {
                     finalCut = view(job);
+                } else {
+                    secondMaster = view(job);
                 }
             }
             views.add(new Views.ShotView(shot.shotKey, shot.state.name(), shot.currentRevision, prompt,
-                    shot.aspectRatio, PromptAdvisor.advise(prompt, seconds), drafts, finalCut));
+                    shot.aspectRatio, PromptAdvisor.advise(prompt, seconds), drafts, finalCut, secondMaster,
+                    files.get(shot.id)));
         }
         return new Views.BatchDetail(summary(batch, changes.pending(batch.id)), views);
     }
@@ -202,6 +211,19 @@ public class BatchesResource {
                 job.failureKind == null ? null : job.failureKind.wireName(), reason, job.sha256, job.sizeBytes, links,
                 job.seed, job.stage == Stage.FINAL ? job.take : null, job.look, job.startSecond, job.startFrameSsim,
                 job.draftSimilarity);
+    }
+
+    private Views.DeliverableView view(Deliverable d) {
+        Views.DeliverableLinks links = null;
+        if (d.state == Deliverable.State.DELIVERED) {
+            var lifetime = config.api().linkLifetime();
+            links = new Views.DeliverableLinks(store.presignedGet(d.objectKey, lifetime),
+                    d.vttKey == null ? null : store.presignedGet(d.vttKey, lifetime),
+                    d.srtKey == null ? null : store.presignedGet(d.srtKey, lifetime), OffsetDateTime.now().plus(lifetime));
+        }
+        return new Views.DeliverableView(d.placement, d.state.name(), d.width == null ? null : d.width + "x" + d.height,
+                d.seconds, d.integratedLufs, d.truePeakDbtp, d.sizeBytes, d.sha256,
+                d.state == Deliverable.State.FAILED ? d.lastError : null, links);
     }
 
     static String location(String batchId) {

@@ -26,10 +26,26 @@ public final class Views {
     public record BatchDetail(BatchSummary batch, List<ShotView> shots) {
     }
 
-    /** A shot: its state, the latest prompt, the advice on it, every draft revision and the final. */
+    /**
+     * A shot: its state, the latest prompt, the advice on it, every draft revision, the final in its own
+     * orientation ({@code finalCut}), a second master where its placements need the other orientation, and its
+     * placement files.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ShotView(String shotId, String state, int revision, String prompt, String aspectRatio,
-            List<PromptAdvisor.Advice> advice, List<JobView> drafts, JobView finalCut) {
+            List<PromptAdvisor.Advice> advice, List<JobView> drafts, JobView finalCut, JobView secondMaster,
+            List<DeliverableView> deliverables) {
+    }
+
+    /** A placement file of a shot: its state and, once stored, its measures and short-lived links. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeliverableView(String placement, String state, String size, Double seconds, Double integratedLufs,
+            Double truePeakDbtp, Long sizeBytes, String sha256, String error, DeliverableLinks links) {
+    }
+
+    /** Links to a placement file and its caption files (null without captions), valid until {@code expiresAt}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeliverableLinks(String video, String vtt, String srt, OffsetDateTime expiresAt) {
     }
 
     /**

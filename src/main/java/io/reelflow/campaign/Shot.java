@@ -3,7 +3,17 @@ package io.reelflow.campaign;
 import java.time.OffsetDateTime;
 import java.util.List;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.reelflow.media.AspectRatio;
+import io.reelflow.media.Captions;
+import io.reelflow.media.Deliverables;
+import io.reelflow.media.MasterPlan;
+import io.reelflow.media.Placement;
+import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
@@ -15,7 +25,7 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
-/** One prompt of a batch; it gets a draft per revision and at most one final. */
+/** One prompt of a batch; it gets a draft per revision, a final per master, and a file per placement. */
 @Entity
 @Table(name = "shot")
 public class Shot extends PanacheEntityBase {
@@ -27,6 +37,8 @@ public class Shot extends PanacheEntityBase {
         FINALIZING,
         /** The final landed and waits for a person's sign-off. */
         AWAITING_FINAL_REVIEW,
+        /** The signed-off masters are being cut into the shot's placements. */
+        DELIVERING,
         DELIVERED,
         REJECTED,
         FAILED;
@@ -64,6 +76,62 @@ public class Shot extends PanacheEntityBase {
      * approves or rejects it) or {@code auto} (a final unlike its approved draft is made again once).
      */
     public String finalReview = "none";
+    /** The placements the shot is delivered for (JSON, as validated at intake); null when none. */
+    public String deliverables;
+    /** The point kept when a placement crops the picture (fractions from the top left); null: the centre. */
+    @Column(name = "focus_x")
+    public Double focusX;
+    @Column(name = "focus_y")
+    public Double focusY;
+    /** The shot's caption lines (JSON); null when none. */
+    public String captions;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public AspectRatio aspect() {
+        return AspectRatio.parse(aspectRatio).orElseThrow();
+    }
+
+    public List<Placement> placements() {
+        return read(deliverables, new TypeReference<List<Placement>>() { });
+    }
+
+    public List<Captions.Cue> cues() {
+        return read(captions, new TypeReference<List<Captions.Cue>>() { });
+    }
+
+    public Deliverables.Focus focus() {
+        return focusX == null ? Deliverables.Focus.CENTRE : new Deliverables.Focus(focusX, focusY);
+    }
+
+    /** The finals the shot pays for once approved: one per orientation its placements need, its own first. */
+    public List<AspectRatio> masters() {
+        return MasterPlan.masters(aspect(), placements());
+    }
+
+    /** Sets the delivery parts of the shot from its request. */
+    public void deliver(List<Placement> placements, Deliverables.Focus focus, List<Captions.Cue> cues) {
+        deliverables = placements.isEmpty() ? null : write(placements);
+        focusX = focus == null ? null : focus.x();
+        focusY = focus == null ? null : focus.y();
+        captions = cues.isEmpty() ? null : write(cues);
+    }
+
+    private static <T> List<T> read(String value, TypeReference<List<T>> type) {
+        try {
+            return value == null ? List.of() : JSON.readValue(value, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a shot's stored " + type.getType() + " cannot be read", e);
+        }
+    }
+
+    private static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value, e);
+        }
+    }
 
     public static java.util.Optional<Shot> find(String team, String batchKey, String shotKey) {
         return find("batch.team = ?1 and batch.batchKey = ?2 and shotKey = ?3", team, batchKey, shotKey)

@@ -24,6 +24,9 @@ public interface ReelflowConfig {
     /** The database-driven job worker. */
     Worker worker();
 
+    /** The delivery worker that cuts masters into placements. */
+    Delivery delivery();
+
     /** Object storage where results land. */
     StorageConfig storage();
 
@@ -157,6 +160,24 @@ public interface ReelflowConfig {
 
         /** Name of this instance in leases; defaults to host name and process id. */
         Optional<String> instanceId();
+    }
+
+    interface Delivery {
+        /** Placement files this instance makes at the same time (each is FFmpeg work on every core it gets). */
+        @WithDefault("1")
+        int threads();
+
+        /** How long a claimed deliverable stays reserved to this instance without a renewal. */
+        @WithDefault("PT2M")
+        Duration lease();
+
+        /** How long an idle delivery thread waits before looking for work again (new work here wakes it). */
+        @WithDefault("PT2S")
+        Duration idlePoll();
+
+        /** Attempts at one placement's file before its shot fails. */
+        @WithDefault("3")
+        int maxAttempts();
     }
 
     interface Render {

@@ -35,6 +35,11 @@ public interface StorageConfig {
     /** Directory for files being landed (downloads, posters) before upload. */
     Optional<Path> workDir();
 
+    /** {@link #workDir()}, or {@code reelflow} under the system's temporary directory. */
+    default Path workDirectory() {
+        return workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "reelflow"));
+    }
+
     /**
      * The storage endpoint as browsers reach it, for download links (when it differs from {@code endpoint},
      * say an internal service name); absent means {@code endpoint}.

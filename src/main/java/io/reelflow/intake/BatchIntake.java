@@ -103,6 +103,9 @@ public class BatchIntake {
 
         BigDecimal drafts = BigDecimal.ZERO;
         BigDecimal finals = BigDecimal.ZERO;
+        int finalCount = 0;
+        int secondMasters = 0;
+        int deliverables = 0;
         ReelflowConfig.Render.Profile finalProfile = config.render().finalCut();
         for (int position = 0; position < request.shots().size(); position++) {
             ShotRequest s = request.shots().get(position);
@@ -117,18 +120,24 @@ public class BatchIntake {
             shot.state = Shot.State.DRAFTING;
             shot.reviewPolicy = s.reviewPolicy().wireName();
             shot.finalReview = s.finalReview();
+            shot.deliver(s.deliverables(), s.focus(), s.captions());
             shot.currentRevision = 1;
             shot.updatedAt = OffsetDateTime.now();
             shot.persist();
             Job draft = jobs.draft(shot, 1, s.prompt(), null, null, null, null);
             drafts = drafts.add(pricing.job(draft.model, draft.seconds, new FrameSize(draft.width, draft.height)));
-            finals = finals.add(pricing.job(batch.finalModel, finalProfile.seconds(),
-                    finalProfile.frame(s.aspectRatio())));
+            for (var master : s.masters()) {
+                finals = finals.add(pricing.job(batch.finalModel, finalProfile.seconds(), finalProfile.frame(master)));
+            }
+            finalCount += s.masters().size();
+            secondMasters += s.masters().size() - 1;
+            deliverables += s.deliverables().size();
         }
         outbox.append(new VideoEvent.BatchAccepted(batch.team, batch.campaign, batch.batchKey, batch.shotCount,
                 batch.draftModel, batch.finalModel, config.render().draft().seconds(), batch.reviewPolicy,
                 batch.manifestKey, new VideoEvent.Estimate(drafts, finals, drafts.add(finals),
-                        catalog.takesImage(batch.finalModel) ? "carried" : "re-roll"), batch.budgetUsd));
+                        catalog.takesImage(batch.finalModel) ? "carried" : "re-roll", finalCount, secondMasters,
+                        deliverables), batch.budgetUsd));
         LOG.infof("batch %s/%s accepted: campaign %s, %d shots, draft model %s", batch.team, batch.batchKey,
                 batch.campaign, batch.shotCount, batch.draftModel);
         return Outcome.ACCEPTED;

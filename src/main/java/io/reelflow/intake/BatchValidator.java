@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.intake.CampaignBatch.ShotRequest;
 import io.reelflow.media.AspectRatio;
+import io.reelflow.media.Captions;
+import io.reelflow.media.Placement;
 import io.reelflow.provider.ModelCatalog;
 import io.reelflow.review.ReviewPolicy;
 import io.reelflow.validation.JsonSchemaCheck;
@@ -61,7 +63,9 @@ public class BatchValidator {
         String draftModel = model(defaults.path("route"), "draftModel", config.routes().draftModel(), v);
         String finalModel = model(defaults.path("route"), "finalModel", config.routes().finalModel(), v);
         String finalReview = defaults.path("finalReview").asText("none");
-        List<ShotRequest> shots = shots(root.path("shots"), aspect, policy, finalReview, v);
+        List<Placement> deliverables = DeliveryRequests.placements(defaults.path("deliverables"),
+                "defaults.deliverables", v);
+        List<ShotRequest> shots = shots(root.path("shots"), aspect, policy, finalReview, deliverables, v);
         if (v.isEmpty()) {
             checkCatalog(draftModel, finalModel, shots, v);
         }
@@ -75,7 +79,7 @@ public class BatchValidator {
     }
 
     private List<ShotRequest> shots(JsonNode shots, AspectRatio aspect, ReviewPolicy policy, String finalReview,
-            Violations v) {
+            List<Placement> deliverables, Violations v) {
         List<ShotRequest> result = new ArrayList<>();
         int maxShots = config.intake().maxShots();
         if (shots.size() > maxShots) {
@@ -92,11 +96,21 @@ public class BatchValidator {
             }
             String prompt = text.prompt(shot.path("prompt"), path + ".prompt", v);
             JsonNode reference = shot.path("referenceImage");
+            List<Placement> placements = shot.has("deliverables")
+                    ? DeliveryRequests.placements(shot.path("deliverables"), path + ".deliverables", v)
+                    : deliverables;
+            List<Captions.Cue> captions = DeliveryRequests.captions(shot.path("captions"), path + ".captions",
+                    config.render().finalCut().seconds(), v);
+            if (!captions.isEmpty() && placements.isEmpty()) {
+                v.add(path + ".captions", "are written beside the shot's deliverables, but it has none; name"
+                        + " placements in deliverables (of the shot or in defaults)");
+            }
             result.add(new ShotRequest(shotId, prompt,
                     AspectRatio.parse(shot.path("aspectRatio").asText()).orElse(aspect),
                     ReviewPolicy.parse(shot.path("reviewPolicy").asText()).orElse(policy),
                     reference.path("url").textValue(), reference.path("fit").asText("crop"),
-                    shot.path("finalReview").asText(finalReview)));
+                    shot.path("finalReview").asText(finalReview), placements,
+                    DeliveryRequests.focus(shot.path("focus")), captions));
         }
         return result;
     }
@@ -120,15 +134,21 @@ public class BatchValidator {
         Set<String> reported = new HashSet<>();
         for (int i = 0; i < shots.size(); i++) {
             check(draftModel, "draftModel", config.render().draft(), shots.get(i), i, reported, v);
-            check(finalModel, "finalModel", config.render().finalCut(), shots.get(i), i, reported, v);
+            for (AspectRatio master : shots.get(i).masters()) {
+                check(finalModel, "finalModel", config.render().finalCut(), master, shots.get(i), i, reported, v);
+            }
         }
     }
 
     private void check(String model, String field, ReelflowConfig.Render.Profile profile, ShotRequest shot,
             int index, Set<String> reported, Violations v) {
+        check(model, field, profile, shot.aspectRatio(), shot, index, reported, v);
+    }
+
+    private void check(String model, String field, ReelflowConfig.Render.Profile profile, AspectRatio aspect,
+            ShotRequest shot, int index, Set<String> reported, Violations v) {
         boolean reference = shot.referenceImageUrl() != null;
-        for (String reason : catalog.cannotRender(model, profile.seconds(), profile.frame(shot.aspectRatio()),
-                reference)) {
+        for (String reason : catalog.cannotRender(model, profile.seconds(), profile.frame(aspect), reference)) {
             // A route problem is reported once; a reference image problem at the shot that has one.
             String path = reason.endsWith("takes no reference image") ? "shots[" + index + "].referenceImage"
                     : "defaults.route." + field;

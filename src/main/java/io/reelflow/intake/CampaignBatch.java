@@ -3,7 +3,14 @@ package io.reelflow.intake;
 import java.math.BigDecimal;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+
 import io.reelflow.media.AspectRatio;
+import io.reelflow.media.Captions;
+import io.reelflow.media.Deliverables;
+import io.reelflow.media.MasterPlan;
+import io.reelflow.media.Placement;
 import io.reelflow.review.ReviewPolicy;
 
 /** A validated campaign batch: every field checked, defaults applied. */
@@ -11,8 +18,20 @@ public record CampaignBatch(String batchId, String team, String campaign, Aspect
         ReviewPolicy reviewPolicy, String draftModel, String finalModel, BigDecimal budgetUsd,
         List<ShotRequest> shots) {
 
-    /** One validated shot of a batch. */
+    /**
+     * One validated shot of a batch: the placements it is delivered for (none: its final is what it delivers), the
+     * point kept when they crop it, and its caption lines. Empty parts are left out of the batch's fingerprint, so a
+     * batch without them reads as it always did.
+     */
     public record ShotRequest(String shotId, String prompt, AspectRatio aspectRatio, ReviewPolicy reviewPolicy,
-            String referenceImageUrl, String referenceImageFit, String finalReview) {
+            String referenceImageUrl, String referenceImageFit, String finalReview,
+            @JsonInclude(Include.NON_EMPTY) List<Placement> deliverables,
+            @JsonInclude(Include.NON_NULL) Deliverables.Focus focus,
+            @JsonInclude(Include.NON_EMPTY) List<Captions.Cue> captions) {
+
+        /** The finals this shot pays for once approved: one per orientation its placements need. */
+        public List<AspectRatio> masters() {
+            return MasterPlan.masters(aspectRatio, deliverables);
+        }
     }
 }

@@ -101,15 +101,24 @@ public class Job extends PanacheEntityBase {
                 new FrameSize(width, height));
     }
 
+    /** The orientation of the job's frame. */
+    public io.reelflow.media.AspectRatio aspect() {
+        return width > height ? io.reelflow.media.AspectRatio.LANDSCAPE : io.reelflow.media.AspectRatio.PORTRAIT;
+    }
+
     /** The job of {@code shot} at {@code stage} and {@code revision} (the latest take of a final). */
     public static java.util.Optional<Job> of(Shot shot, Stage stage, int revision) {
         return find("shot = ?1 and stage = ?2 and revision = ?3 order by take desc", shot, stage, revision)
                 .firstResultOptional();
     }
 
-    /** The latest take of the shot's final. */
-    public static java.util.Optional<Job> latestFinal(Shot shot) {
-        return find("shot = ?1 and stage = ?2 order by take desc", shot, Stage.FINAL).firstResultOptional();
+    /** The latest take of each of the shot's masters (finals of one orientation), in the order they were made. */
+    public static List<Job> latestFinals(Shot shot) {
+        java.util.Map<io.reelflow.media.AspectRatio, Job> latest = new java.util.LinkedHashMap<>();
+        for (Job job : Job.<Job>list("shot = ?1 and stage = ?2 order by take, createdAt", shot, Stage.FINAL)) {
+            latest.put(job.aspect(), job);
+        }
+        return List.copyOf(latest.values());
     }
 
     public static List<Job> ofBatch(Batch batch) {

@@ -35,14 +35,13 @@ public class JobFactory {
      * at intake, but the catalog is configuration and may have changed since); empty when it can.
      */
     public List<String> cannotMake(Shot shot, Stage stage) {
-        ReelflowConfig.Render.Profile profile = stage == Stage.FINAL ? config.render().finalCut()
-                : config.render().draft();
-        String model = stage == Stage.FINAL ? shot.batch.finalModel : shot.batch.draftModel;
-        return catalog.cannotRender(model, profile.seconds(), size(shot, profile), shot.referenceImageUrl != null);
-    }
-
-    private static FrameSize size(Shot shot, ReelflowConfig.Render.Profile profile) {
-        return profile.frame(AspectRatio.parse(shot.aspectRatio).orElseThrow());
+        if (stage == Stage.DRAFT) {
+            return catalog.cannotRender(shot.batch.draftModel, config.render().draft().seconds(),
+                    config.render().draft().frame(shot.aspect()), shot.referenceImageUrl != null);
+        }
+        ReelflowConfig.Render.Profile profile = config.render().finalCut();
+        return shot.masters().stream().flatMap(master -> catalog.cannotRender(shot.batch.finalModel,
+                profile.seconds(), profile.frame(master), shot.referenceImageUrl != null).stream()).distinct().toList();
     }
 
     /**
@@ -53,7 +52,8 @@ public class JobFactory {
     public Job draft(Shot shot, int revision, String prompt, Integer parentRevision, String requestedBy,
             String note, Long keptSeed) {
         Batch batch = shot.batch;
-        Job job = newJob(shot, Stage.DRAFT, revision, 1, batch.draftModel, prompt, config.render().draft());
+        Job job = newJob(shot, Stage.DRAFT, revision, 1, batch.draftModel, prompt, config.render().draft(),
+                shot.aspect());
         job.seed = catalog.takesSeed(job.model) ? (keptSeed != null ? keptSeed : newSeed()) : null;
         job.parentRevision = parentRevision;
         job.requestedBy = requestedBy;
@@ -64,14 +64,20 @@ public class JobFactory {
     }
 
     /**
-     * The final of {@code shot}, from its approved draft: the same prompt, the final profile and model, starting
-     * from the draft's frame at {@code fromSecond} where the final model takes an image (otherwise it re-rolls,
-     * and is only measured against that frame), with the draft's seed where both models read seeds alike.
+     * The finals of {@code shot} from its approved draft, one per master its placements need (its own orientation
+     * first): the same prompt, the final profile and model, starting from the draft's frame at {@code fromSecond}
+     * (fitted to each master's frame) where the final model takes an image (otherwise they re-roll, and are only
+     * measured against that frame), with the draft's seed where both models read seeds alike.
      */
     @Transactional(TxType.MANDATORY)
-    public Job finalCut(Shot shot, Job approvedDraft, String approvedBy, double fromSecond) {
+    public List<Job> finals(Shot shot, Job approvedDraft, String approvedBy, double fromSecond) {
+        return shot.masters().stream().map(master -> finalCut(shot, master, approvedDraft, approvedBy, fromSecond))
+                .toList();
+    }
+
+    private Job finalCut(Shot shot, AspectRatio master, Job approvedDraft, String approvedBy, double fromSecond) {
         Job job = newJob(shot, Stage.FINAL, approvedDraft.revision, 1, shot.batch.finalModel, approvedDraft.prompt,
-                config.render().finalCut());
+                config.render().finalCut(), master);
         job.parentRevision = approvedDraft.revision;
         job.requestedBy = approvedBy;
         job.startFromKey = approvedDraft.objectKey;
@@ -90,7 +96,7 @@ public class JobFactory {
     @Transactional(TxType.MANDATORY)
     public Job retake(Shot shot, Job rejected, String requestedBy) {
         Job job = newJob(shot, Stage.FINAL, rejected.revision, rejected.take + 1, rejected.model, rejected.prompt,
-                config.render().finalCut());
+                config.render().finalCut(), rejected.aspect());
         job.parentRevision = rejected.parentRevision;
         job.requestedBy = requestedBy;
         job.startFromKey = rejected.startFromKey;
@@ -109,9 +115,9 @@ public class JobFactory {
     }
 
     private Job newJob(Shot shot, Stage stage, int revision, int take, String model, String prompt,
-            ReelflowConfig.Render.Profile profile) {
+            ReelflowConfig.Render.Profile profile, AspectRatio aspect) {
         Batch batch = shot.batch;
-        FrameSize size = size(shot, profile);
+        FrameSize size = profile.frame(aspect);
         Job job = new Job();
         job.id = UUID.randomUUID();
         job.traceParent = io.reelflow.tracing.Traces.current();
@@ -129,7 +135,7 @@ public class JobFactory {
         job.state = JobState.PENDING;
         job.nextAttemptAt = OffsetDateTime.now();
         job.updatedAt = job.nextAttemptAt;
-        String name = stage.fileName(revision, take);
+        String name = stage.fileName(revision, take, aspect == shot.aspect() ? null : aspect.wireName());
         job.objectKey = ObjectKeys.video(batch.team, batch.campaign, batch.batchKey, shot.shotKey, name);
         job.posterKey = ObjectKeys.poster(batch.team, batch.campaign, batch.batchKey, shot.shotKey, name);
         return job;

@@ -6,17 +6,13 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.reelflow.background.LeaseKeeper;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.persistence.Transient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,9 +35,8 @@ public class JobWorker {
     private final JobStepper stepper;
     private final JobSignals signals;
     private final String owner;
-    private final Set<UUID> inFlight = ConcurrentHashMap.newKeySet();
     private final List<Thread> threads = new ArrayList<>();
-    private ScheduledExecutorService leaseKeeper;
+    private LeaseKeeper leases;
     private volatile boolean running;
 
     public JobWorker(ReelflowConfig config, JobClaims claims, JobStepper stepper, JobSignals signals) {
@@ -52,26 +47,25 @@ public class JobWorker {
         this.owner = this.config.instanceId().orElseGet(JobWorker::defaultInstanceId);
     }
 
+    /** The name this instance's leases carry. */
+    public String instance() {
+        return owner;
+    }
+
     void start(@Observes StartupEvent event) {
         if (!config.enabled()) {
             LOG.info("job worker disabled on this instance");
             return;
         }
         running = true;
+        leases = new LeaseKeeper("job-lease-keeper", config.lease(), ids -> claims.renew(owner, ids, config.lease()),
+                LOG);
         for (int i = 0; i < config.concurrency(); i++) {
             String threadOwner = owner + "/w" + i;
-            Thread thread = new Thread(() -> loop(threadOwner), "job-worker-" + i);
-            thread.setDaemon(true);
+            Thread thread = LeaseKeeper.daemon("job-worker-" + i, () -> loop(threadOwner));
             threads.add(thread);
             thread.start();
         }
-        leaseKeeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "job-lease-keeper");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = Math.max(1, config.lease().toMillis() / 3);
-        leaseKeeper.scheduleWithFixedDelay(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
         LOG.infof("job worker %s started with %d threads", owner, config.concurrency());
     }
 
@@ -85,7 +79,7 @@ public class JobWorker {
         for (Thread thread : threads) {
             thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
-        leaseKeeper.shutdownNow();
+        leases.close();
         int released = claims.releaseAll(owner);
         LOG.infof("job worker %s stopped; %d leases given back", owner, released);
     }
@@ -101,12 +95,7 @@ public class JobWorker {
                     continue;
                 }
                 UUID id = claimed.get(0);
-                inFlight.add(id);
-                try {
-                    stepper.advance(id, threadOwner);
-                } finally {
-                    inFlight.remove(id);
-                }
+                leases.hold(id, () -> stepper.advance(id, threadOwner));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -118,14 +107,6 @@ public class JobWorker {
                 }
                 sleep(Duration.ofSeconds(1));
             }
-        }
-    }
-
-    private void renewLeases() {
-        try {
-            claims.renew(owner, Set.copyOf(inFlight), config.lease());
-        } catch (RuntimeException e) {
-            LOG.warnf("job worker: could not renew leases: %s", e.getMessage());
         }
     }
 

@@ -43,7 +43,7 @@ public class LookCheck {
 
     public LookCheck(ObjectStore store, ReelflowConfig config) {
         this.store = store;
-        this.workDir = config.storage().workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "reelflow"));
+        this.workDir = config.storage().workDirectory();
     }
 
     /** The scores of a landed final that came from an approved draft; empty for anything else. */

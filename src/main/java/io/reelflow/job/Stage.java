@@ -5,8 +5,15 @@ public enum Stage {
     DRAFT,
     FINAL;
 
-    /** The file name of this stage's video of {@code revision} (and {@code take} of a final), without extension. */
-    public String fileName(int revision, int take) {
-        return this == DRAFT ? "draft-r" + revision : take == 1 ? "final" : "final-take" + take;
+    /**
+     * The file name of this stage's video of {@code revision} (and {@code take} of a final), without extension; a
+     * shot's second master is named by its orientation ({@code master}, null for the shot's own).
+     */
+    public String fileName(int revision, int take, String master) {
+        if (this == DRAFT) {
+            return "draft-r" + revision;
+        }
+        String name = master == null ? "final" : "final-" + master;
+        return take == 1 ? name : name + "-take" + take;
     }
 }

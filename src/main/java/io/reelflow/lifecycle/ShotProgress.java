@@ -1,11 +1,13 @@
 package io.reelflow.lifecycle;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 
 import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.delivery.Delivery;
 import io.reelflow.job.Job;
 import io.reelflow.job.JobFactory;
 import io.reelflow.job.JobEvent;
@@ -15,10 +17,12 @@ import io.reelflow.outbox.Outbox;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.persistence.LockModeType;
 
 /**
  * What a job's outcome means for its shot and batch, in the job's own transaction: a landed draft awaits review,
- * a landed final delivers the shot once signed off, a failure closes it; each is published on {@code video-events}.
+ * landed masters go to delivery once signed off, a failure closes the shot; each is published on
+ * {@code video-events}.
  */
 @ApplicationScoped
 public class ShotProgress {
@@ -29,9 +33,12 @@ public class ShotProgress {
     private final BatchChanges changes;
     private final Outbox outbox;
     private final JobFactory jobs;
+    private final Delivery delivery;
     private final double minSsim;
 
-    public ShotProgress(BatchChanges changes, Outbox outbox, JobFactory jobs, ReelflowConfig config) {
+    public ShotProgress(BatchChanges changes, Outbox outbox, JobFactory jobs, Delivery delivery,
+            ReelflowConfig config) {
+        this.delivery = delivery;
         this.changes = changes;
         this.outbox = outbox;
         this.jobs = jobs;
@@ -45,7 +52,8 @@ public class ShotProgress {
         if (job.stage == Stage.DRAFT) {
             shot.state = Shot.State.AWAITING_REVIEW;
             changes.drafts(shot.batch, -1);
-        } else {
+        } else if (!shot.state.closed()) {
+            // A shot closed already (its other master failed) keeps its state; the file is still announced.
             finalLanded(shot, job);
         }
         Batch batch = shot.batch;
@@ -59,24 +67,38 @@ public class ShotProgress {
     }
 
     /**
-     * Only a signed-off final delivers its shot: at once without sign-off, after a person's approval with
-     * {@code manual}; with {@code auto} a final unlike its approved frame is made again once, then left for a person.
+     * Only signed-off masters deliver their shot, once every master it pays for has landed: at once without
+     * sign-off, after a person's approval with {@code manual}; with {@code auto} a master unlike its approved frame
+     * is made again once, then left for a person.
      */
     private void finalLanded(Shot shot, Job job) {
-        switch (shot.finalReview) {
-            case "manual" -> shot.state = Shot.State.AWAITING_FINAL_REVIEW;
-            case "auto" -> {
-                boolean alike = job.startFrameSsim == null || job.startFrameSsim >= minSsim;
-                if (alike) {
-                    changes.close(shot, Shot.State.DELIVERED);
-                } else if (job.take == 1) {
-                    jobs.retake(shot, job, "auto final review (start-frame SSIM " + job.startFrameSsim + ")");
-                } else {
-                    shot.state = Shot.State.AWAITING_FINAL_REVIEW;
-                }
-            }
-            default -> changes.close(shot, Shot.State.DELIVERED);
+        if ("auto".equals(shot.finalReview) && !alike(job) && job.take == 1) {
+            jobs.retake(shot, job, "auto final review (start-frame SSIM " + job.startFrameSsim + ")");
+            return;
         }
+        if (shot.masters().size() > 1) {
+            // Masters landing side by side: the last to commit must see the others landed.
+            Shot.getEntityManager().lock(shot, LockModeType.PESSIMISTIC_WRITE);
+        }
+        List<Job> masters = Job.latestFinals(shot);
+        if (masters.size() < shot.masters().size()
+                || masters.stream().anyMatch(m -> m.state != io.reelflow.job.JobState.LANDED)) {
+            return; // another master is still being made
+        }
+        boolean signOff = switch (shot.finalReview) {
+            case "manual" -> true;
+            case "auto" -> !masters.stream().allMatch(this::alike);
+            default -> false;
+        };
+        if (signOff) {
+            shot.state = Shot.State.AWAITING_FINAL_REVIEW;
+        } else {
+            delivery.start(shot);
+        }
+    }
+
+    private boolean alike(Job job) {
+        return job.startFrameSsim == null || job.startFrameSsim >= minSsim;
     }
 
     void failed(@Observes @Priority(FIRST) JobEvent.Failed failed) {
@@ -86,7 +108,9 @@ public class ShotProgress {
         if (job.stage == Stage.DRAFT) {
             changes.drafts(shot.batch, -1);
         }
-        changes.close(shot, Shot.State.FAILED);
+        if (!shot.state.closed()) {
+            changes.close(shot, Shot.State.FAILED);
+        }
         Batch batch = shot.batch;
         outbox.append(new VideoEvent.ShotFailed(batch.team, batch.campaign, batch.batchKey, shot.shotKey, job.id,
                 stage(job), job.revision, job.failureKind.wireName(), job.failureReason));

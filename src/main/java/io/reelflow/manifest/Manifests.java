@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.Shot;
+import io.reelflow.delivery.Deliverable;
 import io.reelflow.job.Job;
+import io.reelflow.media.Placement;
 import io.reelflow.job.Stage;
 import io.reelflow.review.ReviewDecision;
 import io.reelflow.storage.ObjectStore;
@@ -20,7 +22,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Writes {@code {team}/{campaign}/{batch}/manifest.json}: the batch and, for every shot, its prompt, state, jobs
- * (model, length, size, sha256, object keys, failures) and the review decisions applied to it.
+ * (model, length, size, sha256, object keys, failures), the review decisions applied to it, and its placement files
+ * (sha256, size, length, frame size, measured loudness and true peak).
  */
 @ApplicationScoped
 public class Manifests {
@@ -61,6 +64,10 @@ public class Manifests {
         for (ReviewDecision d : ReviewDecision.appliedInBatch(batch)) {
             decisionsByShot.computeIfAbsent(d.shot.id, k -> new ArrayList<>()).add(decision(d));
         }
+        Map<Long, List<Map<String, Object>>> deliverablesByShot = new LinkedHashMap<>();
+        for (Deliverable d : Deliverable.ofBatch(batch)) {
+            deliverablesByShot.computeIfAbsent(d.shot.id, k -> new ArrayList<>()).add(deliverable(d));
+        }
         List<Map<String, Object>> shots = new ArrayList<>();
         for (Shot shot : Shot.ofBatch(batch)) {
             Map<String, Object> s = new LinkedHashMap<>();
@@ -79,9 +86,40 @@ public class Manifests {
             }
             s.put("jobs", jobsByShot.getOrDefault(shot.id, List.of()));
             s.put("decisions", decisionsByShot.getOrDefault(shot.id, List.of()));
+            if (shot.deliverables != null) {
+                s.put("placements", shot.placements().stream().map(p -> p.name()).toList());
+                s.put("focus", Map.of("x", shot.focus().x(), "y", shot.focus().y()));
+                s.put("deliverables", deliverablesByShot.getOrDefault(shot.id, List.of()));
+            }
             shots.add(s);
         }
         m.put("shots", shots);
+        return m;
+    }
+
+    private static Map<String, Object> deliverable(Deliverable d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Placement p = d.placement();
+        m.put("placement", d.placement);
+        m.put("state", d.state.name());
+        m.put("masterJobId", d.master.id);
+        m.put("objectKey", d.objectKey);
+        m.put("targetLufs", p.targetLufs());
+        m.put("truePeakCeilingDbtp", p.truePeakCeiling());
+        if (d.sha256 != null) {
+            m.put("vttKey", d.vttKey);
+            m.put("srtKey", d.srtKey);
+            m.put("sha256", d.sha256);
+            m.put("sizeBytes", d.sizeBytes);
+            m.put("seconds", d.seconds);
+            m.put("size", d.width + "x" + d.height);
+            m.put("integratedLufs", d.integratedLufs);
+            m.put("truePeakDbtp", d.truePeakDbtp);
+            m.put("deliveredAt", d.deliveredAt.toString());
+        }
+        if (d.lastError != null) {
+            m.put("lastError", d.lastError);
+        }
         return m;
     }
 

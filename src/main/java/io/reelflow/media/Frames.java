@@ -20,7 +20,7 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
  * Single pictures out of clips: the frame at a given second, and pictures fitted to another frame size with
- * FFmpeg's Lanczos scaler (scaled to cover the frame, then centre-cropped, so nothing is stretched).
+ * FFmpeg's Lanczos scaler (centre-cropped to the frame's aspect ratio, then scaled, so nothing is stretched).
  */
 public final class Frames {
 
@@ -79,13 +79,19 @@ public final class Frames {
         return pictures;
     }
 
-    /** {@code image} scaled with Lanczos to cover {@code frame} and centre-cropped to it exactly. */
+    /**
+     * {@code image} centre-cropped to {@code frame}'s aspect ratio and scaled to it exactly with Lanczos (cropping
+     * first keeps the scaler's output a whole picture, whichever way the orientation turns).
+     */
     public static BufferedImage fit(BufferedImage image, FrameSize frame) throws IOException {
-        double scale = Math.max((double) frame.width() / image.getWidth(), (double) frame.height() / image.getHeight());
-        int coverWidth = Math.max(frame.width(), (int) Math.ceil(image.getWidth() * scale));
-        int coverHeight = Math.max(frame.height(), (int) Math.ceil(image.getHeight() * scale));
-        String graph = "scale=" + coverWidth + ":" + coverHeight + ":flags=lanczos+accurate_rnd+full_chroma_int,"
-                + "crop=" + frame.width() + ":" + frame.height();
+        int width = image.getWidth();
+        int height = image.getHeight();
+        double want = (double) frame.width() / frame.height();
+        int cropWidth = Math.min(width, (int) Math.round(height * want));
+        int cropHeight = Math.min(height, (int) Math.round(width / want));
+        String graph = "crop=" + cropWidth + ":" + cropHeight + ":" + (width - cropWidth) / 2 + ":"
+                + (height - cropHeight) / 2 + ",scale=" + frame.width() + ":" + frame.height()
+                + ":flags=lanczos+accurate_rnd+full_chroma_int";
         try (Java2DFrameConverter converter = new Java2DFrameConverter();
                 FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, image.getWidth(), image.getHeight())) {
             filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);

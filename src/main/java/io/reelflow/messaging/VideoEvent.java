@@ -42,10 +42,12 @@ public sealed interface VideoEvent extends Published {
     /**
      * What a batch costs: its drafts, and its finals if every draft is approved; and whether the finals start from
      * the approved frames ({@code finalLook: carried}) or are fresh rolls of the prompts ({@code re-roll}: the final
-     * model takes no image).
+     * model takes no image). {@code finals} counts the paid finals if all are approved: one per shot, and a second
+     * for each of the {@code secondMasters} shots whose placements need both orientations; {@code deliverables}
+     * counts the placement files cut from them (no paid call).
      */
     record Estimate(BigDecimal draftsUsd, BigDecimal finalsIfAllApprovedUsd, BigDecimal totalIfAllApprovedUsd,
-            String finalLook) {
+            String finalLook, int finals, int secondMasters, int deliverables) {
     }
 
     /**
@@ -66,6 +68,20 @@ public sealed interface VideoEvent extends Published {
         public String type() {
             return "final".equals(stage) ? "FinalReady" : "DraftReady";
         }
+    }
+
+    /**
+     * Every placement file of a shot is stored: for each, where it and its caption files are, its sha256, size,
+     * measured length, frame size, integrated loudness (LUFS) and true peak (dBTP).
+     */
+    record ShotDelivered(String team, String campaign, String batchId, String shotId,
+            java.util.List<Delivered> deliverables) implements VideoEvent {
+    }
+
+    /** One stored placement file. */
+    @JsonInclude(Include.NON_NULL)
+    record Delivered(String placement, String objectKey, String vttKey, String srtKey, String sha256, long sizeBytes,
+            double seconds, String size, Double integratedLufs, Double truePeakDbtp, UUID masterJobId) {
     }
 
     /** A shot's job failed for good. */

@@ -40,7 +40,7 @@ public class ReferenceImages {
     public ReferenceImages(ReelflowConfig config) throws IOException {
         this(new SafeFetcher(config.referenceImages().maxBytes(), config.referenceImages().fetchTimeout(),
                 config.referenceImages().trustedHosts().orElse(List.of())),
-                config.storage().workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "reelflow")));
+                config.storage().workDirectory());
     }
 
     public ReferenceImages(SafeFetcher fetcher, Path workDir) throws IOException {

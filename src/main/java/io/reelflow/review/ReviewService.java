@@ -12,6 +12,7 @@ import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.delivery.Delivery;
 import io.reelflow.job.Job;
 import io.reelflow.job.JobFactory;
 import io.reelflow.job.Stage;
@@ -25,9 +26,10 @@ import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 /**
- * Applies review decisions to shots, each in one transaction: approve creates the final, revise the next
- * draft revision, reject closes the shot; on a final awaiting sign-off, approve delivers the shot and reject
- * makes the final again (at most {@code reelflow.review.final-retakes} times) or closes the shot. A decision that does not fit the shot's state is refused and
+ * Applies review decisions to shots, each in one transaction: approve creates the finals (one per master the
+ * shot's placements need), revise the next draft revision, reject closes the shot; on finals awaiting sign-off,
+ * approve sends the shot to delivery and reject makes the finals again (at most
+ * {@code reelflow.review.final-retakes} times) or closes the shot. A decision that does not fit the shot's state is refused and
  * answered on {@code draft-reviews-rejected}; a decision id seen before changes nothing.
  */
 @ApplicationScoped
@@ -47,10 +49,12 @@ public class ReviewService {
     private final BatchChanges changes;
     private final PromptLibrary library;
     private final ObjectMapper json;
+    private final Delivery delivery;
     private final int retakes;
 
     public ReviewService(JobFactory jobs, Outbox outbox, BatchChanges changes, PromptLibrary library,
-            ObjectMapper json, ReelflowConfig config) {
+            ObjectMapper json, Delivery delivery, ReelflowConfig config) {
+        this.delivery = delivery;
         this.retakes = config.review().finalRetakes();
         this.jobs = jobs;
         this.outbox = outbox;
@@ -118,19 +122,22 @@ public class ReviewService {
 
     private void approve(Shot shot, Job draft, Decision d) {
         shot.state = Shot.State.FINALIZING;
-        jobs.finalCut(shot, draft, d.reviewer(), d.fromSecond() == null ? 0 : d.fromSecond());
+        jobs.finals(shot, draft, d.reviewer(), d.fromSecond() == null ? 0 : d.fromSecond());
         library.add(shot, draft, d.reviewer());
     }
 
-    /** A person's sign-off of the latest final: approve delivers the shot; reject retakes it while retakes remain. */
+    /**
+     * A person's sign-off of the latest masters: approve sends the shot to delivery; reject retakes every master
+     * while retakes remain.
+     */
     private void signOff(Shot shot, Decision d) {
         if (d.kind() == Decision.Kind.APPROVE) {
-            changes.close(shot, Shot.State.DELIVERED);
+            delivery.start(shot);
             return;
         }
-        Job rejected = Job.latestFinal(shot).orElseThrow();
-        if (rejected.take <= retakes) {
-            jobs.retake(shot, rejected, d.reviewer());
+        List<Job> rejected = Job.latestFinals(shot);
+        if (rejected.stream().allMatch(j -> j.take <= retakes)) {
+            rejected.forEach(j -> jobs.retake(shot, j, d.reviewer()));
             shot.state = Shot.State.FINALIZING;
         } else {
             changes.close(shot, Shot.State.REJECTED);

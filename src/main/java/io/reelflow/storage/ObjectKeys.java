@@ -2,7 +2,8 @@ package io.reelflow.storage;
 
 /**
  * The object storage layout: {@code {team}/{campaign}/{batch}/{shot}/draft-r{n}.mp4} or {@code final.mp4},
- * a {@code .jpg} poster beside each video, and {@code {team}/{campaign}/{batch}/manifest.json}.
+ * a {@code .jpg} poster beside each video, {@code {shot}/deliverables/{placement}.mp4} with its {@code .vtt} and
+ * {@code .srt} captions, and {@code {team}/{campaign}/{batch}/manifest.json}.
  * Every segment has passed intake's safe-id check, so keys cannot leave the team's prefix.
  */
 public final class ObjectKeys {
@@ -46,5 +47,15 @@ public final class ObjectKeys {
     /** The contact sheet comparing the final {@code videoKey} with its approved draft. */
     public static String contactSheet(String videoKey) {
         return videoKey.replaceFirst("\\.mp4$", "") + ".contact.jpg";
+    }
+
+    /** A shot's file for {@code placement}; its captions sit beside it with {@code .vtt} and {@code .srt}. */
+    public static String deliverable(String team, String campaign, String batch, String shot, String placement) {
+        return batchPrefix(team, campaign, batch) + shot + "/deliverables/" + placement + ".mp4";
+    }
+
+    /** The file beside {@code videoKey} with {@code extension} ({@code vtt}, {@code srt}). */
+    public static String beside(String videoKey, String extension) {
+        return videoKey.replaceFirst("\\.mp4$", "") + "." + extension;
     }
 }

@@ -114,6 +114,11 @@ public class ObjectStore {
         s3.getObject(b -> b.bucket(config.bucket()).key(key), file);
     }
 
+    /** The object at {@code key} as a stream the caller closes (read as it is consumed, not held in memory). */
+    public java.io.InputStream open(String key) {
+        return s3.getObject(b -> b.bucket(config.bucket()).key(key));
+    }
+
     /** Whether an object is stored at {@code key}. */
     public boolean exists(String key) {
         try {

@@ -51,7 +51,7 @@ public class ResultLanding {
 
     public ResultLanding(ObjectStore store, ReelflowConfig config) throws IOException {
         this.store = store;
-        this.workDir = config.storage().workDir().orElse(Path.of(System.getProperty("java.io.tmpdir"), "reelflow"));
+        this.workDir = config.storage().workDirectory();
         Files.createDirectories(workDir);
     }
 

@@ -80,7 +80,7 @@ public final class JsonSchemaCheck {
             case "required" -> new Violation(child(path, m.getProperty()), "is required");
             case "additionalProperties" -> new Violation(child(path, m.getProperty()),
                     "is not a known field; known fields: " + new TreeSet<>(known(m)));
-            case "type" -> new Violation(path, "must be " + article(here.asText()));
+            case "type" -> new Violation(path, "must be " + types(here));
             case "enum" -> new Violation(path, "'" + shown(value) + "' is not allowed; use one of " + values(here));
             case "minLength" -> new Violation(path, "is " + length(value) + " characters; at least " + here.asInt()
                     + " are required");
@@ -91,6 +91,7 @@ public final class JsonSchemaCheck {
             case "maxItems" -> new Violation(path, "holds " + value.size() + " items; at most " + here.asInt()
                     + " are allowed");
             case "minimum" -> new Violation(path, "must be at least " + here.asText());
+            case "maximum" -> new Violation(path, "must be at most " + here.asText());
             case "exclusiveMinimum" -> new Violation(path, "must be greater than " + here.asText());
             case "multipleOf" -> new Violation(path, "must be a multiple of " + here.asText());
             case "pattern", "format" -> new Violation(path, "'" + shown(value) + "' " + described(m));
@@ -149,6 +150,16 @@ public final class JsonSchemaCheck {
     private static String child(String path, String property) {
         String name = abbreviate(property == null ? "?" : property);
         return "$".equals(path) ? name : path + "." + name;
+    }
+
+    /** {@code a string}, or {@code a string or an object} where the schema allows several types. */
+    private static String types(JsonNode type) {
+        if (!type.isArray()) {
+            return article(type.asText());
+        }
+        List<String> named = new ArrayList<>();
+        type.forEach(t -> named.add(article(t.asText())));
+        return String.join(" or ", named);
     }
 
     private static String article(String type) {

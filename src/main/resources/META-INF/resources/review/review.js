@@ -102,9 +102,12 @@
     const b = detail.batch;
     $('.batch-head', root).replaceChildren(
       element('h2', {}, b.batchId), element('span', { class: 'muted' }, `${b.campaign} · ${b.draftModel} → ${b.finalModel}`),
-      element('div', { class: 'progress' }, bar(b.draftsDone, b.shots, 'drafts'), bar(b.shotsClosed, b.shots, 'shots closed')));
+      element('div', { class: 'progress' }, bar(b.draftsDone, b.shots, 'drafts'), bar(b.shotsClosed, b.shots, 'shots closed')),
+      detail.shots.some(s => (s.deliverables || []).some(d => d.state === 'DELIVERED'))
+        ? element('button', { type: 'button', class: 'secondary', 'data-action': 'zip', onclick: () => downloadZip(b.batchId) }, 'Download deliverables (ZIP)') : null);
     for (const shot of detail.shots) {
-      const signature = JSON.stringify([shot.state, shot.revision, shot.drafts.map(d => [d.revision, d.state]), shot.finalCut && shot.finalCut.state]);
+      const signature = JSON.stringify([shot.state, shot.revision, shot.drafts.map(d => [d.revision, d.state]), shot.finalCut && shot.finalCut.state,
+        shot.secondMaster && shot.secondMaster.state, (shot.deliverables || []).map(d => d.state)]);
       const known = state.cards.get(shot.shotId);
       if (known && known.signature === signature) continue;
       const card = renderShot(shot);
@@ -139,15 +142,52 @@
 
   function renderShot(shot) {
     const latest = shot.drafts.filter(d => d.revision === shot.revision)[0] || shot.drafts[shot.drafts.length - 1];
-    const clips = [clip(latest, 'draft', 'Draft'), clip(shot.finalCut, 'final', 'Final')].filter(Boolean);
+    const clips = [clip(latest, 'draft', 'Draft'), clip(shot.finalCut, 'final', 'Final'), clip(shot.secondMaster, 'final', 'Second master')].filter(Boolean);
     const card = element('article', { class: 'shot' + (shot.aspectRatio === 'portrait' ? ' portrait' : ''), 'data-shot': shot.shotId, 'data-state': shot.state },
       element('header', {}, element('span', {}, shot.shotId), element('span', { class: 'state ' + shot.state }, shot.state.replace('_', ' ').toLowerCase())),
       element('div', { class: 'clips' + (clips.length === 1 ? ' single' : '') }, clips),
       element('p', { class: 'prompt' }, shot.prompt),
-      shot.advice && shot.advice.length ? element('ul', { class: 'advice' }, shot.advice.map(a => element('li', { 'data-code': a.code }, a.message))) : null);
+      shot.advice && shot.advice.length ? element('ul', { class: 'advice' }, shot.advice.map(a => element('li', { 'data-code': a.code }, a.message))) : null,
+      deliverables(shot));
     if (shot.state === 'AWAITING_REVIEW') card.append(actions(shot));
     if (shot.state === 'AWAITING_FINAL_REVIEW') card.append(signOff(shot));
     return card;
+  }
+
+  // The shot's placement files: frame, length, measured loudness and true peak, and links to download them.
+  function deliverables(shot) {
+    if (!shot.deliverables || !shot.deliverables.length) return null;
+    const number = (v, digits, unit) => v == null ? '' : `${v.toFixed(digits)} ${unit}`;
+    const rows = shot.deliverables.map(d => element('tr', { 'data-placement': d.placement, 'data-state': d.state },
+      element('td', {}, d.placement),
+      element('td', {}, d.size || ''),
+      element('td', {}, number(d.seconds, 1, 's')),
+      element('td', {}, number(d.integratedLufs, 1, 'LUFS')),
+      element('td', {}, number(d.truePeakDbtp, 1, 'dBTP')),
+      element('td', {}, d.links
+        ? [element('a', { href: d.links.video, download: `${shot.shotId}-${d.placement}.mp4` }, 'MP4'),
+           d.links.vtt ? element('a', { href: d.links.vtt, download: `${shot.shotId}-${d.placement}.vtt` }, 'VTT') : null,
+           d.links.srt ? element('a', { href: d.links.srt, download: `${shot.shotId}-${d.placement}.srt` }, 'SRT') : null].filter(Boolean)
+        : d.state === 'FAILED' ? `failed: ${d.error || ''}` : 'making…')));
+    return element('table', { class: 'deliverables' },
+      element('thead', {}, element('tr', {}, ['Placement', 'Size', 'Length', 'Loudness', 'True peak', 'Files'].map(h => element('th', {}, h)))),
+      element('tbody', {}, rows));
+  }
+
+  // The batch's ZIP needs the key in a header, so it is fetched here and handed to the browser as a file.
+  async function downloadZip(batchId) {
+    try {
+      const response = await fetch(`/api/v1/batches/${encodeURIComponent(batchId)}/deliverables.zip`, { headers: { 'Authorization': 'Bearer ' + state.key } });
+      if (!response.ok) throw new Error(`the ZIP could not be fetched (${response.status})`);
+      const url = URL.createObjectURL(await response.blob());
+      const link = element('a', { href: url, download: `${batchId}-deliverables.zip` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60000);
+    } catch (e) {
+      show(e.message);
+    }
   }
 
   function actions(shot) {

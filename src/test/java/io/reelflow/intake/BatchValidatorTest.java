@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelflow.validation.Violation;
 import io.reelflow.media.AspectRatio;
+import io.reelflow.media.Captions;
+import io.reelflow.media.Deliverables;
+import io.reelflow.media.Placement;
 import io.reelflow.testkit.TestConfig;
 
 class BatchValidatorTest {
@@ -176,6 +179,73 @@ class BatchValidatorTest {
     @Test
     void rejectsANonObjectPayload() throws Exception {
         assertThat(reasons("[1, 2]")).containsExactly(Map.entry("$", "must be a JSON object"));
+    }
+
+    @Test
+    void readsPlacementsWithShotOverridesFocusAndCaptions() throws Exception {
+        BatchValidator.Result result = validate("""
+                {"batchId": "b-1", "team": "acme", "campaign": "spring",
+                 "defaults": {"deliverables": ["reels", "youtube",
+                     {"name": "dooh", "width": 1280, "height": 720, "maxSeconds": 6, "targetLufs": -23,
+                      "truePeakDbtp": -2, "safeArea": {"bottom": 0.1}}]},
+                 "shots": [{"shotId": "s1", "prompt": "A tilt up a lighthouse.", "focus": {"x": 0.25, "y": 0.4},
+                            "captions": [{"start": 0, "end": 2.5, "text": "Light the way"},
+                                         {"start": 2.5, "end": 30, "text": "All night"}]},
+                           {"shotId": "s2", "prompt": "A dolly along a pier.", "aspectRatio": "portrait",
+                            "deliverables": ["feed-4x5", "square"]}]}""");
+
+        assertThat(result.violations()).isEmpty();
+        CampaignBatch.ShotRequest s1 = result.batch().shots().get(0);
+        assertThat(s1.deliverables()).extracting(p -> p.name() + " " + p.size() + " " + p.maxSeconds() + "s "
+                + p.targetLufs() + " " + p.truePeakCeiling()).containsExactly(
+                        "reels 1080x1920 90s -14.0 -1.0", "youtube 1920x1080 60s -14.0 -1.0",
+                        "dooh 1280x720 6s -23.0 -2.0");
+        assertThat(s1.deliverables().get(2).safeArea()).isEqualTo(new Placement.SafeArea(0.05, 0.05, 0.1, 0.05));
+        assertThat(s1.focus()).isEqualTo(new Deliverables.Focus(0.25, 0.4));
+        assertThat(s1.captions()).extracting(Captions.Cue::text).containsExactly("Light the way", "All night");
+        assertThat(s1.masters()).as("portrait and landscape placements: two masters, the shot's own first")
+                .containsExactly(AspectRatio.LANDSCAPE, AspectRatio.PORTRAIT);
+        CampaignBatch.ShotRequest s2 = result.batch().shots().get(1);
+        assertThat(s2.deliverables()).extracting(Placement::name).containsExactly("feed-4x5", "square");
+        assertThat(s2.focus()).isNull();
+        assertThat(s2.masters()).containsExactly(AspectRatio.PORTRAIT);
+    }
+
+    @Test
+    void namesEveryPlacementAndCaptionProblem() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b-1", "team": "acme", "campaign": "spring",
+                 "defaults": {"deliverables": ["reelz", "reels", "reels", 7,
+                     {"name": "square", "width": 100, "height": 101},
+                     {"name": "odd", "width": 1081, "height": 1920, "targetLufs": -3, "truePeakDbtp": 1,
+                      "safeArea": {"top": 0.6}}]},
+                 "shots": [{"shotId": "s1", "prompt": "A tilt up a lighthouse.", "focus": {"x": 1.5},
+                            "captions": [{"start": 3, "end": 2, "text": "Backwards"},
+                                         {"start": 1, "end": 4, "text": "Early"},
+                                         {"start": 5, "end": 6, "text": "Too early"},
+                                         {"start": 13, "end": 14, "text": "After the end"},
+                                         {"start": 14, "end": 15, "text": "bell\\u0007"}]},
+                           {"shotId": "s2", "prompt": "A dolly along a pier.", "deliverables": [],
+                            "captions": [{"start": 0, "end": 1, "text": "Nowhere to go"}]}]}""");
+
+        assertThat(reasons.get("defaults.deliverables[0]")).contains("'reelz' is not allowed").contains("tiktok");
+        assertThat(reasons.get("defaults.deliverables[2]")).contains("names placement 'reels' a second time");
+        assertThat(reasons.get("defaults.deliverables[3]")).isEqualTo("must be a string or an object");
+        assertThat(reasons.get("defaults.deliverables[4].name")).contains("'square' is a standard placement");
+        assertThat(reasons.get("defaults.deliverables[4].width")).contains("at least 128");
+        assertThat(reasons.get("defaults.deliverables[4].height")).contains("multiple of 2");
+        assertThat(reasons.get("defaults.deliverables[5].width")).contains("multiple of 2");
+        assertThat(reasons.get("defaults.deliverables[5].targetLufs")).contains("-5");
+        assertThat(reasons.get("defaults.deliverables[5].truePeakDbtp")).contains("0");
+        assertThat(reasons.get("defaults.deliverables[5].safeArea.top")).contains("0.45");
+        assertThat(reasons.get("shots[0].focus.y")).isEqualTo("is required");
+        assertThat(reasons.get("shots[0].focus.x")).contains("at most 1");
+        assertThat(reasons.get("shots[0].captions[0].end")).contains("not after its start");
+        assertThat(reasons.get("shots[0].captions[1].start")).contains("before the previous line ends (2 s)");
+        assertThat(reasons.get("shots[0].captions[3].start")).contains("the final lasts 12 s");
+        assertThat(reasons.get("shots[0].captions[4].text")).contains("control characters");
+        assertThat(reasons.get("shots[1].deliverables")).contains("at least one");
+        assertThat(reasons.get("shots[1].captions")).contains("has none");
     }
 
     private BatchValidator.Result validate(String json) throws Exception {

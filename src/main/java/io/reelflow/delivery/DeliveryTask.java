@@ -1,0 +1,18 @@
+package io.reelflow.delivery;
+
+import java.util.List;
+import java.util.UUID;
+
+import io.reelflow.media.Captions;
+import io.reelflow.media.Deliverables;
+import io.reelflow.media.Placement;
+
+/** One placement file to make: from which master, where it goes, how it is framed, and its shot's captions. */
+public record DeliveryTask(UUID id, String label, String masterKey, String objectKey, Placement placement,
+        Deliverables.Focus focus, List<Captions.Cue> cues) {
+
+    /** What was stored: caption keys (null without captions), the file's digest, size and measures. */
+    public record Made(String vttKey, String srtKey, String sha256, long sizeBytes, double seconds, int width,
+            int height, Double integratedLufs, Double truePeakDbtp, int passes) {
+    }
+}

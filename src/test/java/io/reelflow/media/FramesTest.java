@@ -1,0 +1,60 @@
+package io.reelflow.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+
+import org.junit.jupiter.api.Test;
+
+class FramesTest {
+
+    /** A landscape draft frame: red on the left third, green in the middle, blue on the right. */
+    private static BufferedImage thirds(int width, int height) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = image.createGraphics();
+        Color[] colours = {Color.RED, Color.GREEN, Color.BLUE};
+        for (int i = 0; i < 3; i++) {
+            g.setColor(colours[i]);
+            g.fillRect(i * width / 3, 0, width / 3 + 1, height);
+        }
+        g.dispose();
+        return image;
+    }
+
+    @Test
+    void aLandscapeFrameFitsAPortraitMasterByItsCentre() throws Exception {
+        BufferedImage portrait = Frames.fit(thirds(1280, 720), new FrameSize(1024, 1792));
+
+        assertThat(portrait.getWidth()).isEqualTo(1024);
+        assertThat(portrait.getHeight()).isEqualTo(1792);
+        // The centre 405 of 1280 columns lie inside the green third: nothing red or blue survives, nothing stretched.
+        for (int x : new int[] {4, 512, 1019}) {
+            Color c = new Color(portrait.getRGB(x, 896));
+            assertThat(c.getGreen()).as("column %d", x).isGreaterThan(200);
+            assertThat(c.getRed() + c.getBlue()).as("column %d", x).isLessThan(60);
+        }
+    }
+
+    @Test
+    void aPortraitFrameFitsALandscapeMasterByItsCentre() throws Exception {
+        BufferedImage rotated = new BufferedImage(720, 1280, BufferedImage.TYPE_3BYTE_BGR);
+        Graphics2D g = rotated.createGraphics();
+        g.setColor(Color.RED);
+        g.fillRect(0, 0, 720, 1280);
+        g.setColor(Color.GREEN);
+        g.fillRect(0, 400, 720, 480);
+        g.dispose();
+
+        BufferedImage landscape = Frames.fit(rotated, new FrameSize(1792, 1024));
+
+        assertThat(landscape.getWidth()).isEqualTo(1792);
+        assertThat(landscape.getHeight()).isEqualTo(1024);
+        // 720 x 411 of the middle is kept: rows 435-845 of 1280, all green.
+        for (int y : new int[] {4, 512, 1019}) {
+            Color c = new Color(landscape.getRGB(896, y));
+            assertThat(c.getGreen()).as("row %d", y).isGreaterThan(200);
+        }
+    }
+}
