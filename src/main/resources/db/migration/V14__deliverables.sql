@@ -4,6 +4,9 @@ alter table shot add column deliverables text,
                  add column focus_y double precision,
                  add column captions text;
 
+-- The batch's brand kit (logo, end card, AI label), as the batch gave it.
+alter table batch add column brand text;
+
 -- One file per placement of a delivered shot, cut from a master by the delivery worker. Leased like a job, so a
 -- crash loses nothing and a stored file is never made again.
 create table deliverable (

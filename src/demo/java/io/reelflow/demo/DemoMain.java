@@ -29,7 +29,7 @@ import io.reelflow.testkit.Storage;
 public final class DemoMain {
 
     private static final Path DATA = Path.of("reelflow-data");
-    private static final Duration TIMEOUT = Duration.ofMinutes(8);
+    private static final Duration TIMEOUT = Duration.ofMinutes(20);
     /** The sample shot reviewed by a person; the others use the auto-qc policy. */
     private static final String MANUAL_SHOT = "s03-rooftop-toast";
     private static final String REFERENCE_SHOT = "s04-product-hero";
@@ -53,6 +53,11 @@ public final class DemoMain {
                             + java.util.Base64.getEncoder().encodeToString(png.readAllBytes()));
                 }
             }
+        }
+        // The brand's logo, shipped with the samples, goes on every placement file and the end card.
+        try (InputStream png = DemoMain.class.getResourceAsStream("/samples/acme-logo.png")) {
+            ((ObjectNode) batch.get("brand")).putObject("logo").put("url", "data:image/png;base64,"
+                    + java.util.Base64.getEncoder().encodeToString(png.readAllBytes())).put("corner", "top-right");
         }
         String batchId = "spring-launch-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         batch.put("batchId", batchId);

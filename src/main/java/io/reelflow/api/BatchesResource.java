@@ -116,8 +116,9 @@ public class BatchesResource {
     @Operation(summary = "The team's batches, newest first, with their progress")
     public List<Views.BatchSummary> list() {
         List<Batch> found = Batch.find("team = ?1 order by createdAt desc", caller.team()).page(0, 200).list();
-        Map<Long, BatchChanges.Pending> pending = changes.pending(found.stream().map(b -> b.id).toList());
-        return found.stream().map(b -> summary(b, pending.getOrDefault(b.id, BatchChanges.Pending.NONE))).toList();
+        Map<Long, BatchChanges.Pending> open = changes.open(found.stream().map(b -> b.id).toList());
+        return found.stream().map(b -> summary(b, open.getOrDefault(b.id,
+                new BatchChanges.Pending(b.draftsOpen, b.shotsOpen)))).toList();
     }
 
     @GET
@@ -158,7 +159,8 @@ public class BatchesResource {
                     shot.aspectRatio, PromptAdvisor.advise(prompt, seconds), drafts, finalCut, secondMaster,
                     files.get(shot.id)));
         }
-        return new Views.BatchDetail(summary(batch, changes.pending(batch.id)), views);
+        return new Views.BatchDetail(summary(batch, changes.open(List.of(batch.id)).getOrDefault(batch.id,
+                new BatchChanges.Pending(batch.draftsOpen, batch.shotsOpen))), views);
     }
 
     @GET
@@ -188,9 +190,9 @@ public class BatchesResource {
     }
 
     /** Counts as of the latest commit: the batch row plus the changes the manifest writer has not folded in yet. */
-    private Views.BatchSummary summary(Batch b, BatchChanges.Pending pending) {
+    private Views.BatchSummary summary(Batch b, BatchChanges.Pending open) {
         return new Views.BatchSummary(b.batchKey, b.campaign, b.state.name(), b.shotCount,
-                b.shotCount - b.draftsOpen - pending.drafts(), b.shotCount - b.shotsOpen - pending.shots(),
+                b.shotCount - open.drafts(), b.shotCount - open.shots(),
                 b.draftModel, b.finalModel, b.budgetUsd, b.createdAt, location(b.batchKey));
     }
 

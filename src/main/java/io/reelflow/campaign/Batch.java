@@ -48,10 +48,18 @@ public class Batch extends PanacheEntityBase {
     public boolean manifestDirty;
     public String manifestKey;
     public OffsetDateTime manifestWrittenAt;
+    /** The brand kit (JSON of {@link Brand}); null when the batch has none. */
+    @Column(name = "brand")
+    public String brandJson;
     public OffsetDateTime draftedAt;
     public OffsetDateTime deliveredAt;
     @Column(insertable = false, updatable = false)
     public OffsetDateTime createdAt;
+
+    /** The batch's brand kit; null when it has none. */
+    public Brand brand() {
+        return Brand.read(brandJson);
+    }
 
     public static Optional<Batch> findByKey(String team, String batchKey) {
         return find("team = ?1 and batchKey = ?2", team, batchKey).firstResultOptional();

@@ -22,9 +22,8 @@ import jakarta.transaction.Transactional.TxType;
 @ApplicationScoped
 public class BatchChanges {
 
-    /** Open drafts and open shots not yet folded into a batch row. */
+    /** Counts of open drafts and open shots. */
     public record Pending(int drafts, int shots) {
-        public static final Pending NONE = new Pending(0, 0);
     }
 
     /** A change to batch {@code batchId} was recorded in the current transaction. */
@@ -66,27 +65,26 @@ public class BatchChanges {
         changed.fire(new Changed(batchId));
     }
 
-    /** Changes of {@code batchIds} not yet folded in. */
+    /**
+     * The open drafts and open shots of {@code batchIds} as of now: each batch row with the changes not yet folded
+     * into it, read in one statement, so a fold committing meanwhile is seen either entirely or not at all.
+     */
     @Transactional(TxType.MANDATORY)
-    public Map<Long, Pending> pending(Collection<Long> batchIds) {
-        Map<Long, Pending> pending = new HashMap<>();
+    public Map<Long, Pending> open(Collection<Long> batchIds) {
+        Map<Long, Pending> open = new HashMap<>();
         if (batchIds.isEmpty()) {
-            return pending;
+            return open;
         }
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select batch_id, sum(drafts_delta), sum(shots_delta)"
-                + " from batch_change where batch_id = any(?1) group by batch_id")
+        List<Object[]> rows = em.createNativeQuery("select b.id, b.drafts_open + coalesce(sum(c.drafts_delta), 0),"
+                + " b.shots_open + coalesce(sum(c.shots_delta), 0) from batch b left join batch_change c"
+                + " on c.batch_id = b.id where b.id = any(?1) group by b.id")
                 .setParameter(1, batchIds.toArray(Long[]::new)).getResultList();
         for (Object[] row : rows) {
-            pending.put(((Number) row[0]).longValue(),
+            open.put(((Number) row[0]).longValue(),
                     new Pending(((Number) row[1]).intValue(), ((Number) row[2]).intValue()));
         }
-        return pending;
-    }
-
-    @Transactional(TxType.MANDATORY)
-    public Pending pending(long batchId) {
-        return pending(List.of(batchId)).getOrDefault(batchId, Pending.NONE);
+        return open;
     }
 
     /**

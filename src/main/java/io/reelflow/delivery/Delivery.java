@@ -93,7 +93,8 @@ public class Delivery {
         Shot shot = d.shot;
         Batch batch = shot.batch;
         return new DeliveryTask(d.id, batch.team + "/" + batch.batchKey + "/" + shot.shotKey + " " + d.placement,
-                d.master.objectKey, d.objectKey, d.placement(), shot.focus(), shot.cues());
+                d.master.objectKey, d.objectKey, d.placement(), shot.focus(), shot.cues(), batch.brand(),
+                ObjectKeys.brandLogo(batch.team, batch.campaign, batch.batchKey));
     }
 
     /**

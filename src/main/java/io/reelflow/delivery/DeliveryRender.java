@@ -1,33 +1,43 @@
 package io.reelflow.delivery;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import javax.imageio.ImageIO;
+
+import io.reelflow.campaign.Brand;
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.media.BrandKit;
 import io.reelflow.media.Captions;
 import io.reelflow.media.Deliverables;
 import io.reelflow.media.MediaProbe;
+import io.reelflow.reference.ReferenceImageException;
+import io.reelflow.reference.ReferenceImages;
 import io.reelflow.storage.Hashing;
 import io.reelflow.storage.ObjectKeys;
 import io.reelflow.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Makes one placement file: downloads its master, derives the file with FFmpeg ({@link Deliverables}), writes the
- * shot's captions (cut to the file's length) as WebVTT and SRT, and stores all three at their fixed keys, so an
- * attempt made again after a crash overwrites, never adds.
+ * Makes one placement file: downloads its master, derives the file with FFmpeg ({@link Deliverables}) dressed with
+ * the batch's brand kit and, where the placement asks, the shot's captions burned in; writes the captions (cut to
+ * the picture's length) as WebVTT and SRT, and stores all three at their fixed keys, so an attempt made again after
+ * a crash overwrites, never adds.
  */
 @ApplicationScoped
 public class DeliveryRender {
 
     private final ObjectStore store;
+    private final ReferenceImages images;
     private final Path workDir;
 
-    public DeliveryRender(ObjectStore store, ReelflowConfig config) {
+    public DeliveryRender(ObjectStore store, ReferenceImages images, ReelflowConfig config) {
         this.store = store;
+        this.images = images;
         this.workDir = config.storage().workDirectory();
     }
 
@@ -37,13 +47,16 @@ public class DeliveryRender {
         Path out = Files.createTempFile(workDir, "deliverable-", ".mp4");
         try {
             store.download(task.masterKey(), master);
-            Deliverables.Made made = Deliverables.make(master, task.placement(), task.focus(), out);
+            BrandKit brand = brandKit(task);
+            // The picture's length (the placement's, less an end card), not the file's last audio frame, ends
+            // the captions.
+            List<Captions.Cue> cues = Captions.within(task.cues(),
+                    Deliverables.pictureSeconds(task.placement(), brand, MediaProbe.probe(master).seconds()));
+            Deliverables.Made made = Deliverables.make(master, task.placement(), task.focus(),
+                    new Deliverables.Dressing(brand, task.placement().burnCaptions() ? cues : List.of()), out);
             MediaProbe.Probe probe = MediaProbe.probe(out);
             String vttKey = null;
             String srtKey = null;
-            // The placement's length, not the file's last audio frame, ends the captions.
-            List<Captions.Cue> cues = Captions.within(task.cues(),
-                    Math.min(made.seconds(), task.placement().maxSeconds()));
             if (!cues.isEmpty()) {
                 vttKey = ObjectKeys.beside(task.objectKey(), "vtt");
                 srtKey = ObjectKeys.beside(task.objectKey(), "srt");
@@ -61,5 +74,38 @@ public class DeliveryRender {
             Files.deleteIfExists(master);
             Files.deleteIfExists(out);
         }
+    }
+
+    /** The batch's brand kit with its logo: fetched the first time and kept beside the batch, read from there after. */
+    private BrandKit brandKit(DeliveryTask task) throws IOException {
+        Brand brand = task.brand();
+        if (brand == null) {
+            return BrandKit.NONE;
+        }
+        BufferedImage logo = null;
+        if (brand.logoUrl() != null) {
+            Path file = Files.createTempFile(workDir, "logo-", ".png");
+            try {
+                if (store.exists(task.logoKey())) {
+                    store.download(task.logoKey(), file);
+                    logo = ImageIO.read(file.toFile());
+                } else {
+                    try {
+                        logo = images.picture(brand.logoUrl());
+                    } catch (ReferenceImageException e) {
+                        throw new IOException("brand.logo.url " + e.getMessage(), e);
+                    }
+                    ImageIO.write(logo, "png", file.toFile());
+                    store.put(task.logoKey(), file, "image/png");
+                }
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        }
+        Brand.EndCard card = brand.endCard();
+        return new BrandKit(logo, BrandKit.Corner.parse(brand.corner()),
+                brand.logoWidth() == null ? BrandKit.NONE.logoWidth() : brand.logoWidth(),
+                card == null ? null : new BrandKit.EndCard(card.seconds(), card.text(), BrandKit.colour(card.background()),
+                        BrandKit.colour(card.textColor())), brand.aiLabel());
     }
 }

@@ -94,6 +94,7 @@ public class BatchIntake {
         batch.draftsOpen = request.shots().size();
         batch.shotsOpen = request.shots().size();
         batch.reviewPolicy = request.reviewPolicy().wireName();
+        batch.brandJson = request.brand() == null ? null : request.brand().json();
         batch.manifestDirty = true;
         batch.manifestKey = ObjectKeys.manifest(batch.team, batch.campaign, batch.batchKey);
         batch.persist();

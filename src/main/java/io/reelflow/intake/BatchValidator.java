@@ -8,6 +8,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.reelflow.campaign.Brand;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.intake.CampaignBatch.ShotRequest;
 import io.reelflow.media.AspectRatio;
@@ -66,6 +67,10 @@ public class BatchValidator {
         List<Placement> deliverables = DeliveryRequests.placements(defaults.path("deliverables"),
                 "defaults.deliverables", v);
         List<ShotRequest> shots = shots(root.path("shots"), aspect, policy, finalReview, deliverables, v);
+        Brand brand = DeliveryRequests.brand(root.path("brand"), v);
+        if (brand != null && shots.stream().allMatch(s -> s.deliverables().isEmpty())) {
+            v.add("brand", "is added to placement files, but no shot has placements; name them in deliverables");
+        }
         if (v.isEmpty()) {
             checkCatalog(draftModel, finalModel, shots, v);
         }
@@ -75,7 +80,8 @@ public class BatchValidator {
         JsonNode limit = root.path("budget").path("limitUsd");
         BigDecimal budget = limit.isNumber() ? limit.decimalValue() : null;
         return new Result(new CampaignBatch(root.get("batchId").textValue(), root.get("team").textValue(),
-                root.get("campaign").textValue(), aspect, policy, draftModel, finalModel, budget, shots), List.of());
+                root.get("campaign").textValue(), aspect, policy, draftModel, finalModel, budget, shots, brand),
+                List.of());
     }
 
     private List<ShotRequest> shots(JsonNode shots, AspectRatio aspect, ReviewPolicy policy, String finalReview,

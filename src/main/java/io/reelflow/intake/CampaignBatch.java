@@ -6,6 +6,7 @@ import java.util.List;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 
+import io.reelflow.campaign.Brand;
 import io.reelflow.media.AspectRatio;
 import io.reelflow.media.Captions;
 import io.reelflow.media.Deliverables;
@@ -16,7 +17,7 @@ import io.reelflow.review.ReviewPolicy;
 /** A validated campaign batch: every field checked, defaults applied. */
 public record CampaignBatch(String batchId, String team, String campaign, AspectRatio aspectRatio,
         ReviewPolicy reviewPolicy, String draftModel, String finalModel, BigDecimal budgetUsd,
-        List<ShotRequest> shots) {
+        List<ShotRequest> shots, @JsonInclude(Include.NON_NULL) Brand brand) {
 
     /**
      * One validated shot of a batch: the placements it is delivered for (none: its final is what it delivers), the

@@ -8,17 +8,21 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.reelflow.campaign.Brand;
 import io.reelflow.media.Captions;
 import io.reelflow.media.Deliverables;
 import io.reelflow.media.FrameSize;
 import io.reelflow.media.Placement;
+import io.reelflow.reference.ReferenceImageException;
+import io.reelflow.reference.ReferenceImages;
 import io.reelflow.validation.TextRules;
 import io.reelflow.validation.Violations;
 
 /**
- * The delivery parts of a batch, read after its shape passed the schema: placements (standard by name or custom),
- * a shot's focus point and its caption lines, with the rules a schema cannot say (unique names, custom names apart
- * from the standard ones, captions in order, inside the final).
+ * The delivery parts of a batch, read after its shape passed the schema: placements (standard by name, standard
+ * with changes, or custom), a shot's focus point and its caption lines, and the brand kit, with the rules a schema
+ * cannot say (unique names, a frame size for custom ones, captions in order and inside the final, an inline logo
+ * that is a picture file).
  */
 final class DeliveryRequests {
 
@@ -46,23 +50,67 @@ final class DeliveryRequests {
         return placements;
     }
 
+    /**
+     * A placement written as an object: a standard one (by its name) with what the object changes, or a custom one,
+     * which needs its frame size.
+     */
     private static Placement custom(JsonNode item, String at, Violations v) {
         String name = item.path("name").textValue();
-        if (name != null && Placement.standard(name).isPresent()) {
-            v.add(at + ".name", "'" + name + "' is a standard placement; give a custom placement another name, or"
-                    + " name the standard one as a string");
-            return null;
+        if (name == null) {
+            return null; // the schema has said why
+        }
+        Placement base = Placement.standard(name).orElse(null);
+        if (base == null) {
+            for (String field : new String[] {"width", "height"}) {
+                if (!item.has(field)) {
+                    v.add(at + "." + field, "is required for the custom placement '" + name + "' (standard ones: "
+                            + String.join(", ", Placement.standards().keySet()) + ")");
+                }
+            }
+            if (!item.has("width") || !item.has("height")) {
+                return null;
+            }
+            base = new Placement(name, new FrameSize(2, 2), 60, Placement.SOCIAL_LUFS, Placement.SOCIAL_TRUE_PEAK,
+                    new Placement.SafeArea(0.05, 0.05, 0.05, 0.05));
         }
         JsonNode area = item.path("safeArea");
+        Placement.SafeArea safe = base.safeArea();
         try {
-            return new Placement(name, new FrameSize(item.path("width").asInt(), item.path("height").asInt()),
-                    item.path("maxSeconds").asInt(60), item.path("targetLufs").asDouble(Placement.SOCIAL_LUFS),
-                    item.path("truePeakDbtp").asDouble(Placement.SOCIAL_TRUE_PEAK),
-                    new Placement.SafeArea(area.path("top").asDouble(0.05), area.path("right").asDouble(0.05),
-                            area.path("bottom").asDouble(0.05), area.path("left").asDouble(0.05)));
-        } catch (IllegalArgumentException | NullPointerException e) {
+            return new Placement(name, new FrameSize(item.path("width").asInt(base.size().width()),
+                    item.path("height").asInt(base.size().height())),
+                    item.path("maxSeconds").asInt(base.maxSeconds()), item.path("targetLufs").asDouble(base.targetLufs()),
+                    item.path("truePeakDbtp").asDouble(base.truePeakCeiling()),
+                    new Placement.SafeArea(area.path("top").asDouble(safe.top()), area.path("right").asDouble(safe.right()),
+                            area.path("bottom").asDouble(safe.bottom()), area.path("left").asDouble(safe.left())),
+                    item.path("burnCaptions").asBoolean(false));
+        } catch (IllegalArgumentException e) {
             return null; // out of the schema's ranges, which it reports
         }
+    }
+
+    /** The brand kit of a batch; null when it has none. An inline logo must hold a picture file. */
+    static Brand brand(JsonNode brand, Violations v) {
+        if (!brand.isObject()) {
+            return null;
+        }
+        JsonNode logo = brand.path("logo");
+        String url = logo.path("url").textValue();
+        if (url != null && url.startsWith("data:")) {
+            try {
+                ReferenceImages.checkInline(url);
+            } catch (ReferenceImageException e) {
+                v.add("brand.logo.url", e.getMessage());
+            }
+        }
+        JsonNode card = brand.path("endCard");
+        Brand.EndCard endCard = null;
+        if (card.isObject()) {
+            String text = TextRules.text(card.path("text"), "brand.endCard.text", true, v);
+            endCard = new Brand.EndCard(card.path("seconds").asDouble(2), text,
+                    card.path("background").asText("#000000"), card.path("textColor").asText("#ffffff"));
+        }
+        return new Brand(url, logo.path("corner").asText("top-right"),
+                logo.has("width") ? logo.path("width").asDouble() : null, endCard, brand.path("aiLabel").asBoolean(false));
     }
 
     /** The focus point of a shot; null (the centre) when absent. */

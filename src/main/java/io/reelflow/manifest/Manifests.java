@@ -11,12 +11,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.reelflow.campaign.Batch;
+import io.reelflow.campaign.Brand;
 import io.reelflow.campaign.Shot;
 import io.reelflow.delivery.Deliverable;
 import io.reelflow.job.Job;
 import io.reelflow.media.Placement;
 import io.reelflow.job.Stage;
 import io.reelflow.review.ReviewDecision;
+import io.reelflow.storage.ObjectKeys;
 import io.reelflow.storage.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -55,6 +57,21 @@ public class Manifests {
         m.put("finalModel", batch.finalModel);
         if (batch.budgetUsd != null) {
             m.put("budgetUsd", batch.budgetUsd);
+        }
+        Brand brand = batch.brand();
+        if (brand != null) {
+            Map<String, Object> b = new LinkedHashMap<>();
+            if (brand.logoUrl() != null) {
+                // An inline logo is not copied into the manifest; the picture used is kept at logoKey.
+                b.put("logoUrl", brand.logoUrl().startsWith("data:") ? "inline" : brand.logoUrl());
+                b.put("logoKey", ObjectKeys.brandLogo(batch.team, batch.campaign, batch.batchKey));
+                b.put("corner", brand.corner());
+            }
+            if (brand.endCard() != null) {
+                b.put("endCard", brand.endCard());
+            }
+            b.put("aiLabel", brand.aiLabel());
+            m.put("brand", b);
         }
         Map<Long, List<Map<String, Object>>> jobsByShot = new LinkedHashMap<>();
         for (Job job : Job.ofBatch(batch)) {
@@ -106,6 +123,7 @@ public class Manifests {
         m.put("objectKey", d.objectKey);
         m.put("targetLufs", p.targetLufs());
         m.put("truePeakCeilingDbtp", p.truePeakCeiling());
+        m.put("burnedCaptions", p.burnCaptions());
         if (d.sha256 != null) {
             m.put("vttKey", d.vttKey);
             m.put("srtKey", d.srtKey);

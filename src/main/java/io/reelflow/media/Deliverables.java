@@ -1,14 +1,18 @@
 package io.reelflow.media;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
  * Derives one placement's file from a master with FFmpeg: reframed to the placement's aspect ratio around a focus
@@ -35,6 +39,14 @@ public final class Deliverables {
     public record Made(double seconds, Loudness.Measure loudness, int passes) {
     }
 
+    /**
+     * What is added to the picture: the campaign's brand kit, and the caption lines burned in (empty when the
+     * placement keeps captions in sidecar files).
+     */
+    public record Dressing(BrandKit brand, List<Captions.Cue> burned) {
+        public static final Dressing NONE = new Dressing(BrandKit.NONE, List.of());
+    }
+
     private static final int SAMPLE_RATE = 48_000;
     private static final int MAX_PASSES = 3;
     private static final int SETTLE_STEPS = 8;
@@ -49,19 +61,28 @@ public final class Deliverables {
     private Deliverables() {
     }
 
-    /** Makes {@code out} for {@code placement} from {@code master}. */
+    /** Makes {@code out} for {@code placement} from {@code master}, with nothing added. */
     public static Made make(Path master, Placement placement, Focus focus, Path out) throws IOException {
+        return make(master, placement, focus, Dressing.NONE, out);
+    }
+
+    /**
+     * Makes {@code out} for {@code placement} from {@code master}, dressed with {@code dressing}: the picture cut to
+     * the placement's length less the end card's, the overlay drawn on it, the end card (with silence) after it.
+     */
+    public static Made make(Path master, Placement placement, Focus focus, Dressing dressing, Path out)
+            throws IOException {
         MediaProbe.Probe probe = MediaProbe.probe(master);
         Loudness.Measure source = probe.hasAudio() ? Loudness.measure(master) : null;
         if (source == null || !(source.integratedLufs() > SILENCE)) {
             // No sound, or silence: there is nothing to bring up; the sound is passed through as it is.
-            render(master, probe, placement, focus, null, out);
+            render(master, probe, placement, focus, dressing, null, out);
             return new Made(MediaProbe.probe(out).seconds(), source == null ? null : Loudness.measure(out), 1);
         }
         Level level = settle(master, placement, new Level(placement.targetLufs() - source.integratedLufs(),
                 placement.truePeakCeiling() - PEAK_MARGIN));
         for (int pass = 1; ; pass++) {
-            render(master, probe, placement, focus, level, out);
+            render(master, probe, placement, focus, dressing, level, out);
             Loudness.Measure made = Loudness.measure(out);
             double miss = placement.targetLufs() - made.integratedLufs();
             double over = made.truePeakDbtp() - placement.truePeakCeiling();
@@ -122,14 +143,25 @@ public final class Deliverables {
                 + size.height() + ":flags=lanczos,setsar=1";
     }
 
-    private static void render(Path master, MediaProbe.Probe probe, Placement placement, Focus focus, Level level,
-            Path out) throws IOException {
+    /** How long the picture of {@code placement} runs before the end card, for a master of {@code seconds}. */
+    public static double pictureSeconds(Placement placement, BrandKit brand, double seconds) {
+        return Math.min(seconds, placement.maxSeconds() - brand.endCardSeconds());
+    }
+
+    private static void render(Path master, MediaProbe.Probe probe, Placement placement, Focus focus,
+            Dressing dressing, Level level, Path out) throws IOException {
         Files.deleteIfExists(out);
-        long endMicros = placement.maxSeconds() * 1_000_000L;
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(master.toFile())) {
+        BrandKit brand = dressing.brand();
+        double picture = pictureSeconds(placement, brand, probe.seconds());
+        long endMicros = Math.round(picture * 1_000_000);
+        Overlay overlay = Overlay.of(placement, brand, Captions.within(dressing.burned(), picture));
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(master.toFile());
+                Java2DFrameConverter toImage = new Java2DFrameConverter();
+                Java2DFrameConverter toFrame = new Java2DFrameConverter()) {
             grabber.start();
             int channels = probe.hasAudio() ? grabber.getAudioChannels() : 0;
-            String video = reframe(grabber.getImageWidth(), grabber.getImageHeight(), placement.size(), focus);
+            String video = reframe(grabber.getImageWidth(), grabber.getImageHeight(), placement.size(), focus)
+                    + (overlay.empty() && brand.endCard() == null ? "" : ",format=bgr24");
             String audio = channels == 0 ? null
                     : level == null ? "aresample=" + SAMPLE_RATE : level.chain();
             try (FFmpegFrameFilter filter = new FFmpegFrameFilter(video, audio, grabber.getImageWidth(),
@@ -152,11 +184,14 @@ public final class Deliverables {
                     }
                     if (frame.image != null || frame.samples != null) {
                         filter.push(frame);
-                        drain(filter, recorder);
+                        drain(filter, recorder, overlay, toImage, toFrame);
                     }
                 }
                 filter.push(null);
-                drain(filter, recorder);
+                drain(filter, recorder, overlay, toImage, toFrame);
+                if (brand.endCard() != null) {
+                    endCard(recorder, placement, brand, grabber.getFrameRate(), channels, toFrame);
+                }
                 recorder.stop();
                 filter.stop();
             }
@@ -164,10 +199,38 @@ public final class Deliverables {
         }
     }
 
-    private static void drain(FFmpegFrameFilter filter, FFmpegFrameRecorder recorder) throws IOException {
+    /** Records what the filter has ready, with the overlay drawn on each picture at its time. */
+    private static void drain(FFmpegFrameFilter filter, FFmpegFrameRecorder recorder, Overlay overlay,
+            Java2DFrameConverter toImage, Java2DFrameConverter toFrame) throws IOException {
         Frame filtered;
         while ((filtered = filter.pull()) != null) {
-            recorder.record(filtered);
+            if (filtered.image != null && !overlay.empty()) {
+                BufferedImage picture = toImage.convert(filtered);
+                overlay.drawOn(picture, filtered.timestamp / 1_000_000.0);
+                recorder.record(toFrame.convert(picture));
+            } else {
+                recorder.record(filtered);
+            }
+        }
+    }
+
+    /** The end card's pictures, and as much silence, after the clip. */
+    private static void endCard(FFmpegFrameRecorder recorder, Placement placement, BrandKit brand, double frameRate,
+            int channels, Java2DFrameConverter toFrame) throws IOException {
+        double seconds = brand.endCard().seconds();
+        Frame card = toFrame.convert(Overlay.endCard(placement, brand));
+        long pictures = Math.round(seconds * frameRate);
+        for (long i = 0; i < pictures; i++) {
+            recorder.record(card);
+        }
+        if (channels > 0) {
+            int block = 1024;
+            long left = Math.round(seconds * SAMPLE_RATE);
+            while (left > 0) {
+                int n = (int) Math.min(block, left);
+                recorder.recordSamples(SAMPLE_RATE, channels, ShortBuffer.allocate(n * channels));
+                left -= n;
+            }
         }
     }
 

@@ -5,12 +5,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where a deliverable runs: its exact frame size, longest length, loudness target and true-peak ceiling, and the
+ * Where a deliverable runs: its exact frame size, longest length, loudness target and true-peak ceiling, the
  * safe area (fractions of the frame kept clear of the platform's own buttons and captions) that captions and logos
- * stay inside. The standard placements are named; a campaign may define its own.
+ * stay inside, and whether the shot's captions are burned into its picture. The standard placements are named; a
+ * campaign may define its own, or change a standard one.
  */
 public record Placement(String name, FrameSize size, int maxSeconds, double targetLufs, double truePeakCeiling,
-        SafeArea safeArea) {
+        SafeArea safeArea, boolean burnCaptions) {
 
     /** Social platforms play at about -14 LUFS with true peaks at or under -1 dBTP. */
     public static final double SOCIAL_LUFS = -14;
@@ -52,6 +53,12 @@ public record Placement(String name, FrameSize size, int maxSeconds, double targ
         standard(new Placement("feed-4x5", new FrameSize(1080, 1350), 60, SOCIAL_LUFS, SOCIAL_TRUE_PEAK, feed));
         standard(new Placement("square", new FrameSize(1080, 1080), 60, SOCIAL_LUFS, SOCIAL_TRUE_PEAK, feed));
         standard(new Placement("youtube", new FrameSize(1920, 1080), 60, SOCIAL_LUFS, SOCIAL_TRUE_PEAK, feed));
+    }
+
+    /** A placement whose captions stay in sidecar files. */
+    public Placement(String name, FrameSize size, int maxSeconds, double targetLufs, double truePeakCeiling,
+            SafeArea safeArea) {
+        this(name, size, maxSeconds, targetLufs, truePeakCeiling, safeArea, false);
     }
 
     public Placement {

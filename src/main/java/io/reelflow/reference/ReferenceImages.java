@@ -64,6 +64,17 @@ public class ReferenceImages {
         }
     }
 
+    /** The picture at {@code url} (fetched safely, or inline), as the file has it (a PNG keeps its transparency). */
+    public BufferedImage picture(String url) throws ReferenceImageException {
+        byte[] bytes = url.startsWith("data:") ? decodeDataUrl(url) : fetcher.fetch(url);
+        return decode(bytes, format(bytes));
+    }
+
+    /** Checks an inline data URL without decoding its picture: base64 that holds a PNG, JPEG or WebP file. */
+    public static void checkInline(String url) throws ReferenceImageException {
+        format(decodeDataUrl(url));
+    }
+
     static byte[] decodeDataUrl(String url) throws ReferenceImageException {
         int comma = url.indexOf(',');
         if (comma < 0 || !url.substring(0, comma).endsWith(";base64")) {

@@ -58,4 +58,9 @@ public final class ObjectKeys {
     public static String beside(String videoKey, String extension) {
         return videoKey.replaceFirst("\\.mp4$", "") + "." + extension;
     }
+
+    /** The batch's logo as first fetched, kept so that every file of the batch shows the same picture. */
+    public static String brandLogo(String team, String campaign, String batch) {
+        return batchPrefix(team, campaign, batch) + "brand/logo.png";
+    }
 }

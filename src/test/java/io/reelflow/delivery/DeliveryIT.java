@@ -2,6 +2,10 @@ package io.reelflow.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +24,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+
+import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +40,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelflow.api.ApiKeys;
 import io.reelflow.localstack.ServiceProcess;
+import io.reelflow.media.Frames;
 import io.reelflow.media.Loudness;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.storage.Hashing;
@@ -84,9 +92,16 @@ class DeliveryIT {
         batch.put("campaign", "autumn");
         ObjectNode defaults = batch.putObject("defaults");
         defaults.put("reviewPolicy", "approve-all");
-        defaults.putArray("deliverables").add("reels").add("youtube").addObject()
-                .put("name", "banner").put("width", 640).put("height", 360).put("maxSeconds", 6)
+        ArrayNode placements = defaults.putArray("deliverables");
+        placements.addObject().put("name", "reels").put("burnCaptions", true);
+        placements.add("youtube");
+        placements.addObject().put("name", "banner").put("width", 640).put("height", 360).put("maxSeconds", 6)
                 .put("targetLufs", -23).put("truePeakDbtp", -2);
+        ObjectNode brand = batch.putObject("brand");
+        brand.putObject("logo").put("url", magentaLogo()).put("corner", "bottom-right").put("width", 0.2);
+        brand.putObject("endCard").put("seconds", 2).put("text", "Taste autumn at acme.example")
+                .put("background", "#009600");
+        brand.put("aiLabel", true);
         ArrayNode shots = batch.putArray("shots");
         ObjectNode wide = shots.addObject();
         wide.put("shotId", "wide");
@@ -137,11 +152,26 @@ class DeliveryIT {
         }
         assertThat(files.keySet()).containsExactlyInAnyOrder("wide/reels", "wide/youtube", "wide/banner",
                 "tall/feed-4x5", "tall/square");
-        checkFile(files.get("wide/reels"), prefix + "wide/deliverables/reels.mp4", 1080, 1920, 12, -14, -1);
-        checkFile(files.get("wide/youtube"), prefix + "wide/deliverables/youtube.mp4", 1920, 1080, 12, -14, -1);
+        // Every file: the 12 s picture (4 s for the 6 s banner) and the 2 s end card.
+        Path reels = checkFile(files.get("wide/reels"), prefix + "wide/deliverables/reels.mp4", 1080, 1920, 14, -14,
+                -1);
+        checkFile(files.get("wide/youtube"), prefix + "wide/deliverables/youtube.mp4", 1920, 1080, 14, -14, -1);
         checkFile(files.get("wide/banner"), prefix + "wide/deliverables/banner.mp4", 640, 360, 6, -23, -2);
-        checkFile(files.get("tall/feed-4x5"), prefix + "tall/deliverables/feed-4x5.mp4", 1080, 1350, 12, -14, -1);
-        checkFile(files.get("tall/square"), prefix + "tall/deliverables/square.mp4", 1080, 1080, 12, -14, -1);
+        checkFile(files.get("tall/feed-4x5"), prefix + "tall/deliverables/feed-4x5.mp4", 1080, 1350, 14, -14, -1);
+        checkFile(files.get("tall/square"), prefix + "tall/deliverables/square.mp4", 1080, 1080, 14, -14, -1);
+
+        // The logo, label and burned-in caption inside the reels safe area (8 % top, 12 % right, 20 % bottom, 6 %
+        // left); the end card after the picture.
+        List<BufferedImage> frames = Frames.at(reels, List.of(1.0, 13.0));
+        int[] safe = {65, 154, 885, 1382};
+        int[] during = count(frames.get(0), safe);
+        assertThat(during[0]).as("logo pixels inside the safe area").isGreaterThan(5_000);
+        assertThat(during[1]).as("logo pixels outside it").isZero();
+        assertThat(during[2]).as("caption and label text inside").isGreaterThan(2_000);
+        assertThat(during[3]).as("text outside").isZero();
+        Color card = new Color(frames.get(1).getRGB(5, 5));
+        assertThat(card.getGreen()).as("end card background").isBetween(120, 180);
+        assertThat(card.getRed() + card.getBlue()).isLessThan(60);
         // Portrait placements are cut from the portrait master, landscape ones from the landscape master.
         assertThat(files.get("wide/reels").path("masterJobId").asText())
                 .isNotEqualTo(files.get("wide/youtube").path("masterJobId").asText());
@@ -152,8 +182,8 @@ class DeliveryIT {
                 "00:00:04.000 00:00:08.500 Two lines:|in every cup");
         String srt = new String(it.storage.get(prefix + "wide/deliverables/banner.srt"), StandardCharsets.UTF_8);
         assertThat(srt).startsWith("1\r\n00:00:00,500 --> 00:00:03,000\r\n");
-        assertThat(cues(srt, ',')).containsExactly("00:00:00,500 00:00:03,000 Autumn roast <new> & warm",
-                "00:00:04,000 00:00:06,000 Two lines:|in every cup");
+        assertThat(cues(srt, ',')).as("the banner's picture ends at 4 s, before its end card")
+                .containsExactly("00:00:00,500 00:00:03,000 Autumn roast <new> & warm");
         assertThat(files.get("tall/square").has("vttKey")).as("a shot without captions has no caption files").isFalse();
 
         // The manifest lists every file with what was measured.
@@ -163,6 +193,10 @@ class DeliveryIT {
         assertThat(wideShot.path("placements")).extracting(JsonNode::asText).containsExactly("reels", "youtube",
                 "banner");
         assertThat(wideShot.path("focus").path("x").asDouble()).isEqualTo(0.3);
+        assertThat(manifest.path("brand").path("logoUrl").asText()).isEqualTo("inline");
+        assertThat(manifest.path("brand").path("aiLabel").asBoolean()).isTrue();
+        assertThat(it.storage.exists(manifest.path("brand").path("logoKey").asText())).as("the logo as used").isTrue();
+        assertThat(wideShot.path("deliverables").get(0).path("burnedCaptions").asBoolean()).isTrue();
         for (JsonNode d : wideShot.path("deliverables")) {
             JsonNode event = files.get("wide/" + d.path("placement").asText());
             assertThat(d.path("sha256").asText()).isEqualTo(event.path("sha256").asText());
@@ -197,7 +231,7 @@ class DeliveryIT {
         assertThat(other.statusCode()).isEqualTo(401);
     }
 
-    private void checkFile(JsonNode event, String key, int width, int height, double seconds, double lufs,
+    private Path checkFile(JsonNode event, String key, int width, int height, double seconds, double lufs,
             double ceiling) throws Exception {
         assertThat(event.path("objectKey").asText()).isEqualTo(key);
         Path file = tmp.resolve(key.replace('/', '_'));
@@ -216,6 +250,39 @@ class DeliveryIT {
         assertThat(event.path("integratedLufs").asDouble()).isCloseTo(measured.integratedLufs(),
                 org.assertj.core.data.Offset.offset(0.05));
         assertThat(event.path("size").asText()).isEqualTo(width + "x" + height);
+        return file;
+    }
+
+    /** An inline PNG logo: a solid magenta 240x120 rectangle. */
+    private static String magentaLogo() throws Exception {
+        BufferedImage logo = new BufferedImage(240, 120, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = logo.createGraphics();
+        g.setColor(Color.MAGENTA);
+        g.fillRect(0, 0, 240, 120);
+        g.dispose();
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(logo, "png", png);
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+    }
+
+    /**
+     * Magenta (logo) pixels inside and outside the rectangle {x, y, width, height}, then white (text) pixels inside
+     * and outside it.
+     */
+    private static int[] count(BufferedImage image, int[] safe) {
+        int[] counts = new int[4];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                Color c = new Color(image.getRGB(x, y));
+                boolean inside = x >= safe[0] && x < safe[0] + safe[2] && y >= safe[1] && y < safe[1] + safe[3];
+                if (c.getRed() > 200 && c.getBlue() > 200 && c.getGreen() < 60) {
+                    counts[inside ? 0 : 1]++;
+                } else if (c.getRed() > 200 && c.getGreen() > 200 && c.getBlue() > 200) {
+                    counts[inside ? 2 : 3]++;
+                }
+            }
+        }
+        return counts;
     }
 
     /** The cues of a caption file as {@code start end text}, lines of a cue joined with {@code |}. */

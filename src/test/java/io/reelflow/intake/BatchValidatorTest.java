@@ -231,7 +231,7 @@ class BatchValidatorTest {
         assertThat(reasons.get("defaults.deliverables[0]")).contains("'reelz' is not allowed").contains("tiktok");
         assertThat(reasons.get("defaults.deliverables[2]")).contains("names placement 'reels' a second time");
         assertThat(reasons.get("defaults.deliverables[3]")).isEqualTo("must be a string or an object");
-        assertThat(reasons.get("defaults.deliverables[4].name")).contains("'square' is a standard placement");
+        assertThat(reasons).as("a standard placement may be changed").doesNotContainKey("defaults.deliverables[4].name");
         assertThat(reasons.get("defaults.deliverables[4].width")).contains("at least 128");
         assertThat(reasons.get("defaults.deliverables[4].height")).contains("multiple of 2");
         assertThat(reasons.get("defaults.deliverables[5].width")).contains("multiple of 2");
@@ -246,6 +246,55 @@ class BatchValidatorTest {
         assertThat(reasons.get("shots[0].captions[4].text")).contains("control characters");
         assertThat(reasons.get("shots[1].deliverables")).contains("at least one");
         assertThat(reasons.get("shots[1].captions")).contains("has none");
+    }
+
+    @Test
+    void readsTheBrandKitAndStandardPlacementsWithChanges() throws Exception {
+        String logo = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(
+                new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0});
+        BatchValidator.Result result = validate("""
+                {"batchId": "b-1", "team": "acme", "campaign": "spring",
+                 "defaults": {"deliverables": [{"name": "reels", "burnCaptions": true, "targetLufs": -16}, "square"]},
+                 "brand": {"logo": {"url": "%s", "corner": "bottom-left"},
+                           "endCard": {"text": "Shop now"}, "aiLabel": true},
+                 "shots": [{"shotId": "s1", "prompt": "A tilt up a lighthouse."}]}""".formatted(logo));
+
+        assertThat(result.violations()).isEmpty();
+        Placement reels = result.batch().shots().get(0).deliverables().get(0);
+        assertThat(reels.size()).isEqualTo(new io.reelflow.media.FrameSize(1080, 1920));
+        assertThat(reels.targetLufs()).isEqualTo(-16);
+        assertThat(reels.burnCaptions()).isTrue();
+        assertThat(reels.safeArea()).isEqualTo(Placement.standard("reels").orElseThrow().safeArea());
+        assertThat(result.batch().shots().get(0).deliverables().get(1).burnCaptions()).isFalse();
+        io.reelflow.campaign.Brand brand = result.batch().brand();
+        assertThat(brand.logoUrl()).isEqualTo(logo);
+        assertThat(brand.corner()).isEqualTo("bottom-left");
+        assertThat(brand.endCard()).isEqualTo(new io.reelflow.campaign.Brand.EndCard(2, "Shop now", "#000000",
+                "#ffffff"));
+        assertThat(brand.aiLabel()).isTrue();
+    }
+
+    @Test
+    void namesEveryBrandKitProblem() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b-1", "team": "acme", "campaign": "spring",
+                 "defaults": {"deliverables": [{"name": "dooh", "height": 720}]},
+                 "brand": {"logo": {"url": "data:image/png;base64,AAAA", "corner": "middle", "width": 0.9},
+                           "endCard": {"seconds": 5, "text": "", "background": "#12", "textColor": "white"},
+                           "aiLabel": "yes"},
+                 "shots": [{"shotId": "s1", "prompt": "A tilt up a lighthouse."}]}""");
+
+        assertThat(reasons.get("defaults.deliverables[0].width")).contains("is required for the custom placement"
+                + " 'dooh'");
+        assertThat(reasons.get("brand.logo.url")).contains("not a PNG, JPEG or WebP");
+        assertThat(reasons.get("brand.logo.corner")).contains("'middle' is not allowed");
+        assertThat(reasons.get("brand.logo.width")).contains("at most 0.4");
+        assertThat(reasons.get("brand.endCard.seconds")).contains("at most 3");
+        assertThat(reasons.get("brand.endCard.text")).contains("at least 1");
+        assertThat(reasons.get("brand.endCard.background")).contains("'#12' must be a colour written #rrggbb");
+        assertThat(reasons.get("brand.endCard.textColor")).contains("must be a colour");
+        assertThat(reasons.get("brand.aiLabel")).isEqualTo("must be a boolean");
+        assertThat(reasons.get("brand")).contains("no shot has placements");
     }
 
     private BatchValidator.Result validate(String json) throws Exception {

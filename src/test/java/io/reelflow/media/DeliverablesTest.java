@@ -8,6 +8,7 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.util.List;
 
 import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -92,6 +93,83 @@ class DeliverablesTest {
 
         assertThat(made.seconds()).isCloseTo(2.0, within(0.1));
         assertThat(made.loudness().integratedLufs()).isCloseTo(-23.0, within(1.0));
+    }
+
+    @Test
+    void theLogoLabelAndBurnedCaptionsStayInsideTheSafeAreaAndTheEndCardCloses() throws Exception {
+        Path master = master(dir.resolve("dressed.mp4"), 3, 0.1);
+        Placement standard = Placement.standard("reels").orElseThrow();
+        Placement reels = new Placement("reels", standard.size(), standard.maxSeconds(), standard.targetLufs(),
+                standard.truePeakCeiling(), standard.safeArea(), true);
+        BufferedImage logo = new BufferedImage(200, 100, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = logo.createGraphics();
+        g.setColor(Color.MAGENTA);
+        g.fillRect(0, 0, 200, 100);
+        g.dispose();
+        BrandKit brand = new BrandKit(logo, BrandKit.Corner.BOTTOM_RIGHT, 0.2,
+                new BrandKit.EndCard(1, "Shop the spring range now", new Color(0, 150, 0), Color.WHITE), true);
+        List<Captions.Cue> cues = List.of(new Captions.Cue(0.5, 2.0, "Fresh every morning, all spring long"));
+
+        Deliverables.Made made = Deliverables.make(master, reels, Deliverables.Focus.CENTRE,
+                new Deliverables.Dressing(brand, cues), dir.resolve("dressed-reels.mp4"));
+
+        Path out = dir.resolve("dressed-reels.mp4");
+        MediaProbe.Probe probe = MediaProbe.probe(out);
+        assertThat(probe.width()).isEqualTo(1080);
+        assertThat(probe.height()).isEqualTo(1920);
+        assertThat(made.seconds()).as("3 s of picture and the 1 s end card").isCloseTo(4.0, within(0.1));
+        assertThat(made.loudness().integratedLufs()).isCloseTo(-14.0, within(1.0));
+        assertThat(made.loudness().truePeakDbtp()).isLessThanOrEqualTo(-1.0);
+        int[] safe = reels.safeArea().rectangle(reels.size());
+
+        List<BufferedImage> frames = Frames.at(out, List.of(1.0, 2.5, 3.5));
+        Pixels during = Pixels.of(frames.get(0), safe);
+        assertThat(during.magenta).as("logo pixels").isGreaterThan(10_000);
+        assertThat(during.magentaOutside).as("logo pixels outside the safe area").isZero();
+        assertThat(during.whiteBottom).as("caption text at the bottom").isGreaterThan(2_000);
+        assertThat(during.whiteTop).as("the AI label at the top").isGreaterThan(200);
+        assertThat(during.whiteOutside).as("text outside the safe area").isZero();
+        Pixels after = Pixels.of(frames.get(1), safe);
+        assertThat(after.whiteBottom).as("the caption has ended").isZero();
+        assertThat(after.magenta).isGreaterThan(10_000);
+        BufferedImage card = frames.get(2);
+        Color corner = new Color(card.getRGB(5, 5));
+        assertThat(corner.getGreen()).as("end card background").isGreaterThan(120);
+        assertThat(corner.getRed() + corner.getBlue()).isLessThan(60);
+        Pixels onCard = Pixels.of(card, safe);
+        assertThat(onCard.magenta).as("the logo on the end card").isGreaterThan(10_000);
+        assertThat(onCard.whiteBottom + onCard.whiteTop).as("the call to action").isGreaterThan(2_000);
+        assertThat(onCard.magentaOutside + onCard.whiteOutside).isZero();
+    }
+
+    /** Counts of logo (magenta) and text (white) pixels, inside and outside the safe rectangle. */
+    private record Pixels(int magenta, int magentaOutside, int whiteTop, int whiteBottom, int whiteOutside) {
+        static Pixels of(BufferedImage image, int[] safe) {
+            int magenta = 0;
+            int magentaOutside = 0;
+            int whiteTop = 0;
+            int whiteBottom = 0;
+            int whiteOutside = 0;
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    Color c = new Color(image.getRGB(x, y));
+                    boolean inside = x >= safe[0] && x < safe[0] + safe[2] && y >= safe[1] && y < safe[1] + safe[3];
+                    if (c.getRed() > 200 && c.getBlue() > 200 && c.getGreen() < 60) {
+                        magenta++;
+                        magentaOutside += inside ? 0 : 1;
+                    } else if (c.getRed() > 200 && c.getGreen() > 200 && c.getBlue() > 200) {
+                        if (!inside) {
+                            whiteOutside++;
+                        } else if (y < image.getHeight() / 2) {
+                            whiteTop++;
+                        } else {
+                            whiteBottom++;
+                        }
+                    }
+                }
+            }
+            return new Pixels(magenta, magentaOutside, whiteTop, whiteBottom, whiteOutside);
+        }
     }
 
     @Test

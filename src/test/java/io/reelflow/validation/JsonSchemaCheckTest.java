@@ -42,8 +42,8 @@ class JsonSchemaCheckTest {
 
         assertThat(found).singleElement().satisfies(v -> {
             assertThat(v.field()).isEqualTo("colour");
-            assertThat(v.reason()).isEqualTo("is not a known field; known fields: [batchId, budget, campaign,"
-                    + " defaults, shots, team]");
+            assertThat(v.reason()).isEqualTo("is not a known field; known fields: [batchId, brand, budget,"
+                    + " campaign, defaults, shots, team]");
         });
     }
 

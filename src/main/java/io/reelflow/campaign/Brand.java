@@ -1,0 +1,36 @@
+package io.reelflow.campaign;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A batch's brand kit as the batch gave it: the logo's address (fetched when the first file is made, then kept
+ * beside the batch), its corner and width, the end card, and whether the "AI generated" label is shown.
+ */
+@JsonInclude(Include.NON_NULL)
+public record Brand(String logoUrl, String corner, Double logoWidth, EndCard endCard, boolean aiLabel) {
+
+    /** A closing card: {@code seconds} long, {@code text} in {@code textColor} on {@code background}. */
+    public record EndCard(double seconds, String text, String background, String textColor) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public String json() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the brand kit", e);
+        }
+    }
+
+    public static Brand read(String json) {
+        try {
+            return json == null ? null : JSON.readValue(json, Brand.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a batch's stored brand kit cannot be read", e);
+        }
+    }
+}
