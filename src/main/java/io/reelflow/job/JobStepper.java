@@ -121,7 +121,7 @@ public class JobStepper {
             // A final starts from the frame of its approved draft, sent like any reference image.
             JobView.StartFrame start = job.startFrom();
             referenceImage = landing.startFrame(start.draftKey(), start.second(), start.frameKey(),
-                    new FrameSize(request.width(), request.height()));
+                    new FrameSize(request.width(), request.height()), start.focus());
             request = request.withReferenceImage(referenceImage);
         } else if (request.referenceImageUrl() != null) {
             try {

@@ -2,6 +2,7 @@ package io.reelflow.job;
 
 import java.util.UUID;
 
+import io.reelflow.media.Deliverables;
 import io.reelflow.media.FrameSize;
 import io.reelflow.provider.RenderRequest;
 import io.reelflow.storage.ResultLanding;
@@ -14,10 +15,12 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
 
     /**
      * Where a final starts: the approved draft ({@code draftKey}), the second of it ({@code second}), where the
-     * frame is kept once prepared ({@code frameKey}), and whether it is sent to the model ({@code carried}; a model
-     * that takes no image re-rolls, and is only measured against it).
+     * frame is kept once prepared ({@code frameKey}), whether it is sent to the model ({@code carried}; a model
+     * that takes no image re-rolls, and is only measured against it), and the shot's focus point, kept when the
+     * frame is cut to the final's shape (a master in the other orientation).
      */
-    public record StartFrame(String draftKey, double second, String frameKey, boolean carried) {
+    public record StartFrame(String draftKey, double second, String frameKey, boolean carried,
+            Deliverables.Focus focus) {
     }
 
     static JobView of(Job job) {
@@ -29,7 +32,8 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
                 job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey, job.shot.reviewPolicy,
                 job.shot.referenceImageFit, job.seconds, job.width, job.height, job.segmentIndex, job.segmentCount,
                 job.traceParent, job.startFromKey == null ? null : new StartFrame(job.startFromKey,
-                        job.startSecond == null ? 0 : job.startSecond, job.startFrameKey, "carried".equals(job.look)));
+                        job.startSecond == null ? 0 : job.startSecond, job.startFrameKey, "carried".equals(job.look),
+                        job.shot.focus()));
     }
 
     /** What the delivered clip must be: the job's own length and frame size. */

@@ -75,7 +75,7 @@ public class LookCheck {
             Map<Double, BufferedImage> ofDraft = pictures(draft, draftTimes, columns, List.of(start.second()));
             Map<Double, BufferedImage> ofFinal = pictures(finalCut, finalTimes, columns, List.of(0.0));
 
-            BufferedImage approved = Frames.fit(ofDraft.get(start.second()), frame);
+            BufferedImage approved = Frames.fit(ofDraft.get(start.second()), frame, start.focus());
             double startSsim = Similarity.ssim(approved, ofFinal.get(0.0));
             double similarity = Similarity.mean(draftTimes.stream().map(ofDraft::get).toList(),
                     finalTimes.stream().map(ofFinal::get).toList());

@@ -79,19 +79,27 @@ public final class Frames {
         return pictures;
     }
 
-    /**
-     * {@code image} centre-cropped to {@code frame}'s aspect ratio and scaled to it exactly with Lanczos (cropping
-     * first keeps the scaler's output a whole picture, whichever way the orientation turns).
-     */
+    /** {@code image} centre-cropped to {@code frame}'s aspect ratio and scaled to it exactly with Lanczos. */
     public static BufferedImage fit(BufferedImage image, FrameSize frame) throws IOException {
+        return fit(image, frame, Deliverables.Focus.CENTRE);
+    }
+
+    /**
+     * {@code image} cropped to {@code frame}'s aspect ratio around {@code focus} (kept inside the picture) and scaled
+     * to it exactly with Lanczos (cropping first keeps the scaler's output a whole picture, whichever way the
+     * orientation turns).
+     */
+    public static BufferedImage fit(BufferedImage image, FrameSize frame, Deliverables.Focus focus)
+            throws IOException {
         int width = image.getWidth();
         int height = image.getHeight();
         double want = (double) frame.width() / frame.height();
         int cropWidth = Math.min(width, (int) Math.round(height * want));
         int cropHeight = Math.min(height, (int) Math.round(width / want));
-        String graph = "crop=" + cropWidth + ":" + cropHeight + ":" + (width - cropWidth) / 2 + ":"
-                + (height - cropHeight) / 2 + ",scale=" + frame.width() + ":" + frame.height()
-                + ":flags=lanczos+accurate_rnd+full_chroma_int";
+        int x = Math.max(0, Math.min(width - cropWidth, (int) Math.round(focus.x() * width - cropWidth / 2.0)));
+        int y = Math.max(0, Math.min(height - cropHeight, (int) Math.round(focus.y() * height - cropHeight / 2.0)));
+        String graph = "crop=" + cropWidth + ":" + cropHeight + ":" + x + ":" + y + ",scale=" + frame.width() + ":"
+                + frame.height() + ":flags=lanczos+accurate_rnd+full_chroma_int";
         try (Java2DFrameConverter converter = new Java2DFrameConverter();
                 FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, image.getWidth(), image.getHeight())) {
             filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);

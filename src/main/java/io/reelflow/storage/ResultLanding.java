@@ -15,6 +15,7 @@ import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.ClipInspector;
 import io.reelflow.media.Conformer;
 import io.reelflow.media.FrameSize;
+import io.reelflow.media.Deliverables;
 import io.reelflow.media.Frames;
 import io.reelflow.media.ImageType;
 import io.reelflow.media.MediaProbe;
@@ -158,12 +159,13 @@ public class ResultLanding {
     }
 
     /**
-     * The frame {@code second} into the stored video {@code draftKey}, scaled to {@code frame} with FFmpeg's
-     * Lanczos scaler, as a work file the caller deletes: a JPEG at quality 0.97 (a PNG when {@code frameKey} names
+     * The frame {@code second} into the stored video {@code draftKey}, cut to {@code frame}'s shape around
+     * {@code focus} and scaled to it with FFmpeg's Lanczos scaler, as a work file the caller deletes: a JPEG at quality 0.97 (a PNG when {@code frameKey} names
      * one). It is kept at {@code frameKey} the first time, and read from there afterwards, so every call (a retry,
      * a retake) sends the same picture.
      */
-    public Path startFrame(String draftKey, double second, String frameKey, FrameSize frame) throws IOException {
+    public Path startFrame(String draftKey, double second, String frameKey, FrameSize frame,
+            Deliverables.Focus focus) throws IOException {
         boolean png = frameKey.endsWith(".png");
         Path picture = Files.createTempFile(workDir, "start-", png ? ".png" : ".jpg");
         if (store.exists(frameKey)) {
@@ -173,7 +175,7 @@ public class ResultLanding {
         Path draft = Files.createTempFile(workDir, "approved-", ".mp4");
         try {
             store.download(draftKey, draft);
-            BufferedImage fitted = Frames.fit(Frames.at(draft, second), frame);
+            BufferedImage fitted = Frames.fit(Frames.at(draft, second), frame, focus);
             if (png) {
                 Frames.writePng(fitted, picture);
             } else {

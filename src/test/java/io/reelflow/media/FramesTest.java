@@ -57,4 +57,18 @@ class FramesTest {
             assertThat(c.getGreen()).as("row %d", y).isGreaterThan(200);
         }
     }
+
+    @Test
+    void theFocusPointChoosesWhatALandscapeFrameKeepsInAPortraitMaster() throws Exception {
+        BufferedImage left = Frames.fit(thirds(1280, 720), new FrameSize(1024, 1792), new Deliverables.Focus(0.1, 0.5));
+        BufferedImage right = Frames.fit(thirds(1280, 720), new FrameSize(1024, 1792),
+                new Deliverables.Focus(0.95, 0.5));
+
+        Color l = new Color(left.getRGB(200, 896));
+        Color r = new Color(right.getRGB(800, 896));
+        assertThat(l.getRed()).as("focus on the left keeps the red third").isGreaterThan(200);
+        assertThat(l.getGreen() + l.getBlue()).isLessThan(60);
+        assertThat(r.getBlue()).as("focus on the right keeps the blue third").isGreaterThan(200);
+        assertThat(r.getRed() + r.getGreen()).isLessThan(60);
+    }
 }
