@@ -1,6 +1,8 @@
 // The review page end to end in headless Chromium: submit a batch, drafts appear and play, approve one and its
-// final appears, revise another and revision 2 appears; the page fits a phone-width screen. A screenshot of each
+// final appears, revise another and revision 2 appears; a batch with placements shows its files with download
+// links and downloads as a ZIP; the page fits a phone-width screen. A screenshot of each
 // step is written to SCREENSHOTS. Exits non-zero with the reason when a step fails.
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
 const url = process.env.REELFLOW_URL;
@@ -72,6 +74,41 @@ try {
     if (!prompt.startsWith('Slow crane up')) throw new Error('revision 2 shows the old prompt: ' + prompt);
     if (await page.isVisible('[data-shot="s02"] .revise-form')) throw new Error('the revise box of revision 2 is open');
     await page.screenshot({ path: `${shots}/3-revision.png`, fullPage: true });
+  });
+
+  await step('placement files appear with download links; the batch ZIP downloads', async () => {
+    const batchId = 'e2e-deliver-' + Date.now();
+    const status = await page.evaluate(async ([key, batchId]) => {
+      const response = await fetch('/api/v1/batches', {
+        method: 'POST', headers: { 'Authorization': 'Bearer ' + key, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ batchId, campaign: 'e2e-deliver',
+          defaults: { reviewPolicy: 'approve-all', deliverables: ['square', { name: 'reels', burnCaptions: true }] },
+          shots: [{ shotId: 's01', prompt: 'Slow dolly in on a ceramic cup on a marble counter at golden hour, steam rising; soft cafe chatter.',
+            captions: [{ start: 0.5, end: 3, text: 'Good morning' }] }] })
+      });
+      return response.status;
+    }, [key, batchId]);
+    if (status !== 202) throw new Error(`the batch with placements was answered ${status}`);
+    await page.reload();
+    await page.waitForSelector('#app:not([hidden])');
+    await page.click(`#batches [data-batch="${batchId}"]`);
+    const row = placement => `[data-shot="s01"] tr[data-placement="${placement}"][data-state="DELIVERED"]`;
+    await page.waitForSelector(row('reels') + ' a');
+    await page.waitForSelector(row('square') + ' a');
+    const reels = await page.$$eval(row('reels') + ' a', links => links.map(a => a.textContent));
+    if (reels.join(',') !== 'MP4,VTT,SRT') throw new Error('the reels file links are ' + reels.join(','));
+    const size = await page.textContent(row('reels') + ' td:nth-child(2)');
+    if (size !== '1080x1920') throw new Error('the reels file is listed as ' + size);
+    const video = await page.request.get(await page.getAttribute(row('square') + ' a', 'href'));
+    const body = await video.body();
+    if (!video.ok() || body.length < 10000 || body.toString('latin1', 4, 8) !== 'ftyp') {
+      throw new Error(`the square file's link served ${video.status()} with ${body.length} bytes`);
+    }
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('button[data-action=zip]')]);
+    if (download.suggestedFilename() !== `${batchId}-deliverables.zip`) throw new Error('the ZIP is named ' + download.suggestedFilename());
+    const zip = readFileSync(await download.path());
+    if (zip.length < 20000 || zip.toString('latin1', 0, 2) !== 'PK') throw new Error(`the ZIP has ${zip.length} bytes`);
+    await page.screenshot({ path: `${shots}/5-deliverables.png`, fullPage: true });
   });
 
   await step('phone-width screen', async () => {

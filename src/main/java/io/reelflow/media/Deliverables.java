@@ -79,8 +79,12 @@ public final class Deliverables {
             render(master, probe, placement, focus, dressing, null, out);
             return new Made(MediaProbe.probe(out).seconds(), source == null ? null : Loudness.measure(out), 1);
         }
-        Level level = settle(master, placement, new Level(placement.targetLufs() - source.integratedLufs(),
-                placement.truePeakCeiling() - PEAK_MARGIN));
+        // Only the part of the master that is delivered is measured: a short placement's first seconds can be
+        // louder or quieter than the whole clip.
+        double picture = pictureSeconds(placement, dressing.brand(), probe.seconds());
+        double aim = placement.targetLufs();
+        Level level = settle(master, picture, aim, placement, new Level(placement.targetLufs()
+                - source.integratedLufs(), placement.truePeakCeiling() - PEAK_MARGIN));
         for (int pass = 1; ; pass++) {
             render(master, probe, placement, focus, dressing, level, out);
             Loudness.Measure made = Loudness.measure(out);
@@ -94,8 +98,10 @@ public final class Deliverables {
                         + " after %d passes, against %.1f LUFS and at most %.1f dBTP", made.integratedLufs(),
                         made.truePeakDbtp(), pass, placement.targetLufs(), placement.truePeakCeiling()));
             }
-            // Encoding moved the sound a little: correct for what was measured and make it again.
-            level = settle(master, placement, new Level(level.gainDb() + miss,
+            // Encoding moved the sound a little: aim the sound alone off the target by what was measured, and make
+            // the file again.
+            aim += miss;
+            level = settle(master, picture, aim, placement, new Level(level.gainDb() + miss,
                     level.limitDbtp() - Math.max(0, over + 0.2)));
         }
     }
@@ -111,13 +117,16 @@ public final class Deliverables {
     }
 
     /**
-     * Adjusts {@code level} on the sound alone (measured through the same filters, nothing encoded) until it
-     * meets the target: the limiter takes some loudness off peaky sound, so the gain is raised by what it took.
+     * Adjusts {@code level} on the sound alone (the first {@code seconds} of it, those delivered, measured through
+     * the same filters, nothing encoded) until it measures at {@code aim}: the target, corrected by what encoding
+     * was measured to move it. The limiter takes some loudness off peaky sound, so the gain is raised by what it
+     * took.
      */
-    private static Level settle(Path master, Placement placement, Level level) throws IOException {
+    private static Level settle(Path master, double seconds, double aim, Placement placement, Level level)
+            throws IOException {
         for (int i = 0; i < SETTLE_STEPS; i++) {
-            Loudness.Measure m = Loudness.measure(master, level.chain());
-            double miss = placement.targetLufs() - m.integratedLufs();
+            Loudness.Measure m = Loudness.measure(master, level.chain(), seconds);
+            double miss = aim - m.integratedLufs();
             double over = m.truePeakDbtp() - (placement.truePeakCeiling() - PEAK_MARGIN / 2);
             if (Math.abs(miss) <= SETTLE_TOLERANCE && over <= 0) {
                 break;

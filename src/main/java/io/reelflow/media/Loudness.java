@@ -45,6 +45,11 @@ public final class Loudness {
      * without writing it anywhere: how a gain and limiter would sound, before any picture is encoded.
      */
     public static Measure measure(Path clip, String chain) throws IOException {
+        return measure(clip, chain, Double.POSITIVE_INFINITY);
+    }
+
+    /** As {@link #measure(Path, String)}, over the first {@code seconds} of the clip only. */
+    public static Measure measure(Path clip, String chain, double seconds) throws IOException {
         Path stats = Files.createTempFile("reelflow-r128-", ".txt");
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(clip.toFile())) {
             grabber.setVideoStream(-1);
@@ -60,6 +65,9 @@ public final class Loudness {
                 filter.start();
                 Frame frame;
                 while ((frame = grabber.grabSamples()) != null) {
+                    if (frame.timestamp >= seconds * 1_000_000) {
+                        break;
+                    }
                     filter.push(frame);
                     while (filter.pullSamples() != null) {
                         // The measure is in the stats file.

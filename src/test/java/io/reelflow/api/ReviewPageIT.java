@@ -24,8 +24,8 @@ import io.reelflow.testkit.TestData;
 /**
  * The review page end to end in headless Chromium (Debian's {@code chromium}, driven by npm
  * {@code playwright-core}; {@code src/test/e2e/review-e2e.mjs}): a batch submitted on the page, its drafts
- * playing, one approved and its final shown beside it, another revised and its revision 2 shown, and the page
- * at phone width. Screenshots of each step go to {@code target/review-page/}.
+ * playing, one approved and its final shown beside it, another revised and its revision 2 shown, a batch with
+ * placements showing its files with download links and downloading as a ZIP, and the page at phone width. Screenshots of each step go to {@code target/review-page/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ReviewPageIT {
@@ -57,7 +57,7 @@ class ReviewPageIT {
         Files.copy(Path.of("src/test/e2e/review-e2e.mjs"), e2e.resolve("review-e2e.mjs"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.createDirectories(SCREENSHOTS);
-        for (String shot : List.of("1-drafts.png", "2-final.png", "3-revision.png", "4-phone.png")) {
+        for (String shot : List.of("1-drafts.png", "2-final.png", "3-revision.png", "4-phone.png", "5-deliverables.png")) {
             Files.deleteIfExists(SCREENSHOTS.resolve(shot));
         }
         Path log = it.dir.resolve("logs").resolve("review-e2e.log");
@@ -73,14 +73,14 @@ class ReviewPageIT {
         assertThat(finished && run.exitValue() == 0).as("the page test passed; its output:%n%s", Files.readString(log))
                 .isTrue();
 
-        for (String shot : List.of("1-drafts.png", "2-final.png", "3-revision.png", "4-phone.png")) {
+        for (String shot : List.of("1-drafts.png", "2-final.png", "3-revision.png", "4-phone.png", "5-deliverables.png")) {
             byte[] png = Files.readAllBytes(SCREENSHOTS.resolve(shot));
             assertThat(png.length).as(shot).isGreaterThan(10_000);
             assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
         }
         List<Map<String, Object>> jobs = it.db.query("""
                 select s.shot_key, j.stage, j.revision, j.state, j.prompt from job j join shot s on s.id = j.shot_id
-                join batch b on b.id = s.batch_id where b.team = 'studio' order by s.shot_key, j.stage, j.revision""");
+                join batch b on b.id = s.batch_id where b.team = 'studio' and b.campaign = 'e2e' order by s.shot_key, j.stage, j.revision""");
         assertThat(jobs).extracting(j -> j.get("shot_key") + " " + j.get("stage") + " r" + j.get("revision") + " "
                 + j.get("state")).containsExactly("s01 DRAFT r1 LANDED", "s01 FINAL r1 LANDED", "s02 DRAFT r1 LANDED",
                         "s02 DRAFT r2 LANDED");

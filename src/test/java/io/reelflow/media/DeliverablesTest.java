@@ -173,6 +173,22 @@ class DeliverablesTest {
     }
 
     @Test
+    void aShortPlacementIsMeasuredOnTheSecondsItDelivers() throws Exception {
+        // Loud for the first 2 s, 9.5 dB quieter after (inside the relative gate): the whole clip measures lower.
+        Path master = master(dir.resolve("loud-start.mp4"), 8, t -> t < 2 ? 0.3 : 0.1, false);
+        Placement bumper = new Placement("bumper", new FrameSize(640, 360), 2, Placement.BROADCAST_LUFS, -2,
+                Placement.SafeArea.NONE);
+
+        Deliverables.Made made = Deliverables.make(master, bumper, Deliverables.Focus.CENTRE, dir.resolve("b2.mp4"));
+
+        assertThat(Loudness.measure(master).integratedLufs()).as("the whole master, against its first 2 s")
+                .isLessThan(Loudness.measure(master, null, 2).integratedLufs() - 2);
+        assertThat(made.seconds()).isCloseTo(2.0, within(0.1));
+        assertThat(Loudness.measure(dir.resolve("b2.mp4")).integratedLufs()).isCloseTo(-23.0, within(0.5));
+        assertThat(made.passes()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void theReframeCropStaysInsideTheMaster() {
         FrameSize portrait = new FrameSize(1080, 1920);
         assertThat(Deliverables.reframe(1792, 1024, portrait, new Deliverables.Focus(0, 0.5)))
@@ -192,6 +208,12 @@ class DeliverablesTest {
      * {@code clicks}, a 5 ms burst at 0.9 every half second.
      */
     private static Path master(Path out, int seconds, double amplitude, boolean clicks) throws Exception {
+        return master(out, seconds, t -> amplitude, clicks);
+    }
+
+    /** As above, the tone's amplitude at {@code t} seconds given by {@code amplitude}. */
+    private static Path master(Path out, int seconds, java.util.function.DoubleUnaryOperator amplitude,
+            boolean clicks) throws Exception {
         int fps = 24;
         int rate = 48_000;
         BufferedImage picture = new BufferedImage(MASTER.width(), MASTER.height(), BufferedImage.TYPE_3BYTE_BGR);
@@ -220,7 +242,8 @@ class DeliverablesTest {
                 for (int i = 0; i < perFrame; i++) {
                     int n = f * perFrame + i;
                     boolean click = clicks && n % (rate / 2) < rate / 200;
-                    float v = (float) ((click ? 0.9 : amplitude) * Math.sin(2 * Math.PI * 440 * n / rate));
+                    float v = (float) ((click ? 0.9 : amplitude.applyAsDouble((double) n / rate))
+                            * Math.sin(2 * Math.PI * 440 * n / rate));
                     samples.put(v).put(v);
                 }
                 samples.flip();
