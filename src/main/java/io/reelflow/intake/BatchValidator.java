@@ -71,6 +71,12 @@ public class BatchValidator {
         if (brand != null && shots.stream().allMatch(s -> s.deliverables().isEmpty())) {
             v.add("brand", "is added to placement files, but no shot has placements; name them in deliverables");
         }
+        if (brand != null && brand.endCard() != null) {
+            double card = brand.endCard().seconds();
+            shots.stream().flatMap(s -> s.deliverables().stream()).filter(p -> p.maxSeconds() - card < 1).distinct()
+                    .forEach(p -> v.add("brand.endCard.seconds", "is " + card + " s, which leaves placement '"
+                            + p.name() + "' (at most " + p.maxSeconds() + " s) less than 1 s of picture"));
+        }
         if (v.isEmpty()) {
             checkCatalog(draftModel, finalModel, shots, v);
         }

@@ -128,8 +128,8 @@ class DeliveryIT {
         assertThat(estimate.path("secondMasters").asInt()).isEqualTo(1);
         assertThat(estimate.path("deliverables").asInt()).isEqualTo(5);
 
-        JsonNode wideDelivered = awaitEvent(batchId, "ShotDelivered", "wide");
-        JsonNode tallDelivered = awaitEvent(batchId, "ShotDelivered", "tall");
+        JsonNode wideDelivered = awaitDelivered(batchId, "wide");
+        JsonNode tallDelivered = awaitDelivered(batchId, "tall");
         awaitEvent(batchId, "BatchDelivered", null);
 
         // Exactly the masters the placements need: landscape and portrait for 'wide', portrait alone for 'tall'.
@@ -302,6 +302,17 @@ class DeliveryIT {
                 e -> type.equals(e.path("type").asText())
                         && (shotId == null || shotId.equals(e.path("shotId").asText())), WAIT);
         assertThat(event).as("%s event for batch %s", type, batchId).isNotNull();
+        return event;
+    }
+
+    /** The shot's {@code ShotDelivered}; a {@code ShotFailed} ends the wait at once, with its reason. */
+    private JsonNode awaitDelivered(String batchId, String shotId) throws InterruptedException {
+        JsonNode event = events.awaitFirst(e -> batchId.equals(e.path("batchId").asText()),
+                e -> shotId.equals(e.path("shotId").asText())
+                        && List.of("ShotDelivered", "ShotFailed").contains(e.path("type").asText()), WAIT);
+        assertThat(event).as("ShotDelivered for %s", shotId).isNotNull();
+        assertThat(event.path("type").asText()).as("%s: %s", shotId, event.path("reason").asText())
+                .isEqualTo("ShotDelivered");
         return event;
     }
 

@@ -297,6 +297,20 @@ class BatchValidatorTest {
         assertThat(reasons.get("brand")).contains("no shot has placements");
     }
 
+    @Test
+    void anEndCardMustLeaveEveryPlacementSomePicture() throws Exception {
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b-1", "team": "acme", "campaign": "spring",
+                 "defaults": {"deliverables": ["square", {"name": "bumper", "width": 640, "height": 360,
+                     "maxSeconds": 2}]},
+                 "brand": {"endCard": {"seconds": 1.5, "text": "Shop now"}},
+                 "shots": [{"shotId": "s1", "prompt": "A tilt up a lighthouse."}]}""");
+
+        assertThat(reasons).containsOnlyKeys("brand.endCard.seconds");
+        assertThat(reasons.get("brand.endCard.seconds"))
+                .isEqualTo("is 1.5 s, which leaves placement 'bumper' (at most 2 s) less than 1 s of picture");
+    }
+
     private BatchValidator.Result validate(String json) throws Exception {
         JsonNode root = JSON.readTree(json);
         return validator.validate(root);
