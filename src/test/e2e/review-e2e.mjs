@@ -97,7 +97,7 @@ try {
     await page.waitForSelector(row('square') + ' a');
     const reels = await page.$$eval(row('reels') + ' a', links => links.map(a => a.textContent));
     if (reels.join(',') !== 'MP4,VTT,SRT') throw new Error('the reels file links are ' + reels.join(','));
-    const size = await page.textContent(row('reels') + ' td:nth-child(2)');
+    const size = await page.textContent(row('reels') + ' td:nth-child(3)');
     if (size !== '1080x1920') throw new Error('the reels file is listed as ' + size);
     const video = await page.request.get(await page.getAttribute(row('square') + ' a', 'href'));
     const body = await video.body();

@@ -142,7 +142,7 @@
 
   function renderShot(shot) {
     const latest = shot.drafts.filter(d => d.revision === shot.revision)[0] || shot.drafts[shot.drafts.length - 1];
-    const clips = [clip(latest, 'draft', 'Draft'), clip(shot.finalCut, 'final', 'Final'), clip(shot.secondMaster, 'final', 'Second master')].filter(Boolean);
+    const clips = [clip(latest, 'draft', 'Draft'), clip(shot.finalCut, 'final', 'Final'), clip(shot.secondMaster, 'final', shot.finalCut ? 'Second master' : 'Final')].filter(Boolean);
     const card = element('article', { class: 'shot' + (shot.aspectRatio === 'portrait' ? ' portrait' : ''), 'data-shot': shot.shotId, 'data-state': shot.state },
       element('header', {}, element('span', {}, shot.shotId), element('span', { class: 'state ' + shot.state }, shot.state.replace('_', ' ').toLowerCase())),
       element('div', { class: 'clips' + (clips.length === 1 ? ' single' : '') }, clips),
@@ -160,17 +160,16 @@
     const number = (v, digits, unit) => v == null ? '' : `${v.toFixed(digits)} ${unit}`;
     const rows = shot.deliverables.map(d => element('tr', { 'data-placement': d.placement, 'data-state': d.state },
       element('td', {}, d.placement),
-      element('td', {}, d.size || ''),
-      element('td', {}, number(d.seconds, 1, 's')),
-      element('td', {}, number(d.integratedLufs, 1, 'LUFS')),
-      element('td', {}, number(d.truePeakDbtp, 1, 'dBTP')),
       element('td', {}, d.links
         ? [element('a', { href: d.links.video, download: `${shot.shotId}-${d.placement}.mp4` }, 'MP4'),
            d.links.vtt ? element('a', { href: d.links.vtt, download: `${shot.shotId}-${d.placement}.vtt` }, 'VTT') : null,
            d.links.srt ? element('a', { href: d.links.srt, download: `${shot.shotId}-${d.placement}.srt` }, 'SRT') : null].filter(Boolean)
-        : d.state === 'FAILED' ? `failed: ${d.error || ''}` : 'making…')));
+        : d.state === 'FAILED' ? `failed: ${d.error || ''}` : 'making…'),
+      element('td', {}, d.size || ''),
+      element('td', {}, number(d.seconds, 1, 's')),
+      element('td', {}, d.integratedLufs == null ? '' : `${number(d.integratedLufs, 1, 'LUFS')}, ${number(d.truePeakDbtp, 1, 'dBTP')}`)));
     return element('table', { class: 'deliverables' },
-      element('thead', {}, element('tr', {}, ['Placement', 'Size', 'Length', 'Loudness', 'True peak', 'Files'].map(h => element('th', {}, h)))),
+      element('thead', {}, element('tr', {}, ['Placement', 'Files', 'Size', 'Length', 'Loudness, peak'].map(h => element('th', {}, h)))),
       element('tbody', {}, rows));
   }
 
