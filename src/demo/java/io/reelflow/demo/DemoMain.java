@@ -136,8 +136,7 @@ public final class DemoMain {
                 say("");
                 say("Manifest:       " + storage.location(manifestKey));
                 say("Deliverables:   " + storage.location(manifestKey.replace("manifest.json", ""))
-                        + "{shot}/deliverables/{placement}.mp4 (.vtt, .srt); as one ZIP: GET " + service.baseUrl()
-                        + "/api/v1/batches/" + batchId + "/deliverables.zip with an API key");
+                        + "/{shot}/deliverables/{placement}.mp4 (.vtt, .srt)");
                 say("Drafts, finals: " + storage.location(manifestKey.replace("manifest.json", "")));
                 say("Prompt library: " + storage.location(team + "/" + batch.get("campaign").asText()
                         + "/prompt-library.csv") + " (and .json)");
