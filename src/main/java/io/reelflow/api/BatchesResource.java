@@ -221,7 +221,8 @@ public class BatchesResource {
             var lifetime = config.api().linkLifetime();
             links = new Views.DeliverableLinks(store.presignedGet(d.objectKey, lifetime),
                     d.vttKey == null ? null : store.presignedGet(d.vttKey, lifetime),
-                    d.srtKey == null ? null : store.presignedGet(d.srtKey, lifetime), OffsetDateTime.now().plus(lifetime));
+                    d.srtKey == null ? null : store.presignedGet(d.srtKey, lifetime),
+                    OffsetDateTime.now().plus(lifetime));
         }
         return new Views.DeliverableView(d.placement, d.state.name(), d.width == null ? null : d.width + "x" + d.height,
                 d.seconds, d.integratedLufs, d.truePeakDbtp, d.sizeBytes, d.sha256,

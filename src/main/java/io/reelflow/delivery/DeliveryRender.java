@@ -105,7 +105,7 @@ public class DeliveryRender {
         Brand.EndCard card = brand.endCard();
         return new BrandKit(logo, BrandKit.Corner.parse(brand.corner()),
                 brand.logoWidth() == null ? BrandKit.NONE.logoWidth() : brand.logoWidth(),
-                card == null ? null : new BrandKit.EndCard(card.seconds(), card.text(), BrandKit.colour(card.background()),
-                        BrandKit.colour(card.textColor())), brand.aiLabel());
+                card == null ? null : new BrandKit.EndCard(card.seconds(), card.text(),
+                        BrandKit.colour(card.background()), BrandKit.colour(card.textColor())), brand.aiLabel());
     }
 }

@@ -78,10 +78,12 @@ final class DeliveryRequests {
         try {
             return new Placement(name, new FrameSize(item.path("width").asInt(base.size().width()),
                     item.path("height").asInt(base.size().height())),
-                    item.path("maxSeconds").asInt(base.maxSeconds()), item.path("targetLufs").asDouble(base.targetLufs()),
+                    item.path("maxSeconds").asInt(base.maxSeconds()),
+                    item.path("targetLufs").asDouble(base.targetLufs()),
                     item.path("truePeakDbtp").asDouble(base.truePeakCeiling()),
-                    new Placement.SafeArea(area.path("top").asDouble(safe.top()), area.path("right").asDouble(safe.right()),
-                            area.path("bottom").asDouble(safe.bottom()), area.path("left").asDouble(safe.left())),
+                    new Placement.SafeArea(area.path("top").asDouble(safe.top()),
+                            area.path("right").asDouble(safe.right()), area.path("bottom").asDouble(safe.bottom()),
+                            area.path("left").asDouble(safe.left())),
                     item.path("burnCaptions").asBoolean(false));
         } catch (IllegalArgumentException e) {
             return null; // out of the schema's ranges, which it reports
@@ -110,7 +112,8 @@ final class DeliveryRequests {
                     card.path("background").asText("#000000"), card.path("textColor").asText("#ffffff"));
         }
         return new Brand(url, logo.path("corner").asText("top-right"),
-                logo.has("width") ? logo.path("width").asDouble() : null, endCard, brand.path("aiLabel").asBoolean(false));
+                logo.has("width") ? logo.path("width").asDouble() : null, endCard,
+                brand.path("aiLabel").asBoolean(false));
     }
 
     /** The focus point of a shot; null (the centre) when absent. */

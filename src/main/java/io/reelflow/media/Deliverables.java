@@ -1,18 +1,9 @@
 package io.reelflow.media;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ShortBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
-import org.bytedeco.javacv.FFmpegFrameFilter;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
-import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
  * Derives one placement's file from a master with FFmpeg: reframed to the placement's aspect ratio around a focus
@@ -47,7 +38,7 @@ public final class Deliverables {
         public static final Dressing NONE = new Dressing(BrandKit.NONE, List.of());
     }
 
-    private static final int SAMPLE_RATE = 48_000;
+    static final int SAMPLE_RATE = 48_000;
     private static final int MAX_PASSES = 3;
     private static final int SETTLE_STEPS = 8;
     /** Integrated loudness at or under this is silence (the gate of BS.1770). */
@@ -76,7 +67,7 @@ public final class Deliverables {
         Loudness.Measure source = probe.hasAudio() ? Loudness.measure(master) : null;
         if (source == null || !(source.integratedLufs() > SILENCE)) {
             // No sound, or silence: there is nothing to bring up; the sound is passed through as it is.
-            render(master, probe, placement, focus, dressing, null, out);
+            PlacementRender.render(master, probe, placement, focus, dressing, null, out);
             return new Made(MediaProbe.probe(out).seconds(), source == null ? null : Loudness.measure(out), 1);
         }
         // Only the part of the master that is delivered is measured: a short placement's first seconds can be
@@ -86,7 +77,7 @@ public final class Deliverables {
         Level level = settle(master, picture, aim, placement, new Level(placement.targetLufs()
                 - source.integratedLufs(), placement.truePeakCeiling() - PEAK_MARGIN));
         for (int pass = 1; ; pass++) {
-            render(master, probe, placement, focus, dressing, level, out);
+            PlacementRender.render(master, probe, placement, focus, dressing, level.chain(), out);
             Loudness.Measure made = Loudness.measure(out);
             double miss = placement.targetLufs() - made.integratedLufs();
             double over = made.truePeakDbtp() - placement.truePeakCeiling();
@@ -136,118 +127,8 @@ public final class Deliverables {
         return level;
     }
 
-    /** The crop that reframes {@code width x height} to {@code size}'s aspect ratio around {@code focus}. */
-    static String reframe(int width, int height, FrameSize size, Focus focus) {
-        double want = (double) size.width() / size.height();
-        int cropWidth = width;
-        int cropHeight = height;
-        if ((double) width / height > want) {
-            cropWidth = even((int) Math.round(height * want));
-        } else {
-            cropHeight = even((int) Math.round(width / want));
-        }
-        int x = clamp((int) Math.round(focus.x() * width - cropWidth / 2.0), width - cropWidth);
-        int y = clamp((int) Math.round(focus.y() * height - cropHeight / 2.0), height - cropHeight);
-        return "crop=" + cropWidth + ":" + cropHeight + ":" + x + ":" + y + ",scale=" + size.width() + ":"
-                + size.height() + ":flags=lanczos,setsar=1";
-    }
-
     /** How long the picture of {@code placement} runs before the end card, for a master of {@code seconds}. */
     public static double pictureSeconds(Placement placement, BrandKit brand, double seconds) {
         return Math.min(seconds, placement.maxSeconds() - brand.endCardSeconds());
-    }
-
-    private static void render(Path master, MediaProbe.Probe probe, Placement placement, Focus focus,
-            Dressing dressing, Level level, Path out) throws IOException {
-        Files.deleteIfExists(out);
-        BrandKit brand = dressing.brand();
-        double picture = pictureSeconds(placement, brand, probe.seconds());
-        long endMicros = Math.round(picture * 1_000_000);
-        Overlay overlay = Overlay.of(placement, brand, Captions.within(dressing.burned(), picture));
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(master.toFile());
-                Java2DFrameConverter toImage = new Java2DFrameConverter();
-                Java2DFrameConverter toFrame = new Java2DFrameConverter()) {
-            grabber.start();
-            int channels = probe.hasAudio() ? grabber.getAudioChannels() : 0;
-            String video = reframe(grabber.getImageWidth(), grabber.getImageHeight(), placement.size(), focus)
-                    + (overlay.empty() && brand.endCard() == null ? "" : ",format=bgr24");
-            String audio = channels == 0 ? null
-                    : level == null ? "aresample=" + SAMPLE_RATE : level.chain();
-            try (FFmpegFrameFilter filter = new FFmpegFrameFilter(video, audio, grabber.getImageWidth(),
-                    grabber.getImageHeight(), channels);
-                    FFmpegFrameRecorder recorder = Mp4.recorder(out, placement.size(), grabber.getFrameRate(),
-                            placement.size().width() * placement.size().height() * 3, channels, SAMPLE_RATE,
-                            192_000)) {
-                filter.setPixelFormat(grabber.getPixelFormat());
-                filter.setFrameRate(grabber.getFrameRate());
-                if (channels > 0) {
-                    filter.setSampleFormat(grabber.getSampleFormat());
-                    filter.setSampleRate(grabber.getSampleRate());
-                }
-                filter.start();
-                recorder.start();
-                Frame frame;
-                while ((frame = grabber.grab()) != null) {
-                    if (frame.timestamp >= endMicros) {
-                        continue;
-                    }
-                    if (frame.image != null || frame.samples != null) {
-                        filter.push(frame);
-                        drain(filter, recorder, overlay, toImage, toFrame);
-                    }
-                }
-                filter.push(null);
-                drain(filter, recorder, overlay, toImage, toFrame);
-                if (brand.endCard() != null) {
-                    endCard(recorder, placement, brand, grabber.getFrameRate(), channels, toFrame);
-                }
-                recorder.stop();
-                filter.stop();
-            }
-            grabber.stop();
-        }
-    }
-
-    /** Records what the filter has ready, with the overlay drawn on each picture at its time. */
-    private static void drain(FFmpegFrameFilter filter, FFmpegFrameRecorder recorder, Overlay overlay,
-            Java2DFrameConverter toImage, Java2DFrameConverter toFrame) throws IOException {
-        Frame filtered;
-        while ((filtered = filter.pull()) != null) {
-            if (filtered.image != null && !overlay.empty()) {
-                BufferedImage picture = toImage.convert(filtered);
-                overlay.drawOn(picture, filtered.timestamp / 1_000_000.0);
-                recorder.record(toFrame.convert(picture));
-            } else {
-                recorder.record(filtered);
-            }
-        }
-    }
-
-    /** The end card's pictures, and as much silence, after the clip. */
-    private static void endCard(FFmpegFrameRecorder recorder, Placement placement, BrandKit brand, double frameRate,
-            int channels, Java2DFrameConverter toFrame) throws IOException {
-        double seconds = brand.endCard().seconds();
-        Frame card = toFrame.convert(Overlay.endCard(placement, brand));
-        long pictures = Math.round(seconds * frameRate);
-        for (long i = 0; i < pictures; i++) {
-            recorder.record(card);
-        }
-        if (channels > 0) {
-            int block = 1024;
-            long left = Math.round(seconds * SAMPLE_RATE);
-            while (left > 0) {
-                int n = (int) Math.min(block, left);
-                recorder.recordSamples(SAMPLE_RATE, channels, ShortBuffer.allocate(n * channels));
-                left -= n;
-            }
-        }
-    }
-
-    private static int clamp(int value, int max) {
-        return Math.max(0, Math.min(max, value));
-    }
-
-    private static int even(int n) {
-        return n - (n % 2);
     }
 }

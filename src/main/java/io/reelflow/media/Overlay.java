@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,6 @@ public final class Overlay {
     public record Sprite(BufferedImage image, int x, int y) {
     }
 
-    private static final Color BOX = new Color(0, 0, 0, 150);
     private static final double CAPTION_TEXT = 0.045;
     private static final double LABEL_TEXT = 0.022;
     private static final double CARD_TEXT = 0.05;
@@ -46,7 +44,7 @@ public final class Overlay {
         List<Sprite> always = new ArrayList<>();
         int captionFloor = safe[1] + safe[3];
         if (brand.logo() != null) {
-            BufferedImage logo = scaled(brand.logo(), (int) Math.round(brand.logoWidth() * unit), safe[2],
+            BufferedImage logo = Drawing.scaled(brand.logo(), (int) Math.round(brand.logoWidth() * unit), safe[2],
                     safe[3] / 4);
             int x = brand.corner().left() ? safe[0] : safe[0] + safe[2] - logo.getWidth();
             int y = brand.corner().top() ? safe[1] : safe[1] + safe[3] - logo.getHeight();
@@ -56,7 +54,7 @@ public final class Overlay {
             }
         }
         if (brand.aiLabel()) {
-            BufferedImage label = box(List.of(BrandKit.AI_LABEL), Fonts.bold((float) (LABEL_TEXT * unit)), safe[2]);
+            BufferedImage label = label(unit, safe[2]);
             boolean left = !(brand.logo() != null && brand.corner() == BrandKit.Corner.TOP_LEFT);
             always.add(new Sprite(label, left ? safe[0] : safe[0] + safe[2] - label.getWidth(), safe[1]));
         }
@@ -108,22 +106,23 @@ public final class Overlay {
         BufferedImage image = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_3BYTE_BGR);
         Graphics2D g = image.createGraphics();
         try {
-            smooth(g);
+            Drawing.smooth(g);
             g.setColor(card.background());
             g.fillRect(0, 0, size.width(), size.height());
             int middle = safe[1] + safe[3] / 2;
             if (brand.logo() != null) {
-                BufferedImage logo = scaled(brand.logo(), (int) Math.round(CARD_LOGO * unit), safe[2], safe[3] / 3);
+                BufferedImage logo = Drawing.scaled(brand.logo(), (int) Math.round(CARD_LOGO * unit), safe[2],
+                        safe[3] / 3);
                 g.drawImage(logo, safe[0] + (safe[2] - logo.getWidth()) / 2, middle - logo.getHeight() - unit / 30,
                         null);
             }
-            Font font = fit(Fonts.bold((float) (CARD_TEXT * unit)), card.text(), (int) (safe[2] * 0.9));
-            List<String> lines = wrap(card.text(), g.getFontMetrics(font), (int) (safe[2] * 0.9));
+            Font font = Drawing.fit(Fonts.bold((float) (CARD_TEXT * unit)), card.text(), (int) (safe[2] * 0.9));
+            List<String> lines = Drawing.wrap(card.text(), g.getFontMetrics(font), (int) (safe[2] * 0.9));
             g.setFont(font);
             g.setColor(card.textColor());
             FontMetrics m = g.getFontMetrics();
-            int y = brand.logo() != null ? middle + unit / 30 + m.getAscent() : middle - lines.size() * m.getHeight() / 2
-                    + m.getAscent();
+            int y = brand.logo() != null ? middle + unit / 30 + m.getAscent()
+                    : middle - lines.size() * m.getHeight() / 2 + m.getAscent();
             for (String line : lines) {
                 g.drawString(line, safe[0] + (safe[2] - m.stringWidth(line)) / 2, y);
                 y += m.getHeight();
@@ -132,115 +131,20 @@ public final class Overlay {
             g.dispose();
         }
         if (brand.aiLabel()) {
-            new Overlay(List.of(new Sprite(box(List.of(BrandKit.AI_LABEL), Fonts.bold((float) (LABEL_TEXT * unit)),
-                    safe[2]), safe[0], safe[1])), List.of(), List.of()).drawOn(image, 0);
+            new Overlay(List.of(new Sprite(label(unit, safe[2]), safe[0], safe[1])), List.of(), List.of())
+                    .drawOn(image, 0);
         }
         return image;
+    }
+
+    /** The "AI generated" label for a frame whose shorter side is {@code unit}. */
+    private static BufferedImage label(int unit, int maxWidth) {
+        return Drawing.box(List.of(BrandKit.AI_LABEL), Fonts.bold((float) (LABEL_TEXT * unit)), maxWidth);
     }
 
     /** A caption: white lines on a dark box, wrapped to {@code maxWidth}, smaller type when a word is too long. */
     private static BufferedImage caption(String text, float pixels, int maxWidth) {
-        Font font = fit(Fonts.bold(pixels), text, maxWidth);
-        return box(wrap(text, metrics(font), maxWidth), font, maxWidth);
-    }
-
-    private static BufferedImage box(List<String> lines, Font font, int maxWidth) {
-        FontMetrics m = metrics(font);
-        int pad = Math.max(2, m.getHeight() / 4);
-        int width = 0;
-        for (String line : lines) {
-            width = Math.max(width, m.stringWidth(line));
-        }
-        width = Math.min(maxWidth, width + 2 * pad);
-        int height = lines.size() * m.getHeight() + 2 * pad;
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = image.createGraphics();
-        try {
-            smooth(g);
-            g.setColor(BOX);
-            g.fillRoundRect(0, 0, width, height, pad * 2, pad * 2);
-            g.setFont(font);
-            g.setColor(Color.WHITE);
-            int y = pad + m.getAscent();
-            for (String line : lines) {
-                g.drawString(line, (width - m.stringWidth(line)) / 2, y);
-                y += m.getHeight();
-            }
-        } finally {
-            g.dispose();
-        }
-        return image;
-    }
-
-    /** The font, made smaller until every word of {@code text} fits {@code maxWidth}. */
-    private static Font fit(Font font, String text, int maxWidth) {
-        Font f = font;
-        for (int i = 0; i < 8; i++) {
-            FontMetrics m = metrics(f);
-            int widest = 0;
-            for (String word : text.split("\\s+")) {
-                widest = Math.max(widest, m.stringWidth(word));
-            }
-            if (widest <= maxWidth * 0.95) {
-                break;
-            }
-            f = f.deriveFont(f.getSize2D() * 0.85f);
-        }
-        return f;
-    }
-
-    /** {@code text} broken into lines no wider than {@code maxWidth}, at its own line breaks and between words. */
-    static List<String> wrap(String text, FontMetrics m, int maxWidth) {
-        List<String> lines = new ArrayList<>();
-        for (String paragraph : text.split("\n")) {
-            StringBuilder line = new StringBuilder();
-            for (String word : paragraph.strip().split("\\s+")) {
-                String candidate = line.length() == 0 ? word : line + " " + word;
-                if (line.length() > 0 && m.stringWidth(candidate) > maxWidth * 0.95) {
-                    lines.add(line.toString());
-                    line = new StringBuilder(word);
-                } else {
-                    line = new StringBuilder(candidate);
-                }
-            }
-            if (line.length() > 0) {
-                lines.add(line.toString());
-            }
-        }
-        return lines;
-    }
-
-    /** {@code image} scaled to {@code width}, kept within {@code maxWidth} x {@code maxHeight}, with its alpha. */
-    private static BufferedImage scaled(BufferedImage image, int width, int maxWidth, int maxHeight) {
-        double scale = Math.min((double) Math.min(width, maxWidth) / image.getWidth(),
-                (double) maxHeight / image.getHeight());
-        int w = Math.max(1, (int) Math.round(image.getWidth() * scale));
-        int h = Math.max(1, (int) Math.round(image.getHeight() * scale));
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            smooth(g);
-            g.drawImage(image, 0, 0, w, h, null);
-        } finally {
-            g.dispose();
-        }
-        return out;
-    }
-
-    private static FontMetrics metrics(Font font) {
-        Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_ARGB).createGraphics();
-        try {
-            smooth(g);
-            return g.getFontMetrics(font);
-        } finally {
-            g.dispose();
-        }
-    }
-
-    private static void smooth(Graphics2D g) {
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
-        g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+        Font font = Drawing.fit(Fonts.bold(pixels), text, maxWidth);
+        return Drawing.box(Drawing.wrap(text, Drawing.metrics(font), maxWidth), font, maxWidth);
     }
 }

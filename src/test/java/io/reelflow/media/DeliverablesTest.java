@@ -191,11 +191,11 @@ class DeliverablesTest {
     @Test
     void theReframeCropStaysInsideTheMaster() {
         FrameSize portrait = new FrameSize(1080, 1920);
-        assertThat(Deliverables.reframe(1792, 1024, portrait, new Deliverables.Focus(0, 0.5)))
+        assertThat(PlacementRender.reframe(1792, 1024, portrait, new Deliverables.Focus(0, 0.5)))
                 .startsWith("crop=576:1024:0:0,");
-        assertThat(Deliverables.reframe(1792, 1024, portrait, new Deliverables.Focus(1, 0.5)))
+        assertThat(PlacementRender.reframe(1792, 1024, portrait, new Deliverables.Focus(1, 0.5)))
                 .startsWith("crop=576:1024:1216:0,");
-        assertThat(Deliverables.reframe(1792, 1024, portrait, Deliverables.Focus.CENTRE))
+        assertThat(PlacementRender.reframe(1792, 1024, portrait, Deliverables.Focus.CENTRE))
                 .startsWith("crop=576:1024:608:0,");
     }
 
