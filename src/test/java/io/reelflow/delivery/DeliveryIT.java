@@ -40,6 +40,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelflow.api.ApiKeys;
 import io.reelflow.localstack.ServiceProcess;
+import io.reelflow.media.Deliverables;
+import io.reelflow.media.FrameSize;
 import io.reelflow.media.Frames;
 import io.reelflow.media.Loudness;
 import io.reelflow.media.MediaProbe;
@@ -161,17 +163,28 @@ class DeliveryIT {
         checkFile(files.get("tall/square"), prefix + "tall/deliverables/square.mp4", 1080, 1080, 14, -14, -1);
 
         // The logo, label and burned-in caption inside the reels safe area (8 % top, 12 % right, 20 % bottom, 6 %
-        // left); the end card after the picture.
+        // left): against the portrait master's frame cut the same way, only pixels inside it changed. The end card
+        // (all drawn) is checked pixel by pixel.
         List<BufferedImage> frames = Frames.at(reels, List.of(1.0, 13.0));
         int[] safe = {65, 154, 885, 1382};
+        Path master = tmp.resolve("portrait-master.mp4");
+        it.storage.download(prefix + "wide/final-portrait.mp4", master);
+        BufferedImage plain = Frames.fit(Frames.at(master, 1.0), new FrameSize(1080, 1920),
+                new Deliverables.Focus(0.3, 0.5));
+        int[] changed = changed(plain, frames.get(0), safe);
+        assertThat(changed[0]).as("pixels the logo, label and caption changed inside the safe area")
+                .isGreaterThan(20_000);
+        assertThat(changed[1]).as("pixels changed outside it (encoding noise allowed: under 0.1 %%)")
+                .isLessThan(1080 * 1920 / 1000);
         int[] during = count(frames.get(0), safe);
         assertThat(during[0]).as("logo pixels inside the safe area").isGreaterThan(5_000);
-        assertThat(during[1]).as("logo pixels outside it").isZero();
-        assertThat(during[2]).as("caption and label text inside").isGreaterThan(2_000);
-        assertThat(during[3]).as("text outside").isZero();
-        Color card = new Color(frames.get(1).getRGB(5, 5));
-        assertThat(card.getGreen()).as("end card background").isBetween(120, 180);
-        assertThat(card.getRed() + card.getBlue()).isLessThan(60);
+        int[] card = count(frames.get(1), safe);
+        assertThat(card[0]).as("the logo on the end card").isGreaterThan(5_000);
+        assertThat(card[2]).as("the call to action").isGreaterThan(2_000);
+        assertThat(card[1] + card[3]).as("logo or text outside the safe area of the end card").isZero();
+        Color background = new Color(frames.get(1).getRGB(5, 5));
+        assertThat(background.getGreen()).as("end card background").isBetween(120, 180);
+        assertThat(background.getRed() + background.getBlue()).isLessThan(60);
         // Portrait placements are cut from the portrait master, landscape ones from the landscape master.
         assertThat(files.get("wide/reels").path("masterJobId").asText())
                 .isNotEqualTo(files.get("wide/youtube").path("masterJobId").asText());
@@ -263,6 +276,24 @@ class DeliveryIT {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(logo, "png", png);
         return "data:image/png;base64," + Base64.getEncoder().encodeToString(png.toByteArray());
+    }
+
+    /** Pixels that differ by more than 100 in a channel, inside and outside the rectangle {x, y, width, height}. */
+    private static int[] changed(BufferedImage before, BufferedImage after, int[] safe) {
+        int[] counts = new int[2];
+        for (int y = 0; y < after.getHeight(); y++) {
+            for (int x = 0; x < after.getWidth(); x++) {
+                Color a = new Color(before.getRGB(x, y));
+                Color b = new Color(after.getRGB(x, y));
+                int diff = Math.max(Math.abs(a.getRed() - b.getRed()), Math.max(Math.abs(a.getGreen() - b.getGreen()),
+                        Math.abs(a.getBlue() - b.getBlue())));
+                if (diff > 100) {
+                    boolean inside = x >= safe[0] && x < safe[0] + safe[2] && y >= safe[1] && y < safe[1] + safe[3];
+                    counts[inside ? 0 : 1]++;
+                }
+            }
+        }
+        return counts;
     }
 
     /**
