@@ -2,8 +2,9 @@ package io.reelflow.campaign;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.type.TypeReference;
+
+import io.reelflow.persistence.JsonColumn;
 
 /**
  * A batch's brand kit as the batch gave it: the logo's address (fetched when the first file is made, then kept
@@ -16,21 +17,11 @@ public record Brand(String logoUrl, String corner, Double logoWidth, EndCard end
     public record EndCard(double seconds, String text, String background, String textColor) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public String json() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the brand kit", e);
-        }
+        return JsonColumn.write(this);
     }
 
     public static Brand read(String json) {
-        try {
-            return json == null ? null : JSON.readValue(json, Brand.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a batch's stored brand kit cannot be read", e);
-        }
+        return JsonColumn.read(json, new TypeReference<Brand>() { });
     }
 }

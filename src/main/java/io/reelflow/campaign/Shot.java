@@ -3,9 +3,7 @@ package io.reelflow.campaign;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.reelflow.media.AspectRatio;
@@ -13,6 +11,7 @@ import io.reelflow.media.Captions;
 import io.reelflow.media.Deliverables;
 import io.reelflow.media.MasterPlan;
 import io.reelflow.media.Placement;
+import io.reelflow.persistence.JsonColumn;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -86,18 +85,17 @@ public class Shot extends PanacheEntityBase {
     /** The shot's caption lines (JSON); null when none. */
     public String captions;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public AspectRatio aspect() {
         return AspectRatio.parse(aspectRatio).orElseThrow();
     }
 
     public List<Placement> placements() {
-        return read(deliverables, new TypeReference<List<Placement>>() { });
+        return deliverables == null ? List.of()
+                : JsonColumn.read(deliverables, new TypeReference<List<Placement>>() { });
     }
 
     public List<Captions.Cue> cues() {
-        return read(captions, new TypeReference<List<Captions.Cue>>() { });
+        return captions == null ? List.of() : JsonColumn.read(captions, new TypeReference<List<Captions.Cue>>() { });
     }
 
     public Deliverables.Focus focus() {
@@ -111,26 +109,10 @@ public class Shot extends PanacheEntityBase {
 
     /** Sets the delivery parts of the shot from its request. */
     public void deliver(List<Placement> placements, Deliverables.Focus focus, List<Captions.Cue> cues) {
-        deliverables = placements.isEmpty() ? null : write(placements);
+        deliverables = placements.isEmpty() ? null : JsonColumn.write(placements);
         focusX = focus == null ? null : focus.x();
         focusY = focus == null ? null : focus.y();
-        captions = cues.isEmpty() ? null : write(cues);
-    }
-
-    private static <T> List<T> read(String value, TypeReference<List<T>> type) {
-        try {
-            return value == null ? List.of() : JSON.readValue(value, type);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a shot's stored " + type.getType() + " cannot be read", e);
-        }
-    }
-
-    private static String write(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write " + value, e);
-        }
+        captions = cues.isEmpty() ? null : JsonColumn.write(cues);
     }
 
     public static java.util.Optional<Shot> find(String team, String batchKey, String shotKey) {

@@ -4,14 +4,14 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.type.TypeReference;
 
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.Shot;
 import io.reelflow.job.Job;
 import io.reelflow.media.Placement;
+import io.reelflow.persistence.JsonColumn;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -33,8 +33,6 @@ public class Deliverable extends PanacheEntityBase {
         DELIVERED,
         FAILED
     }
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Id
     public UUID id;
@@ -76,19 +74,11 @@ public class Deliverable extends PanacheEntityBase {
     public OffsetDateTime deliveredAt;
 
     public Placement placement() {
-        try {
-            return JSON.readValue(spec, Placement.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("deliverable " + id + " has an unreadable placement", e);
-        }
+        return JsonColumn.read(spec, new TypeReference<Placement>() { });
     }
 
     static String spec(Placement placement) {
-        try {
-            return JSON.writeValueAsString(placement);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write placement " + placement.name(), e);
-        }
+        return JsonColumn.write(placement);
     }
 
     public static List<Deliverable> ofShot(Shot shot) {

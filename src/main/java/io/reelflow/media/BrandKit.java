@@ -17,16 +17,12 @@ public record BrandKit(BufferedImage logo, Corner corner, double logoWidth, EndC
     /** The text of the visible label. */
     public static final String AI_LABEL = "AI generated";
 
-    /** Where in the safe area the logo sits. */
+    /** Where in the safe area the logo sits; written {@code top-left} and so on in batches. */
     public enum Corner {
         TOP_LEFT,
         TOP_RIGHT,
         BOTTOM_LEFT,
         BOTTOM_RIGHT;
-
-        public String wireName() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
-        }
 
         public static Corner parse(String value) {
             return valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
@@ -54,11 +50,6 @@ public record BrandKit(BufferedImage logo, Corner corner, double logoWidth, EndC
         if (logoWidth <= 0 || logoWidth > 0.5) {
             throw new IllegalArgumentException("a logo is wider than 0 and at most half the frame: " + logoWidth);
         }
-    }
-
-    /** Whether anything is drawn on the picture itself. */
-    public boolean drawsOnPicture() {
-        return logo != null || aiLabel;
     }
 
     public double endCardSeconds() {
