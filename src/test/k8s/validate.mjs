@@ -15,6 +15,9 @@ const models = {
   'keda.sh/v1alpha1/ScaledObject': () => import('@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject'),
   'keda.sh/v1alpha1/TriggerAuthentication': () => import('@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication'),
   'kafka.strimzi.io/v1/KafkaTopic': () => import('@kubernetes-models/strimzi-kafka-operator/kafka.strimzi.io/v1/KafkaTopic'),
+  'kafka.strimzi.io/v1/KafkaUser': () => import('@kubernetes-models/strimzi-kafka-operator/kafka.strimzi.io/v1/KafkaUser'),
+  'kafka.strimzi.io/v1/Kafka': () => import('@kubernetes-models/strimzi-kafka-operator/kafka.strimzi.io/v1/Kafka'),
+  'kafka.strimzi.io/v1/KafkaNodePool': () => import('@kubernetes-models/strimzi-kafka-operator/kafka.strimzi.io/v1/KafkaNodePool'),
 };
 
 const problems = [];

@@ -265,7 +265,7 @@ public final class BenchMain {
                 service.start();
                 Instant started = Instant.now();
                 for (int b = 0; b < shots / 500; b++) {
-                    Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", "bench/sat-" + b, batch("bench", "saturation", "sat-" + b, "sora-2", null, 500,
+                    Kafka.send(stack.kafka(), "campaign-batches", "bench/sat-" + b, batch("bench", "saturation", "sat-" + b, "sora-2", null, 500,
                             i -> "Slow dolly in on a ceramic cup at golden hour, steam rising. Take sat-" + i + "."));
                 }
                 long landed = 0;

@@ -67,7 +67,7 @@ final class Memory {
                     Thread.sleep(2000);
                     long idleRss = rssMb(service.pid(), "VmRSS");
                     Instant start = Instant.now();
-                    Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", "bench/" + label, BenchMain.batch("bench", "memory", label,
+                    Kafka.send(stack.kafka(), "campaign-batches", "bench/" + label, BenchMain.batch("bench", "memory", label,
                             "sora-2", null, 1, i -> "Slow dolly in on a ceramic cup at golden hour, steam rising, soft window light."));
                     String state = "";
                     while (!state.equals("LANDED") && !state.equals("FAILED")

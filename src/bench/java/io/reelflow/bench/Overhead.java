@@ -208,7 +208,7 @@ final class Overhead {
             Instant started = Instant.now();
             for (int b = 0; b < SHOTS / PER_BATCH; b++) {
                 int bi = b;
-                Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", team + "/b" + b, BenchMain.batch(team, "overhead", "b" + b,
+                Kafka.send(stack.kafka(), "campaign-batches", team + "/b" + b, BenchMain.batch(team, "overhead", "b" + b,
                         "local-preview", "local-preview", PER_BATCH, i -> "Slow dolly in on a ceramic cup at golden hour,"
                                 + " steam rising, soft window light. Take b" + bi + "-" + i + "."));
             }
@@ -279,8 +279,7 @@ final class Overhead {
     private static List<Ceiling> kafka(LocalStack stack, Database db) throws Exception {
         List<Map<String, Object>> events = db.query("select message_key, payload from outbox_event order by id");
         String topic = "bench-ceiling-" + UUID.randomUUID();
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        Properties p = stack.kafka().clientProperties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         Instant start;
         double produce;
@@ -298,8 +297,7 @@ final class Overhead {
             }
             produce = seconds(start);
         }
-        Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+        Properties c = stack.kafka().clientProperties();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -97,7 +97,7 @@ final class Promotion {
                             "-Dreelflow.models.sora-2-pro.reference-image=" + !REROLL).start()) {
                 for (int b = 0; b < DECISIONS / 500; b++) {
                     int bi = b;
-                    Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", "bench/p" + b, BenchMain.batch("bench", "promotion",
+                    Kafka.send(stack.kafka(), "campaign-batches", "bench/p" + b, BenchMain.batch("bench", "promotion",
                             "p" + b, "local-preview", "sora-2-pro", 500, i -> PROMPT + marker("p" + bi, i)));
                 }
                 long waiting = 0;
@@ -109,8 +109,7 @@ final class Promotion {
                             Duration.between(start, Instant.now()).toSeconds());
                 }
                 Map<String, Instant> published = new ConcurrentHashMap<>();
-                Properties p = new Properties();
-                p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrapServers());
+                Properties p = stack.kafka().clientProperties();
                 p.put(ProducerConfig.ACKS_CONFIG, "all");
                 p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
                 try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),

@@ -73,17 +73,17 @@ public final class DemoMain {
             Path log = DATA.resolve("logs/service.log").toAbsolutePath();
             say("Starting the Reelflow service (log: " + log + ") ...");
             try (ServiceProcess service = new ServiceProcess(env, log).start();
-                    EventStream events = EventStream.open(stack.kafkaBootstrapServers(), "video-events");
+                    EventStream events = EventStream.open(stack.kafka(), "video-events");
                     Storage storage = new Storage(stack)) {
                 say("Service ready at " + service.baseUrl() + ". Submitting " + shots + " shots as batch " + batchId
                         + " on campaign-batches.");
-                Kafka.send(stack.kafkaBootstrapServers(), "campaign-batches", team + "/" + batchId,
+                Kafka.send(stack.kafka(), "campaign-batches", team + "/" + batchId,
                         json.writeValueAsString(batch));
 
                 Progress progress = new Progress(batchId, shots);
                 JsonNode delivered = events.awaitFirst(e -> batchId.equals(e.path("batchId").asText()), e -> {
                     progress.on(e);
-                    reviewAsAPerson(e, batch, json, stack.kafkaBootstrapServers());
+                    reviewAsAPerson(e, batch, json, stack.kafka());
                     return "BatchDelivered".equals(e.path("type").asText());
                 }, TIMEOUT);
                 if (delivered == null) {
@@ -149,7 +149,7 @@ public final class DemoMain {
      * Plays the art director for the one shot the sample leaves to people: asks for a revision of its first
      * draft, then approves the second.
      */
-    private static void reviewAsAPerson(JsonNode event, ObjectNode batch, ObjectMapper json, String kafka) {
+    private static void reviewAsAPerson(JsonNode event, ObjectNode batch, ObjectMapper json, io.reelflow.localstack.KafkaAccess kafka) {
         if (!"DraftReady".equals(event.path("type").asText()) || !MANUAL_SHOT.equals(event.path("shotId").asText())) {
             return;
         }

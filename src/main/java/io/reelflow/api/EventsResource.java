@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.messaging.TeamTopics;
 import io.reelflow.messaging.Topics;
 import io.reelflow.outbox.OutboxEvents;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,6 +49,7 @@ public class EventsResource {
     private final Caller caller;
     private final OutboxEvents outbox;
     private final ReelflowConfig config;
+    private final TeamTopics topics;
     private final AtomicInteger open = new AtomicInteger();
     private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "event-stream");
@@ -56,7 +58,8 @@ public class EventsResource {
     });
     private volatile boolean stopping;
 
-    public EventsResource(Caller caller, OutboxEvents outbox, ReelflowConfig config) {
+    public EventsResource(Caller caller, OutboxEvents outbox, ReelflowConfig config, TeamTopics topics) {
+        this.topics = topics;
         this.caller = caller;
         this.outbox = outbox;
         this.config = config;
@@ -79,7 +82,7 @@ public class EventsResource {
         long after = parse(lastEventId);
         streams.submit(() -> {
             try {
-                stream(team + "/" + batchId, after, sink, sse);
+                stream(topics.of(Topics.VIDEO_EVENTS, team), team + "/" + batchId, after, sink, sse);
             } finally {
                 open.decrementAndGet();
                 sink.close();
@@ -87,12 +90,12 @@ public class EventsResource {
         });
     }
 
-    private void stream(String key, long after, SseEventSink sink, Sse sse) {
+    private void stream(String topic, String key, long after, SseEventSink sink, Sse sse) {
         long last = after;
         Instant quietSince = Instant.now();
         try {
             while (!stopping && !sink.isClosed()) {
-                List<OutboxEvents.Stored> events = outbox.after(Topics.VIDEO_EVENTS, key, last, READ_LIMIT);
+                List<OutboxEvents.Stored> events = outbox.after(topic, key, last, READ_LIMIT);
                 for (OutboxEvents.Stored event : events) {
                     last = event.id();
                     sink.send(sse.newEventBuilder().id(Long.toString(last)).name(event.type())

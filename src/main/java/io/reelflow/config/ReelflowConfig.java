@@ -63,6 +63,21 @@ public interface ReelflowConfig {
     /** The REST API and the review page. */
     Api api();
 
+    /** How Reelflow uses Kafka topics. */
+    Kafka kafka();
+
+    interface Kafka {
+        /**
+         * With {@code true}, every team has its own topics ({@code campaign-batches.<team>}, {@code draft-reviews.<team>},
+         * {@code video-events.<team>} and the rejected and dead-letter topics likewise): Reelflow reads every team's
+         * input topics by pattern, takes the team from the topic a message came on, and answers on that team's
+         * topics. The broker's ACLs decide who may write and read each one. With {@code false} (single-team
+         * deployments), one set of shared topics, the team named in each message.
+         */
+        @WithDefault("false")
+        boolean teamTopics();
+    }
+
     /** Review of drafts and sign-off of finals. */
     Review review();
 

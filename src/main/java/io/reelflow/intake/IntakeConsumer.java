@@ -1,6 +1,9 @@
 package io.reelflow.intake;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
@@ -10,15 +13,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelflow.intake.BatchIntake.Outcome;
 import io.reelflow.intake.BatchIntake.Source;
+import io.reelflow.messaging.Inbound;
 import io.reelflow.messaging.Topics;
 import io.reelflow.persistence.Transient;
+import io.reelflow.validation.Violation;
 import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Consumes {@code campaign-batches}. Each record ends in one short transaction: accepted, recognised as a
- * re-send, or rejected with reasons. A record that is not JSON is nacked and goes to the dead-letter topic
- * with the reason in its headers. Only a passing database outage holds the partition, and only until the
+ * Consumes {@code campaign-batches} (or every team's {@code campaign-batches.<team>}). Each record ends in one short
+ * transaction: accepted, recognised as a re-send, or rejected with reasons, on the sender's rejected topic. A batch
+ * on a team's topic that names another team is rejected. A record that is not JSON goes to the sender's dead-letter
+ * topic with the reason in its headers. Only a passing database outage holds the partition, and only until the
  * database answers again.
  */
 @ApplicationScoped
@@ -38,26 +45,39 @@ public class IntakeConsumer {
 
     @Incoming(Topics.CAMPAIGN_BATCHES)
     @Blocking
-    public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
-        String payload = record.value();
-        Source source = new Source(record.topic(), record.partition(), record.offset());
-        JsonNode root = parse(payload);
-        Outcome outcome = Transient.retrying("campaign-batches " + record.partition() + "@" + record.offset(),
-                () -> handle(root, payload, source), LOG);
-        LOG.debugf("campaign-batches %d@%d: %s", record.partition(), record.offset(), outcome);
-    }
-
-    private Outcome handle(JsonNode root, String payload, Source source) {
-        BatchValidator.Result result = validator.validate(root);
-        if (!result.valid()) {
-            return intake.reject(text(root, "batchId"), text(root, "team"), result.violations(), payload, source);
+    public CompletionStage<Void> consume(IncomingKafkaRecord<String, String> record) throws InterruptedException {
+        Inbound message = Inbound.of(record);
+        Source source = new Source(record.getTopic(), record.getPartition(), record.getOffset());
+        JsonNode root;
+        try {
+            root = parse(message.payload());
+        } catch (UnreadableBatchException e) {
+            return message.deadLetter(e, Topics.CAMPAIGN_BATCHES_DLQ);
         }
         try {
-            return intake.accept(result.batch(), payload, source);
+            Outcome outcome = Transient.retrying(message.position(), () -> handle(root, message, source), LOG);
+            LOG.debugf("%s: %s", message.position(), outcome);
+            return message.ack();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s could not be taken", message.position());
+            return message.deadLetter(e, Topics.CAMPAIGN_BATCHES_DLQ);
+        }
+    }
+
+    private Outcome handle(JsonNode root, Inbound message, Source source) {
+        String claimed = text(root, "team");
+        BatchValidator.Result result = validator.validate(root);
+        List<Violation> reasons = new ArrayList<>(result.valid() ? List.of() : result.violations());
+        message.claim(claimed).ifPresent(reasons::add);
+        if (!reasons.isEmpty()) {
+            return intake.reject(text(root, "batchId"), message.answerTo(claimed), reasons, message.payload(), source);
+        }
+        try {
+            return intake.accept(result.batch(), message.payload(), source);
         } catch (RuntimeException e) {
             if (isUniqueViolation(e)) {
                 // Another replica stored the same batch id at the same moment; this pass sees it as stored.
-                return intake.accept(result.batch(), payload, source);
+                return intake.accept(result.batch(), message.payload(), source);
             }
             throw e;
         }

@@ -6,8 +6,11 @@ package io.reelflow.messaging;
  */
 public interface Published {
 
-    /** The topic it is published on. */
+    /** The kind of topic it is published on: the shared topic, or with team topics the team's own of this kind. */
     String topic();
+
+    /** The team it belongs to, which picks the team's own topic when each team has its own. */
+    String team();
 
     /** Its Kafka key: messages with one key stay in order on one partition. */
     String key();

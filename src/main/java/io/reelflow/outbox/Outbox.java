@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelflow.messaging.Published;
+import io.reelflow.messaging.TeamTopics;
 import io.reelflow.persistence.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -25,11 +26,13 @@ public class Outbox {
     private final ObjectMapper json;
     private final OutboxRelay relay;
     private final AfterCommit afterCommit;
+    private final TeamTopics topics;
 
-    public Outbox(ObjectMapper json, OutboxRelay relay, AfterCommit afterCommit) {
+    public Outbox(ObjectMapper json, OutboxRelay relay, AfterCommit afterCommit, TeamTopics topics) {
         this.json = json;
         this.relay = relay;
         this.afterCommit = afterCommit;
+        this.topics = topics;
     }
 
     /**
@@ -49,7 +52,7 @@ public class Outbox {
             envelope.setAll((ObjectNode) fields);
             body = envelope;
         }
-        return write(eventId, message.topic(), message.key(), message.type(), body);
+        return write(eventId, topics.of(message.topic(), message.team()), message.key(), message.type(), body);
     }
 
     private UUID write(UUID eventId, String topic, String key, String type, JsonNode body) {

@@ -43,27 +43,15 @@ public class OutboxRelay {
 
     private final ReelflowConfig config;
     private final EntityManager em;
-    private final MutinyEmitter<String> videoEvents;
-    private final MutinyEmitter<String> rejectedBatches;
-    private final MutinyEmitter<String> draftReviews;
-    private final MutinyEmitter<String> rejectedReviews;
-    private final MutinyEmitter<String> submittedBatches;
+    private final MutinyEmitter<String> kafka;
     private final PollingLoop loop;
     private Instant nextCleanup = Instant.now();
 
     public OutboxRelay(ReelflowConfig config, EntityManager em,
-            @Channel(Topics.VIDEO_EVENTS) MutinyEmitter<String> videoEvents,
-            @Channel(Topics.CAMPAIGN_BATCHES_REJECTED) MutinyEmitter<String> rejectedBatches,
-            @Channel(Topics.DRAFT_REVIEWS_OUT) MutinyEmitter<String> draftReviews,
-            @Channel(Topics.DRAFT_REVIEWS_REJECTED) MutinyEmitter<String> rejectedReviews,
-            @Channel(Topics.CAMPAIGN_BATCHES_OUT) MutinyEmitter<String> submittedBatches) {
+            @Channel(Topics.OUTBOX) MutinyEmitter<String> kafka) {
         this.config = config;
         this.em = em;
-        this.videoEvents = videoEvents;
-        this.rejectedBatches = rejectedBatches;
-        this.draftReviews = draftReviews;
-        this.rejectedReviews = rejectedReviews;
-        this.submittedBatches = submittedBatches;
+        this.kafka = kafka;
         this.loop = new PollingLoop("outbox-relay", config.outbox().poll(), Duration.ZERO, this::pass, LOG);
     }
 
@@ -117,22 +105,11 @@ public class OutboxRelay {
             for (OutboxEvent event : events.subList(from, Math.min(events.size(), from + SEND_CHUNK))) {
                 // The publication continues the trace of whatever made the event.
                 try (var scope = io.reelflow.tracing.Traces.context(event.traceParent).makeCurrent()) {
-                    sends.add(emitterFor(event.topic).sendMessage(toMessage(event)));
+                    sends.add(kafka.sendMessage(toMessage(event)));
                 }
             }
             Uni.join().all(sends).andFailFast().await().atMost(SEND_TIMEOUT);
         }
-    }
-
-    private MutinyEmitter<String> emitterFor(String topic) {
-        return switch (topic) {
-            case Topics.VIDEO_EVENTS -> videoEvents;
-            case Topics.CAMPAIGN_BATCHES_REJECTED -> rejectedBatches;
-            case Topics.DRAFT_REVIEWS -> draftReviews;
-            case Topics.DRAFT_REVIEWS_REJECTED -> rejectedReviews;
-            case Topics.CAMPAIGN_BATCHES -> submittedBatches;
-            default -> throw new IllegalStateException("outbox event for unknown topic " + topic);
-        };
     }
 
     private static Message<String> toMessage(OutboxEvent event) {
@@ -140,6 +117,7 @@ public class OutboxRelay {
         headers.add("event-id", event.eventId.toString().getBytes(StandardCharsets.UTF_8));
         headers.add("event-type", event.eventType.getBytes(StandardCharsets.UTF_8));
         Message<String> message = Message.of(event.payload).addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
+                .withTopic(event.topic)
                 .withKey(event.messageKey)
                 .withHeaders(headers)
                 .build());

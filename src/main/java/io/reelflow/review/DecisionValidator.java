@@ -40,9 +40,19 @@ public class DecisionValidator {
      * The outcome: a decision when valid, otherwise every violation found. {@code decisionId} is the decision's
      * id either way (for a refused message too, so that its redelivery is answered once).
      */
-    public record Result(Decision decision, String decisionId, List<Violation> violations) {
+    public record Result(Decision decision, String decisionId, List<Violation> violations, String claimedTeam) {
+
+        Result(Decision decision, String decisionId, List<Violation> violations) {
+            this(decision, decisionId, violations, decision == null ? null : decision.team());
+        }
+
         public boolean valid() {
             return violations.isEmpty();
+        }
+
+        /** The team the message names, valid or not; null when it names none as text. */
+        public String team() {
+            return decision != null ? decision.team() : claimedTeam;
         }
     }
 
@@ -67,7 +77,7 @@ public class DecisionValidator {
         String reviewer = TextRules.text(root.path("reviewer"), "reviewer", true, v);
         String note = TextRules.text(root.path("note"), "note", false, v);
         if (!v.isEmpty()) {
-            return new Result(null, decisionId(root, rawPayload), v.list());
+            return new Result(null, decisionId(root, rawPayload), v.list(), root.path("team").textValue());
         }
         Decision.Kind kind = Arrays.stream(Decision.Kind.values())
                 .filter(k -> k.wireName().equals(root.get("decision").textValue())).findFirst().orElseThrow();

@@ -1,17 +1,24 @@
 package io.reelflow.review;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.reelflow.messaging.Inbound;
 import io.reelflow.messaging.Topics;
+import io.reelflow.validation.Violation;
+import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import io.reelflow.persistence.Transient;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Consumes {@code draft-reviews}. Every record ends in one short transaction: applied, refused with reasons
- * (malformed messages included, answered on {@code draft-reviews-rejected}), or recognised as a redelivery.
+ * Consumes {@code draft-reviews} (or every team's {@code draft-reviews.<team>}). Every record ends in one short
+ * transaction: applied, refused with reasons (malformed messages included, and a decision on a team's topic naming
+ * another team, answered on the sender's {@code draft-reviews-rejected}), or recognised as a redelivery.
  */
 @ApplicationScoped
 public class ReviewConsumer {
@@ -28,17 +35,26 @@ public class ReviewConsumer {
 
     @Incoming(Topics.DRAFT_REVIEWS)
     @Blocking
-    public void consume(ConsumerRecord<String, String> record) throws InterruptedException {
-        ReviewService.Outcome outcome = Transient.retrying("draft-reviews " + record.partition() + "@"
-                + record.offset(), () -> handle(record.value()), LOG);
-        LOG.debugf("draft-reviews %d@%d: %s", record.partition(), record.offset(), outcome);
+    public CompletionStage<Void> consume(IncomingKafkaRecord<String, String> record) throws InterruptedException {
+        Inbound message = Inbound.of(record);
+        try {
+            ReviewService.Outcome outcome = Transient.retrying(message.position(), () -> handle(message), LOG);
+            LOG.debugf("%s: %s", message.position(), outcome);
+            return message.ack();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "%s could not be taken", message.position());
+            return message.deadLetter(e, Topics.DRAFT_REVIEWS_DLQ);
+        }
     }
 
-    private ReviewService.Outcome handle(String payload) {
-        DecisionValidator.Result result = validator.read(payload);
-        if (!result.valid()) {
-            return reviews.refuseMalformed(result.decisionId(), result.violations(), payload);
+    private ReviewService.Outcome handle(Inbound message) {
+        DecisionValidator.Result result = validator.read(message.payload());
+        Optional<Violation> claim = message.claim(result.team());
+        if (!result.valid() || claim.isPresent()) {
+            List<Violation> reasons = new java.util.ArrayList<>(result.valid() ? List.of() : result.violations());
+            claim.ifPresent(reasons::add);
+            return reviews.refuse(result.decisionId(), message.answerTo(result.team()), reasons, message.payload());
         }
-        return reviews.apply(result.decision(), payload);
+        return reviews.apply(result.decision(), message.payload());
     }
 }

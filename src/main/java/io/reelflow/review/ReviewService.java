@@ -112,11 +112,11 @@ public class ReviewService {
 
     /** Records and answers a message that could not be read as a decision at all. */
     @Transactional
-    public Outcome refuseMalformed(String decisionId, List<Violation> reasons, String payload) {
+    public Outcome refuse(String decisionId, String team, List<Violation> reasons, String payload) {
         if (ReviewDecision.seen(decisionId)) {
             return Outcome.DUPLICATE;
         }
-        return refuse(new Decision(decisionId, null, null, null, null, 0, null, null, null, null, null, null, null),
+        return refuse(new Decision(decisionId, team, null, null, null, 0, null, null, null, null, null, null, null),
                 null, payload, reasons);
     }
 

@@ -39,6 +39,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
     private EmbeddedKafka kafka;
+    private KafkaAccess kafkaAccess;
     private EmbeddedS3 s3;
     private PostgresDatabase postgres;
     private String bucketDir;
@@ -72,16 +73,22 @@ public final class LocalStack implements AutoCloseable {
         List<String> choices = new ArrayList<>();
 
         if (given.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
-            env.put("KAFKA_BOOTSTRAP_SERVERS", given.get("KAFKA_BOOTSTRAP_SERVERS"));
-            choices.add("kafka=environment " + given.get("KAFKA_BOOTSTRAP_SERVERS"));
+            kafkaAccess = KafkaAccess.plaintext(given.get("KAFKA_BOOTSTRAP_SERVERS"));
+            env.putAll(kafkaAccess.environment());
+            choices.add("kafka=environment " + kafkaAccess);
         } else if (containers != null) {
-            env.put("KAFKA_BOOTSTRAP_SERVERS", containers.kafka());
-            choices.add("kafka=testcontainers " + containers.kafka());
+            kafkaAccess = KafkaAccess.plaintext(containers.kafka());
+            env.putAll(kafkaAccess.environment());
+            choices.add("kafka=testcontainers " + kafkaAccess);
         } else {
             kafka = new EmbeddedKafka(options.dataDir().resolve("kafka")).start();
             parts.add(kafka);
-            env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            choices.add("kafka=embedded KRaft broker " + kafka.bootstrapServers());
+            kafkaAccess = kafka.admin();
+            // The service signs in as its own principal, with the ACLs its KafkaUser has in k8s/.
+            KafkaAccess service = kafka.principal(KafkaAcls.SERVICE, KafkaAcls.service());
+            env.putAll(service.environment());
+            choices.add("kafka=embedded KRaft broker " + kafka.bootstrapServers() + " (SASL SCRAM-SHA-512, ACLs;"
+                    + " service as '" + KafkaAcls.SERVICE + "')");
         }
 
         if (given.containsKey("QUARKUS_DATASOURCE_JDBC_URL")) {
@@ -132,8 +139,19 @@ public final class LocalStack implements AutoCloseable {
         return Map.copyOf(env);
     }
 
-    public String kafkaBootstrapServers() {
-        return env.get("KAFKA_BOOTSTRAP_SERVERS");
+    /** Kafka as the stack's operator sees it (the super user when the broker authenticates). */
+    public KafkaAccess kafka() {
+        return kafkaAccess;
+    }
+
+    /**
+     * Gives {@code team} its own topics ({@code <topic>.<team>}) and a principal ({@code team-<team>}) with the ACLs
+     * of {@link KafkaAcls#team}, as a deployment with {@code reelflow.kafka.team-topics} does for each team.
+     */
+    public KafkaAccess kafkaTeam(String team) throws Exception {
+        EmbeddedKafka broker = embedded(kafka, "an authenticating Kafka broker");
+        broker.createTopics(KafkaAcls.TEAM_TOPICS.stream().map(kind -> kind + "." + team).toList());
+        return broker.principal(KafkaAcls.teamPrincipal(team), KafkaAcls.team(team));
     }
 
     public String jdbcUrl() {

@@ -20,9 +20,14 @@ public final class LocalStackMain {
         LocalStack stack = LocalStack.start(new LocalStack.Options(data, "reelflow_dev", false));
         Map<String, String> env = new TreeMap<>(stack.serviceEnvironment());
         env.put("REELFLOW_LOCAL_SPOOL_DIR", data.resolve("local-provider").toString());
-        StringBuilder file = new StringBuilder("# Written by the Reelflow local stack; valid while it runs.\n");
-        env.forEach((k, v) -> file.append(k).append('=').append(v).append('\n'));
+        StringBuilder file = new StringBuilder("# Written by the Reelflow local stack; valid while it runs. It holds the"
+                + " stack's generated credentials: readable by its owner only.\n");
+        // Single-quoted for the shell: the Kafka JAAS line holds spaces and double quotes.
+        env.forEach((k, v) -> file.append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
         Path envFile = data.resolve("local-stack.env");
+        Files.deleteIfExists(envFile);
+        Files.createFile(envFile, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         Files.writeString(envFile, file);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -78,7 +78,7 @@ class DeliveryIT {
         service = it.service("service", ItStack.env(
                 "REELFLOW_API_KEYS", ApiKeys.entry(TEAM, KEY),
                 "REELFLOW_WORKER_CONCURRENCY", "3")).start();
-        events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
+        events = EventStream.open(it.stack.kafka(), "video-events");
     }
 
     @AfterAll

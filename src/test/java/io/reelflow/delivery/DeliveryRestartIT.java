@@ -54,7 +54,7 @@ class DeliveryRestartIT {
         defaults.putArray("deliverables").add("youtube").add("square").add("reels").add("feed-4x5");
 
         ServiceProcess first = it.service("first", ENV).start();
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", TEAM + "/" + batchId, Batches.json(batch));
+        Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + batchId, Batches.json(batch));
         // Kill once a file is stored and the next one is being made.
         await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofMillis(100)).until(() -> {
             Map<String, Long> states = states(batchId);

@@ -34,7 +34,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.job.JobWorker;
+import io.reelflow.localstack.KafkaAcls;
 import io.reelflow.localstack.ServiceProcess;
+import io.reelflow.messaging.TeamTopics;
+import io.reelflow.messaging.Topics;
 import io.reelflow.outbox.OutboxRelay;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.NodePackages;
@@ -53,6 +56,8 @@ class DeploymentManifestsIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path BASE = Path.of("k8s/base");
     private static final Path OVERLAY = Path.of("k8s/overlays/example");
+    private static final Path TEAMS = OVERLAY.resolve("teams");
+    private static final Path KAFKA = Path.of("k8s/kafka");
 
     private final Map<String, List<JsonNode>> docs = new HashMap<>();
     private String validation;
@@ -68,6 +73,10 @@ class DeploymentManifestsIT {
             command.add(file.toAbsolutePath().toString());
         }
         command.add(OVERLAY.resolve("kustomization.yaml").toAbsolutePath().toString());
+        for (Path file : yamlFiles(TEAMS)) {
+            command.add(file.toAbsolutePath().toString());
+        }
+        command.add(KAFKA.resolve("kafka.yaml").toAbsolutePath().toString());
         for (JsonNode patch : kustomization(OVERLAY).path("patches")) {
             command.add("patch:" + OVERLAY.resolve(patch.path("path").asText()).toAbsolutePath());
         }
@@ -179,21 +188,31 @@ class DeploymentManifestsIT {
 
     @Test
     void topicsAndConsumerGroupsAgreeWithTheApplication() {
-        Set<String> used = new TreeSet<>();
+        Set<String> used = new TreeSet<>(Topics.ALL);
         for (String name : application.stringPropertyNames()) {
             if (name.startsWith("mp.messaging.") && (name.endsWith(".topic") || name.endsWith(".dead-letter-queue.topic"))) {
                 used.add(application.getProperty(name));
             }
         }
         Set<String> declared = new TreeSet<>();
+        Set<String> acme = new TreeSet<>();
         for (JsonNode topic : all("KafkaTopic")) {
-            declared.add(topic.path("metadata").path("name").asText());
+            String name = topic.path("metadata").path("name").asText();
+            (name.contains(".") ? acme : declared).add(name);
             assertThat(topic.path("spec").path("replicas").asInt()).isGreaterThan(
                     topic.path("spec").path("config").path("min.insync.replicas").asInt());
         }
         assertThat(declared).isEqualTo(used);
+        // A team's own topics: one of every kind, as the service names them with team topics on.
+        TeamTopics perTeam = new TeamTopics(true);
+        assertThat(acme).isEqualTo(new TreeSet<>(Topics.ALL.stream().map(t -> perTeam.of(t, "acme")).toList()));
+        for (String kind : Topics.ALL) {
+            assertThat(find("KafkaTopic", kind + ".acme").path("spec"))
+                    .as("%s.acme has the settings of %s", kind, kind).isEqualTo(find("KafkaTopic", kind).path("spec"));
+        }
+        assertThat(trigger("kafka").path("metadata").has("topic"))
+                .as("the intake lag is read over every topic the group reads, shared or per team").isFalse();
         JsonNode kafka = trigger("kafka").path("metadata");
-        assertThat(kafka.path("topic").asText()).isEqualTo(application.getProperty("mp.messaging.incoming.campaign-batches.topic"));
         assertThat(kafka.path("consumerGroup").asText())
                 .isEqualTo(application.getProperty("mp.messaging.incoming.campaign-batches.group.id"));
         assertThat(kafka.path("bootstrapServers").asText()).isEqualTo(configMap().path("KAFKA_BOOTSTRAP_SERVERS").asText());
@@ -202,6 +221,57 @@ class DeploymentManifestsIT {
         String cluster = find("KafkaTopic", "campaign-batches").path("metadata").path("labels").path("strimzi.io/cluster").asText();
         assertThat(find("NetworkPolicy", "reelflow").toString()).contains("\"strimzi.io/cluster\":\"" + cluster + "\"");
         assertThat(configMap().path("KAFKA_BOOTSTRAP_SERVERS").asText()).startsWith(cluster + "-kafka-bootstrap");
+    }
+
+    /**
+     * The principals of k8s/ grant exactly what the local stack's broker enforces in the tests (KafkaAcls, checked
+     * against a real authorizer by TeamTopicsIT), the cluster authenticates and authorizes, and the service signs in
+     * as its KafkaUser over TLS.
+     */
+    @Test
+    void kafkaUsersGrantWhatTheTestedBrokerEnforces() {
+        assertThat(acls(find("KafkaUser", KafkaAcls.SERVICE))).isEqualTo(acls(KafkaAcls.service()));
+        assertThat(acls(find("KafkaUser", KafkaAcls.teamPrincipal("acme")))).isEqualTo(acls(KafkaAcls.team("acme")));
+        for (JsonNode user : all("KafkaUser")) {
+            assertThat(user.path("spec").path("authentication").path("type").asText()).isEqualTo("scram-sha-512");
+        }
+        JsonNode kafka = find("Kafka", "reelflow").path("spec").path("kafka");
+        assertThat(kafka.path("authorization").path("type").asText()).isEqualTo("simple");
+        assertThat(kafka.path("listeners")).allSatisfy(l -> {
+            assertThat(l.path("tls").asBoolean()).isTrue();
+            assertThat(l.path("authentication").path("type").asText()).isEqualTo("scram-sha-512");
+        });
+        String port = kafka.path("listeners").get(0).path("port").asText();
+        assertThat(configMap().path("KAFKA_BOOTSTRAP_SERVERS").asText()).endsWith(":" + port);
+        assertThat(trigger("kafka").path("metadata").path("bootstrapServers").asText()).endsWith(":" + port);
+        assertThat(configMap().path("KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
+        JsonNode jaas = find("Deployment", "reelflow").path("spec").path("template").path("spec").path("containers")
+                .get(0).path("env").findValue("secretKeyRef");
+        assertThat(jaas.path("name").asText()).isEqualTo(KafkaAcls.SERVICE);
+        assertThat(jaas.path("key").asText()).isEqualTo("sasl.jaas.config");
+    }
+
+    private static Set<String> acls(JsonNode kafkaUser) {
+        Set<String> out = new TreeSet<>();
+        for (JsonNode acl : kafkaUser.path("spec").path("authorization").path("acls")) {
+            JsonNode r = acl.path("resource");
+            for (JsonNode op : acl.path("operations")) {
+                out.add(String.join(" ", r.path("type").asText(), r.path("name").asText(),
+                        r.path("patternType").asText("literal"), op.asText()).toLowerCase(Locale.ROOT));
+            }
+        }
+        return out;
+    }
+
+    private static Set<String> acls(List<org.apache.kafka.common.acl.AclBinding> bindings) {
+        Set<String> out = new TreeSet<>();
+        for (var b : bindings) {
+            String pattern = b.pattern().patternType() == org.apache.kafka.common.resource.PatternType.PREFIXED
+                    ? "prefix" : "literal";
+            out.add(String.join(" ", b.pattern().resourceType().name(), b.pattern().name(), pattern,
+                    b.entry().operation().name()).toLowerCase(Locale.ROOT));
+        }
+        return out;
     }
 
     @Test
@@ -217,7 +287,18 @@ class DeploymentManifestsIT {
         secret.fieldNames().forEachRemaining(keys::add);
         JsonNode compose = docs.get("compose.yaml").get(0).path("services").path("reelflow").path("environment");
         compose.fieldNames().forEachRemaining(keys::add);
+        Set<String> readByKeda = new HashSet<>();
+        for (JsonNode auth : all("TriggerAuthentication")) {
+            for (JsonNode ref : auth.path("spec").path("secretTargetRef")) {
+                if ("reelflow-secrets".equals(ref.path("name").asText())) {
+                    readByKeda.add(ref.path("key").asText());
+                }
+            }
+        }
         for (String key : keys) {
+            if (key.startsWith("KEDA_") && readByKeda.contains(key)) {
+                continue;
+            }
             boolean known = key.startsWith("REELFLOW_") ? reelflow.stream().anyMatch(p -> envPattern(p).matcher(key).matches())
                     : properties.contains("${" + key) || (key.startsWith("QUARKUS_") || key.startsWith("KAFKA_")) && readme.contains(key);
             assertThat(known).as("%s is a setting the service reads (and the README documents)", key).isTrue();

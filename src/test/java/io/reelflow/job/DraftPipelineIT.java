@@ -59,7 +59,7 @@ class DraftPipelineIT {
         service = it.service("service", ItStack.env(
                 "REELFLOW_INTAKE_MAX_SHOTS", "12",
                 "REELFLOW_LOCAL_REFUSE_PATTERN", "forbidden-scene")).start();
-        String kafka = it.stack.kafkaBootstrapServers();
+        io.reelflow.localstack.KafkaAccess kafka = it.stack.kafka();
         events = EventStream.open(kafka, "video-events");
         rejected = EventStream.open(kafka, "campaign-batches-rejected");
         deadLetters = EventStream.open(kafka, "campaign-batches-dlq");
@@ -134,7 +134,7 @@ class DraftPipelineIT {
         submit(batch);
         submit(batch);
         String sentinel = "sentinel-" + System.nanoTime();
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", TEAM + "/" + batchId,
+        Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + batchId,
                 Batches.json(Batches.valid(TEAM, sentinel, 1)));
         awaitEvent(sentinel, "BatchAccepted");
 
@@ -195,7 +195,7 @@ class DraftPipelineIT {
     @Test
     void unreadableMessageGoesToTheDeadLetterTopicWithItsReasonAndTheNextBatchStillFlows() throws Exception {
         String garbage = "{\"batchId\": \"half-" + System.nanoTime() + "\", \"shots\": [";
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", "garbage", garbage);
+        Kafka.send(it.stack.kafka(), "campaign-batches", "garbage", garbage);
 
         ConsumerRecord<String, String> dead = deadLetters.awaitRecord(r -> garbage.equals(r.value()), WAIT);
         assertThat(dead).as("dead letter for the unreadable message").isNotNull();
@@ -257,7 +257,7 @@ class DraftPipelineIT {
     }
 
     private void submit(ObjectNode batch) throws Exception {
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches",
+        Kafka.send(it.stack.kafka(), "campaign-batches",
                 TEAM + "/" + batch.path("batchId").asText(), Batches.json(batch));
     }
 

@@ -63,7 +63,7 @@ class FaultInjectionIT {
     @BeforeAll
     void start() throws Exception {
         it = new ItStack(FaultInjectionIT.class, true);
-        events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
+        events = EventStream.open(it.stack.kafka(), "video-events");
     }
 
     @AfterAll

@@ -44,7 +44,7 @@ class ModelCapIT {
                 "REELFLOW_WORKER_CONCURRENCY", "3");
         first = it.service("first", env).start();
         second = it.service("second", env).start();
-        events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
+        events = EventStream.open(it.stack.kafka(), "video-events");
     }
 
     @AfterAll
@@ -54,7 +54,7 @@ class ModelCapIT {
 
     @Test
     void theCapHoldsAcrossReplicasAndIsUsed() throws Exception {
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", "cap/cap-1",
+        Kafka.send(it.stack.kafka(), "campaign-batches", "cap/cap-1",
                 Batches.json(Batches.valid("cap", "cap-1", 10)));
         JsonNode drafted = events.awaitFirst(e -> "cap-1".equals(e.path("batchId").asText()),
                 e -> "BatchDrafted".equals(e.path("type").asText()), Duration.ofMinutes(3));

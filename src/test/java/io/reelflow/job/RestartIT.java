@@ -51,7 +51,7 @@ class RestartIT {
     void everyJobCompletesAfterARestartWithOneCreateCallPerJob(boolean killed) throws Exception {
         String batchId = "restart-" + killed + "-" + System.nanoTime();
         ServiceProcess first = it.service("first-" + killed, SLOW_PROVIDER).start();
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", TEAM + "/" + batchId,
+        Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + batchId,
                 Batches.json(Batches.valid(TEAM, batchId, SHOTS)));
 
         // Stop once remote jobs are in flight and some, not all, drafts have landed.
@@ -97,7 +97,7 @@ class RestartIT {
         String batchId = "submitting-" + System.nanoTime();
         try (ServiceProcess intakeOnly = it.service("intake-only", ItStack.env("REELFLOW_WORKER_ENABLED", "false"))
                 .start()) {
-            Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", TEAM + "/" + batchId,
+            Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + batchId,
                     Batches.json(Batches.valid(TEAM, batchId, 2)));
             await().atMost(Duration.ofMinutes(1)).until(() -> it.db.jobsOf(TEAM, batchId).size() == 2);
         }

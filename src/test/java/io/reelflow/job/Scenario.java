@@ -137,7 +137,7 @@ final class Scenario implements AutoCloseable {
             }
         }
         shots += count;
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", team + "/" + batchId, batch.toString());
+        Kafka.send(it.stack.kafka(), "campaign-batches", team + "/" + batchId, batch.toString());
     }
 
     /** The scenario's draft jobs. */

@@ -94,7 +94,7 @@ class VeoReplicateContractIT {
                 "REELFLOW_BREAKER_PAUSE", "PT5S",
                 "REELFLOW_WORKER_CONCURRENCY", "4"));
         service.env("REELFLOW_WEBHOOKS_PUBLIC_URL", service.baseUrl()).start();
-        events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
+        events = EventStream.open(it.stack.kafka(), "video-events");
         String reference = "data:image/jpeg;base64," + Base64.getEncoder().encodeToString(TestData.jpeg(1600, 1200, new Color(200, 120, 40)));
         submit(veoBatch, "veo-3.1", List.of("ok", "filtered", "ratelimit", "flaky", "reset", "expired", "outage"),
                 reference);
@@ -125,7 +125,7 @@ class VeoReplicateContractIT {
                 shot.putObject("referenceImage").put("url", reference);
             }
         }
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", TEAM + "/" + batchId, batch.toString());
+        Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + batchId, batch.toString());
     }
 
     @Test
@@ -148,7 +148,7 @@ class VeoReplicateContractIT {
         ObjectNode approve = JSON.createObjectNode().put("decisionId", "approve-" + veoBatch).put("team", TEAM)
                 .put("campaign", "provider-contracts").put("batchId", veoBatch).put("shotId", "ok").put("revision", 1)
                 .put("decision", "approve").put("reviewer", "dana");
-        Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + veoBatch + "/ok", approve.toString());
+        Kafka.send(it.stack.kafka(), "draft-reviews", TEAM + "/" + veoBatch + "/ok", approve.toString());
         JsonNode ready = awaitEvent(veoBatch, "FinalReady", "ok");
 
         List<StandInServer.CreateCall> segments = veo.accepted("veo-3.1.").stream()
@@ -277,7 +277,7 @@ class VeoReplicateContractIT {
         ObjectNode approve = JSON.createObjectNode().put("decisionId", "approve-" + klingBatch).put("team", TEAM)
                 .put("campaign", "provider-contracts").put("batchId", klingBatch).put("shotId", "ok").put("revision", 1)
                 .put("decision", "approve").put("fromSecond", 2.0).put("reviewer", "dana");
-        Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + klingBatch + "/ok", approve.toString());
+        Kafka.send(it.stack.kafka(), "draft-reviews", TEAM + "/" + klingBatch + "/ok", approve.toString());
         JsonNode ready = awaitEvent(klingBatch, "FinalReady", "ok");
 
         String prefix = ready.path("objectKey").asText().replace(".mp4", "");

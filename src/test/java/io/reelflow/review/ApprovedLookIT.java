@@ -59,7 +59,7 @@ class ApprovedLookIT {
                 "REELFLOW_REVIEW_FINAL_RETAKES", "1",
                 "REELFLOW_REVIEW_AUTO_FINAL_MIN_SSIM", "0.8",
                 "REELFLOW_BUDGETS_RECHECK", "PT1S")).start();
-        events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
+        events = EventStream.open(it.stack.kafka(), "video-events");
     }
 
     @AfterAll
@@ -194,7 +194,7 @@ class ApprovedLookIT {
     }
 
     private void submit(ObjectNode batch) throws Exception {
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches",
+        Kafka.send(it.stack.kafka(), "campaign-batches",
                 TEAM + "/" + batch.path("batchId").asText(), Batches.json(batch));
     }
 
@@ -209,7 +209,7 @@ class ApprovedLookIT {
         if (fromSecond != null) {
             d.put("fromSecond", fromSecond);
         }
-        Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + batchId + "/" + shotId,
+        Kafka.send(it.stack.kafka(), "draft-reviews", TEAM + "/" + batchId + "/" + shotId,
                 d.toString());
     }
 

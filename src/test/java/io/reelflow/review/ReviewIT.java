@@ -55,9 +55,9 @@ class ReviewIT {
         service = it.service("service", ItStack.env(
                 "REELFLOW_WORKER_CONCURRENCY", "3",
                 "REELFLOW_LOCAL_DEFECT_PATTERN", "broken-take")).start();
-        events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
-        decisions = EventStream.open(it.stack.kafkaBootstrapServers(), "draft-reviews");
-        refused = EventStream.open(it.stack.kafkaBootstrapServers(), "draft-reviews-rejected");
+        events = EventStream.open(it.stack.kafka(), "video-events");
+        decisions = EventStream.open(it.stack.kafka(), "draft-reviews");
+        refused = EventStream.open(it.stack.kafka(), "draft-reviews-rejected");
     }
 
     @AfterAll
@@ -158,13 +158,13 @@ class ReviewIT {
         String malformed = "{\"decisionId\": \"bad-" + batchId + "\", \"team\": \"" + TEAM + "\", \"campaign\": "
                 + "\"spring-launch\", \"batchId\": \"" + batchId + "\", \"shotId\": \"s01\", \"revision\": 2, "
                 + "\"decision\": \"maybe\", \"revisedPrompt\": \"x\"}";
-        Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + batchId + "/s01", malformed);
+        Kafka.send(it.stack.kafka(), "draft-reviews", TEAM + "/" + batchId + "/s01", malformed);
         Map<String, String> reasons = reasonsOf("bad-" + batchId);
         assertThat(reasons.get("decision")).contains("'maybe'").contains("approve", "reject", "revise");
         assertThat(reasons.get("reviewer")).isEqualTo("is required");
 
         String garbage = "{\"decision\": \"approve\", " + batchId;
-        Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + batchId + "/s01", garbage);
+        Kafka.send(it.stack.kafka(), "draft-reviews", TEAM + "/" + batchId + "/s01", garbage);
         ConsumerRecord<String, String> answer = refused.awaitRecord(r -> r.value().contains(batchId)
                 && EventStream.parse(r.value()).path("payload").asText().equals(garbage), WAIT);
         assertThat(answer).as("answer to the unreadable decision").isNotNull();
@@ -205,7 +205,7 @@ class ReviewIT {
     }
 
     private void submit(ObjectNode batch) throws Exception {
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches",
+        Kafka.send(it.stack.kafka(), "campaign-batches",
                 TEAM + "/" + batch.path("batchId").asText(), Batches.json(batch));
     }
 
@@ -226,7 +226,7 @@ class ReviewIT {
         if (note != null) {
             d.put("note", note);
         }
-        Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + batchId + "/" + shotId,
+        Kafka.send(it.stack.kafka(), "draft-reviews", TEAM + "/" + batchId + "/" + shotId,
                 d.toString());
     }
 

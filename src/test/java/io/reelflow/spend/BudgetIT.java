@@ -46,7 +46,7 @@ class BudgetIT {
                 "REELFLOW_MODELS_LOCAL_PREVIEW_PRICE_PER_SECOND_HIGH", "0.20",
                 "REELFLOW_BUDGETS_RECHECK", "PT1S",
                 "REELFLOW_WORKER_CONCURRENCY", "1")).start();
-        events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
+        events = EventStream.open(it.stack.kafka(), "video-events");
     }
 
     @AfterAll
@@ -106,7 +106,7 @@ class BudgetIT {
     }
 
     private void submit(ObjectNode batch) throws Exception {
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", TEAM + "/" + batch.path("batchId").asText(),
+        Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + batch.path("batchId").asText(),
                 Batches.json(batch));
     }
 

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+
+import io.reelflow.localstack.KafkaAccess;
 import java.util.UUID;
 import java.util.function.Predicate;
 
@@ -28,10 +30,9 @@ public final class EventStream implements AutoCloseable {
     private final Thread poller;
     private volatile boolean running = true;
 
-    private EventStream(String bootstrap, String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "reelflow-observer-" + UUID.randomUUID());
+    private EventStream(KafkaAccess kafka, String topic, String group) {
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
@@ -41,8 +42,13 @@ public final class EventStream implements AutoCloseable {
         poller.start();
     }
 
-    public static EventStream open(String bootstrap, String topic) {
-        return new EventStream(bootstrap, topic);
+    public static EventStream open(KafkaAccess kafka, String topic) {
+        return new EventStream(kafka, topic, "reelflow-observer-" + UUID.randomUUID());
+    }
+
+    /** Reads as a team does: in a consumer group of its own prefix ({@code <team>.}). */
+    public static EventStream open(KafkaAccess kafka, String topic, String group) {
+        return new EventStream(kafka, topic, group);
     }
 
     private void poll() {

@@ -8,15 +8,16 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import io.reelflow.localstack.KafkaAccess;
+
 /** Sends messages the way a team's system would: a plain Kafka producer. */
 public final class Kafka {
 
     private Kafka() {
     }
 
-    public static void send(String bootstrap, String topic, String key, String value) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    public static void send(KafkaAccess kafka, String topic, String key, String value) throws Exception {
+        Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),

@@ -89,8 +89,8 @@ class OpenAiContractIT {
                 "REELFLOW_ROUTES_FINAL_MODEL", "sora-2-pro",
                 "REELFLOW_REFERENCE_IMAGES_TRUSTED_HOSTS", "localhost",
                 "REELFLOW_WORKER_CONCURRENCY", "4")).start();
-        events = EventStream.open(it.stack.kafkaBootstrapServers(), "video-events");
-        Kafka.send(it.stack.kafkaBootstrapServers(), "campaign-batches", TEAM + "/" + batchId, batch().toString());
+        events = EventStream.open(it.stack.kafka(), "video-events");
+        Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + batchId, batch().toString());
     }
 
     @AfterAll
@@ -255,7 +255,7 @@ class OpenAiContractIT {
         ObjectNode d = JSON.createObjectNode().put("decisionId", "approve-ok-" + batchId).put("team", TEAM)
                 .put("campaign", "spring-launch").put("batchId", batchId).put("shotId", "ok").put("revision", 1)
                 .put("decision", "approve").put("reviewer", "dana");
-        Kafka.send(it.stack.kafkaBootstrapServers(), "draft-reviews", TEAM + "/" + batchId + "/ok", d.toString());
+        Kafka.send(it.stack.kafka(), "draft-reviews", TEAM + "/" + batchId + "/ok", d.toString());
         JsonNode ready = awaitEvent("FinalReady", "ok");
         StandInServer.CreateCall call = standIn.createCalls(SCENE + ".").stream()
                 .filter(c -> c.details().get("model").equals("sora-2-pro")).findFirst().orElseThrow();

@@ -1,0 +1,87 @@
+package io.reelflow.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.junit.jupiter.api.Test;
+
+import io.smallrye.config.ConfigSourceContext;
+import io.smallrye.config.ConfigValue;
+
+class TeamTopicsTest {
+
+    @Test
+    void aTeamsMessagesTravelOnItsOwnTopicOnlyWithTeamTopics() {
+        assertThat(new TeamTopics(true).of(Topics.VIDEO_EVENTS, "acme")).isEqualTo("video-events.acme");
+        assertThat(new TeamTopics(true).of(Topics.CAMPAIGN_BATCHES_REJECTED, "acme-eu"))
+                .isEqualTo("campaign-batches-rejected.acme-eu");
+        assertThat(new TeamTopics(false).of(Topics.VIDEO_EVENTS, "acme")).isEqualTo("video-events");
+        // Unknown, or not a name a topic can end with: the shared topic, read by operators only.
+        assertThat(new TeamTopics(true).of(Topics.CAMPAIGN_BATCHES_REJECTED, null)).isEqualTo("campaign-batches-rejected");
+        assertThat(new TeamTopics(true).of(Topics.CAMPAIGN_BATCHES_REJECTED, "acme.eu")).isEqualTo("campaign-batches-rejected");
+        assertThat(new TeamTopics(true).of(Topics.CAMPAIGN_BATCHES_REJECTED, "a/../b")).isEqualTo("campaign-batches-rejected");
+    }
+
+    @Test
+    void theSenderIsTheTopicsSuffix() {
+        assertThat(TeamTopics.sender("campaign-batches.acme")).contains("acme");
+        assertThat(TeamTopics.sender("draft-reviews.acme-eu_2")).contains("acme-eu_2");
+        assertThat(TeamTopics.sender("campaign-batches")).isEmpty();
+        assertThat(TeamTopics.sender("campaign-batches.acme.eu")).isEmpty();
+        assertThat(TeamTopics.sender("campaign-batches.")).isEmpty();
+    }
+
+    @Test
+    void theSubscriptionPatternTakesEveryTeamsInputTopicAndNothingElse() {
+        Pattern batches = Pattern.compile(TeamTopics.pattern(Topics.CAMPAIGN_BATCHES));
+        assertThat(batches.matcher("campaign-batches.acme").matches()).isTrue();
+        assertThat(batches.matcher("campaign-batches.Acme-2_x").matches()).isTrue();
+        for (String other : List.of("campaign-batches", "campaign-batches-rejected.acme", "campaign-batches-dlq.acme",
+                "campaign-batchesXacme", "campaign-batches.acme.eu", "draft-reviews.acme", "campaign-batches.")) {
+            assertThat(batches.matcher(other).matches()).as(other).isFalse();
+        }
+    }
+
+    @Test
+    void oneSwitchSubscribesTheConsumersByPattern() {
+        assertThat(new TeamTopicsConfig().getConfigSources(context(Map.of()))).isEmpty();
+        assertThat(new TeamTopicsConfig().getConfigSources(context(Map.of("reelflow.kafka.team-topics", "false"))))
+                .isEmpty();
+        ConfigSource source = new TeamTopicsConfig().getConfigSources(
+                context(Map.of("reelflow.kafka.team-topics", "true"))).iterator().next();
+        assertThat(source.getValue("mp.messaging.incoming.campaign-batches.pattern")).isEqualTo("true");
+        assertThat(source.getValue("mp.messaging.incoming.campaign-batches.topic"))
+                .isEqualTo(TeamTopics.pattern(Topics.CAMPAIGN_BATCHES));
+        assertThat(source.getValue("mp.messaging.incoming.draft-reviews.topic"))
+                .isEqualTo(TeamTopics.pattern(Topics.DRAFT_REVIEWS));
+        // Above application.properties (250), below the environment (300).
+        assertThat(source.getOrdinal()).isBetween(251, 299);
+    }
+
+    private static ConfigSourceContext context(Map<String, String> values) {
+        Map<String, String> map = new HashMap<>(values);
+        return new ConfigSourceContext() {
+            @Override
+            public ConfigValue getValue(String name) {
+                return Optional.ofNullable(map.get(name))
+                        .map(v -> ConfigValue.builder().withName(name).withValue(v).build()).orElse(null);
+            }
+
+            @Override
+            public List<String> getProfiles() {
+                return List.of();
+            }
+
+            @Override
+            public java.util.Iterator<String> iterateNames() {
+                return map.keySet().iterator();
+            }
+        };
+    }
+}
