@@ -3,23 +3,14 @@
 // links and downloads as a ZIP; the page fits a phone-width screen. A screenshot of each
 // step is written to SCREENSHOTS. Exits non-zero with the reason when a step fails.
 import { readFileSync } from 'node:fs';
-import { chromium } from 'playwright-core';
+import { launch, step } from './browser.mjs';
 
 const url = process.env.REELFLOW_URL;
 const key = process.env.REELFLOW_KEY;
 const shots = process.env.SCREENSHOTS;
 const timeout = Number(process.env.STEP_TIMEOUT_MS || 120000);
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required']
-});
-const step = async (name, action) => {
-  const started = Date.now();
-  await action();
-  console.log(`step ${name}: ${Date.now() - started} ms`);
-};
+const browser = await launch(['--autoplay-policy=no-user-gesture-required']);
 
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

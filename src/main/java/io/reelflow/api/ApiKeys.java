@@ -3,6 +3,7 @@ package io.reelflow.api;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HashMap;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -14,16 +15,22 @@ import io.reelflow.storage.Hashing;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The API keys a deployment accepts, from {@code reelflow.api.keys}: each entry is {@code team:sha256}, the team
- * a key acts for and the hex SHA-256 of the key. Only hashes are configured; a presented key is hashed and
- * looked up, so keys never sit in configuration or logs.
+ * The API keys a deployment accepts, from {@code reelflow.api.keys}: each entry is {@code team:sha256[:roles]}, the
+ * team a key acts for, the hex SHA-256 of the key, and optionally its roles joined by {@code +}
+ * ({@code acme:…:viewer}, {@code acme:…:submitter+reviewer}); without roles a key has all three. Only hashes are
+ * configured; a presented key is hashed and looked up, so keys never sit in configuration or logs.
  */
 @ApplicationScoped
 public class ApiKeys {
 
-    private static final Pattern ENTRY = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._-]{0,63}):([0-9a-fA-F]{64})");
+    private static final Pattern ENTRY = Pattern.compile(
+            "([A-Za-z0-9][A-Za-z0-9._-]{0,63}):([0-9a-fA-F]{64})(?::([a-z]+(?:\\+[a-z]+)*))?");
 
-    private final Map<String, String> teamByHash = new HashMap<>();
+    /** Who a key acts as: its team and what it may do. */
+    public record Holder(String team, java.util.Set<Role> roles) {
+    }
+
+    private final Map<String, Holder> byHash = new HashMap<>();
 
     @jakarta.inject.Inject
     public ApiKeys(ReelflowConfig config) {
@@ -38,21 +45,34 @@ public class ApiKeys {
             var m = ENTRY.matcher(entry.trim());
             if (!m.matches()) {
                 // The entry is not echoed: it may be a key pasted where its hash belongs.
-                throw new IllegalArgumentException("reelflow.api.keys: an entry is not team:sha256 (a team id, a colon,"
-                        + " 64 hex digits of the key's SHA-256)");
+                throw new IllegalArgumentException("reelflow.api.keys: an entry is not team:sha256[:roles] (a team id,"
+                        + " a colon, 64 hex digits of the key's SHA-256, optionally a colon and roles joined by '+')");
             }
-            teamByHash.put(m.group(2).toLowerCase(), m.group(1));
+            EnumSet<Role> roles = EnumSet.allOf(Role.class);
+            if (m.group(3) != null) {
+                roles = EnumSet.noneOf(Role.class);
+                for (String name : m.group(3).split("\\+")) {
+                    roles.add(Role.of(name).orElseThrow(() -> new IllegalArgumentException("reelflow.api.keys: '"
+                            + name + "' is not a role; use submitter, reviewer or viewer")));
+                }
+            }
+            byHash.put(m.group(2).toLowerCase(), new Holder(m.group(1), java.util.Set.copyOf(roles)));
         }
     }
 
     /** The team a presented key acts for. */
     public Optional<String> team(String presentedKey) {
+        return holder(presentedKey).map(Holder::team);
+    }
+
+    /** Who a presented key acts as. */
+    public Optional<Holder> holder(String presentedKey) {
         if (presentedKey == null || presentedKey.isBlank()) {
             return Optional.empty();
         }
         byte[] digest = Hashing.sha256().digest(presentedKey.trim().getBytes(StandardCharsets.UTF_8));
         String hash = HexFormat.of().formatHex(digest);
-        for (Map.Entry<String, String> known : teamByHash.entrySet()) {
+        for (Map.Entry<String, Holder> known : byHash.entrySet()) {
             if (MessageDigest.isEqual(known.getKey().getBytes(StandardCharsets.US_ASCII),
                     hash.getBytes(StandardCharsets.US_ASCII))) {
                 return Optional.of(known.getValue());
@@ -62,11 +82,13 @@ public class ApiKeys {
     }
 
     public boolean configured() {
-        return !teamByHash.isEmpty();
+        return !byHash.isEmpty();
     }
 
-    /** The entry to configure for {@code key} acting for {@code team}. */
-    public static String entry(String team, String key) {
-        return team + ":" + HexFormat.of().formatHex(Hashing.sha256().digest(key.getBytes(StandardCharsets.UTF_8)));
+    /** The entry to configure for {@code key} acting for {@code team}, with {@code roles} (all three when none). */
+    public static String entry(String team, String key, Role... roles) {
+        String entry = team + ":" + HexFormat.of().formatHex(Hashing.sha256().digest(key.getBytes(StandardCharsets.UTF_8)));
+        return roles.length == 0 ? entry
+                : entry + ":" + String.join("+", java.util.Arrays.stream(roles).map(Role::wireName).toList());
     }
 }

@@ -56,7 +56,7 @@ public class DecisionsResource {
     @Operation(summary = "Review a shot's latest draft", description = "approve, reject, or revise with a"
             + " revisedPrompt; validated as on draft-reviews and published there. revision defaults to the latest.")
     public Response decide(@PathParam("batchId") String batchId, @PathParam("shotId") String shotId, String body) {
-        String team = caller.team();
+        String team = caller.team(Role.REVIEWER);
         ObjectNode message = JsonBody.object(json, body, "decision");
         List<Violation> fromUrl = FROM_THE_URL.stream().filter(message::has)
                 .map(f -> new Violation(f, "is taken from the URL and your API key; leave it out")).toList();
@@ -76,7 +76,10 @@ public class DecisionsResource {
         if (!message.hasNonNull("revision")) {
             message.put("revision", shot.currentRevision);
         }
-        if (!message.hasNonNull("reviewer")) {
+        if (caller.person() != null) {
+            // A signed-in person decides as themselves: the decision names them, whatever the body says.
+            message.put("reviewer", caller.person());
+        } else if (!message.hasNonNull("reviewer")) {
             message.put("reviewer", "review page (" + team + ")");
         }
         DecisionValidator.Result result = decisions.validate(message, message.toString());

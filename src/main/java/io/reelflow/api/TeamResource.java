@@ -36,6 +36,14 @@ public class TeamResource {
     }
 
     @GET
+    @Path("/me")
+    @Operation(summary = "Who the credential acts as: its team, its roles there, and a signed-in person's name")
+    public Views.Me me() {
+        String team = caller.team();
+        return new Views.Me(team, caller.roles().stream().map(Role::wireName).sorted().toList(), caller.person());
+    }
+
+    @GET
     @Path("/spend")
     @Transactional
     @Operation(summary = "Spend by campaign and model: charged, and reserved for calls in flight")

@@ -92,4 +92,9 @@ public final class Views {
     public record ApprovedPrompt(String campaign, String batchId, String shotId, int revision, String prompt,
             String aspectRatio, String finalModel, String reviewer, OffsetDateTime approvedAt) {
     }
+
+    /** The caller: team, roles, and the signed-in person's name (absent for an API key). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Me(String team, List<String> roles, String person) {
+    }
 }

@@ -108,6 +108,14 @@ public interface ReelflowConfig {
          */
         Optional<List<String>> keys();
 
+        /**
+         * The claim of an OpenID token that names the caller's team: a team id, or a list of exactly one (a group
+         * membership claim; a leading '/' is dropped). Roles come from the token's role claim
+         * ({@code quarkus.oidc.roles.role-claim-path}).
+         */
+        @WithDefault("team")
+        String teamClaim();
+
         /** How long a download link stays valid. */
         @WithDefault("PT15M")
         Duration linkLifetime();

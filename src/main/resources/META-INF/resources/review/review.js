@@ -1,5 +1,6 @@
 // The review page: a team's batches with live progress, their drafts and finals, and review decisions.
-// It uses only the REST API, with the API key kept in this tab's session storage.
+// It uses only the REST API: with the API key kept in this tab's session storage, or, where the deployment has an
+// OpenID provider, with the session of a person signed in through it (the session cookie goes with every call).
 (() => {
   'use strict';
 
@@ -33,10 +34,15 @@
     return [problem.detail || problem.title, ...reasons].join(' — ');
   }
 
+  // The API key when one is in use; a signed-in person's calls carry their session cookie instead.
+  function credentials() {
+    return state.key ? { 'Authorization': 'Bearer ' + state.key } : {};
+  }
+
   async function api(path, options = {}) {
     const response = await fetch(path, {
       ...options,
-      headers: { 'Authorization': 'Bearer ' + state.key, 'Content-Type': 'application/json', ...(options.headers || {}) }
+      headers: { ...credentials(), 'Content-Type': 'application/json', ...(options.headers || {}) }
     });
     const text = await response.text();
     const body = text ? JSON.parse(text) : null;
@@ -100,11 +106,13 @@
       root.replaceChildren(element('div', { class: 'batch-head' }), grid);
     }
     const b = detail.batch;
-    $('.batch-head', root).replaceChildren(
+    // replaceChildren would write a null as the text "null": only present parts are passed.
+    $('.batch-head', root).replaceChildren(...[
       element('h2', {}, b.batchId), element('span', { class: 'muted' }, `${b.campaign} · ${b.draftModel} → ${b.finalModel}`),
       element('div', { class: 'progress' }, bar(b.draftsDone, b.shots, 'drafts'), bar(b.shotsClosed, b.shots, 'shots closed')),
       detail.shots.some(s => (s.deliverables || []).some(d => d.state === 'DELIVERED'))
-        ? element('button', { type: 'button', class: 'secondary', 'data-action': 'zip', onclick: () => downloadZip(b.batchId) }, 'Download deliverables (ZIP)') : null);
+        ? element('button', { type: 'button', class: 'secondary', 'data-action': 'zip', onclick: () => downloadZip(b.batchId) }, 'Download deliverables (ZIP)') : null
+    ].filter(Boolean));
     for (const shot of detail.shots) {
       const signature = JSON.stringify([shot.state, shot.revision, shot.drafts.map(d => [d.revision, d.state]), shot.finalCut && shot.finalCut.state,
         shot.secondMaster && shot.secondMaster.state, (shot.deliverables || []).map(d => d.state)]);
@@ -176,7 +184,7 @@
   // The batch's ZIP needs the key in a header, so it is fetched here and handed to the browser as a file.
   async function downloadZip(batchId) {
     try {
-      const response = await fetch(`/api/v1/batches/${encodeURIComponent(batchId)}/deliverables.zip`, { headers: { 'Authorization': 'Bearer ' + state.key } });
+      const response = await fetch(`/api/v1/batches/${encodeURIComponent(batchId)}/deliverables.zip`, { headers: credentials() });
       if (!response.ok) throw new Error(`the ZIP could not be fetched (${response.status})`);
       const url = URL.createObjectURL(await response.blob());
       const link = element('a', { href: url, download: `${batchId}-deliverables.zip` });
@@ -244,7 +252,7 @@
     const run = async () => {
       while (!controller.signal.aborted) {
         try {
-          const headers = { 'Authorization': 'Bearer ' + state.key };
+          const headers = credentials();
           if (lastId) headers['Last-Event-ID'] = lastId;
           const response = await fetch(`/api/v1/batches/${encodeURIComponent(batchId)}/events`, { headers, signal: controller.signal });
           if (!response.ok) throw new Error('event stream answered ' + response.status);
@@ -307,6 +315,12 @@
 
   async function start() {
     try {
+      const me = await api('/api/v1/me');
+      $('#team').textContent = (me.person ? `${me.person}, ` : '') + `team ${me.team} (${me.roles.join(', ')})`;
+      if (me.person) {
+        // Signed in through the OpenID provider: no key to enter, no sign-in to offer.
+        for (const part of ['label[for=api-key]', '#api-key', '#key-form button', '#sign-in']) $(part).hidden = true;
+      }
       await loadBatches();
       $('#app').hidden = false;
       show('');
@@ -324,5 +338,13 @@
     start();
   });
   $('#new-batch').addEventListener('submit', submit);
-  if (state.key) start();
+  if (state.key) {
+    start();
+  } else {
+    // Signed in already (a session with the deployment's OpenID provider)? Otherwise offer the sign-in, if any.
+    fetch('/review/session').then(r => r.json()).then(session => {
+      $('#sign-in').hidden = !session.signIn;
+      if (session.signedIn) start();
+    }).catch(() => {});
+  }
 })();

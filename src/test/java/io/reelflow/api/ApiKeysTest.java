@@ -30,4 +30,18 @@ class ApiKeysTest {
         assertThatThrownBy(() -> new ApiKeys(List.of("../etc:" + "a".repeat(64))))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aKeyHasTheRolesItsEntryNamesOrAllThree() {
+        ApiKeys keys = new ApiKeys(List.of(ApiKeys.entry("acme", "all"), ApiKeys.entry("acme", "look", Role.VIEWER),
+                ApiKeys.entry("acme", "tool", Role.SUBMITTER, Role.REVIEWER)));
+        assertThat(keys.holder("all").orElseThrow().roles()).containsExactlyInAnyOrder(Role.values());
+        assertThat(keys.holder("look").orElseThrow().roles()).containsExactly(Role.VIEWER);
+        assertThat(keys.holder("tool").orElseThrow().roles()).containsExactlyInAnyOrder(Role.SUBMITTER, Role.REVIEWER);
+        assertThat(ApiKeys.entry("acme", "tool", Role.SUBMITTER, Role.REVIEWER)).endsWith(":submitter+reviewer");
+        assertThatThrownBy(() -> new ApiKeys(List.of("acme:" + "a".repeat(64) + ":admin")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'admin' is not a role");
+        assertThatThrownBy(() -> new ApiKeys(List.of("acme:" + "a".repeat(64) + ":viewer+")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -2,7 +2,6 @@ package io.reelflow.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import io.reelflow.localstack.ServiceProcess;
+import io.reelflow.testkit.Chromium;
 import io.reelflow.testkit.Closing;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.NodePackages;
@@ -39,7 +39,7 @@ class ReviewPageIT {
 
     @BeforeAll
     void start() throws Exception {
-        ensureChromium();
+        Chromium.ensure(CHROMIUM);
         it = new ItStack(ReviewPageIT.class);
         service = it.service("service", ItStack.env(
                 "REELFLOW_API_KEYS", ApiKeys.entry("studio", key),
@@ -54,8 +54,9 @@ class ReviewPageIT {
     @Test
     void aReviewerSubmitsWatchesApprovesAndRevisesOnThePage() throws Exception {
         Path e2e = NodePackages.install(Path.of("src/test/e2e"), Path.of("target/e2e"), "node_modules/playwright-core");
-        Files.copy(Path.of("src/test/e2e/review-e2e.mjs"), e2e.resolve("review-e2e.mjs"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        for (String script : List.of("review-e2e.mjs", "browser.mjs")) {
+            Files.copy(Path.of("src/test/e2e", script), e2e.resolve(script), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
         Files.createDirectories(SCREENSHOTS);
         for (String shot : List.of("1-drafts.png", "2-final.png", "3-revision.png", "4-phone.png", "5-deliverables.png")) {
             Files.deleteIfExists(SCREENSHOTS.resolve(shot));
@@ -85,25 +86,5 @@ class ReviewPageIT {
                 + j.get("state")).containsExactly("s01 DRAFT r1 LANDED", "s01 FINAL r1 LANDED", "s02 DRAFT r1 LANDED",
                         "s02 DRAFT r2 LANDED");
         assertThat((String) jobs.get(3).get("prompt")).startsWith("Slow crane up");
-    }
-
-    /** Debian's Chromium, installed from the machine's package sources when it is missing and this user may. */
-    private static void ensureChromium() throws IOException, InterruptedException {
-        if (Files.isExecutable(CHROMIUM)) {
-            return;
-        }
-        if (!"root".equals(System.getProperty("user.name"))) {
-            throw new IllegalStateException(CHROMIUM + " is missing: install Debian's chromium package"
-                    + " (apt-get install chromium) to run the review page test");
-        }
-        Path log = Path.of("target", "apt-chromium.log");
-        ProcessBuilder install = new ProcessBuilder("apt-get", "install", "-y", "--no-install-recommends", "chromium")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        install.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process apt = install.start();
-        apt.getOutputStream().close();
-        if (!apt.waitFor(10, TimeUnit.MINUTES) || apt.exitValue() != 0 || !Files.isExecutable(CHROMIUM)) {
-            throw new IllegalStateException("installing chromium failed; see " + log);
-        }
     }
 }

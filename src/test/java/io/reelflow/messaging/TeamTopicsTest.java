@@ -2,17 +2,15 @@ package io.reelflow.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.junit.jupiter.api.Test;
 
 import io.smallrye.config.ConfigSourceContext;
-import io.smallrye.config.ConfigValue;
+import io.reelflow.testkit.TestConfig;
 
 class TeamTopicsTest {
 
@@ -65,23 +63,6 @@ class TeamTopicsTest {
     }
 
     private static ConfigSourceContext context(Map<String, String> values) {
-        Map<String, String> map = new HashMap<>(values);
-        return new ConfigSourceContext() {
-            @Override
-            public ConfigValue getValue(String name) {
-                return Optional.ofNullable(map.get(name))
-                        .map(v -> ConfigValue.builder().withName(name).withValue(v).build()).orElse(null);
-            }
-
-            @Override
-            public List<String> getProfiles() {
-                return List.of();
-            }
-
-            @Override
-            public java.util.Iterator<String> iterateNames() {
-                return map.keySet().iterator();
-            }
-        };
+        return TestConfig.sourceContext(values);
     }
 }

@@ -43,4 +43,26 @@ public final class TestConfig {
                 .build();
         return config.getConfigMapping(ReelflowConfig.class);
     }
+
+    /** What a {@code ConfigSourceFactory} sees of a configuration holding just {@code values}. */
+    public static io.smallrye.config.ConfigSourceContext sourceContext(Map<String, String> values) {
+        return new io.smallrye.config.ConfigSourceContext() {
+            @Override
+            public io.smallrye.config.ConfigValue getValue(String name) {
+                String value = values.get(name);
+                return value == null ? null
+                        : io.smallrye.config.ConfigValue.builder().withName(name).withValue(value).build();
+            }
+
+            @Override
+            public java.util.List<String> getProfiles() {
+                return java.util.List.of();
+            }
+
+            @Override
+            public java.util.Iterator<String> iterateNames() {
+                return values.keySet().iterator();
+            }
+        };
+    }
 }
