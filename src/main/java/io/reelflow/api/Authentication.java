@@ -11,6 +11,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.messaging.TeamTopics;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -29,11 +30,14 @@ public class Authentication {
     private final CurrentIdentityAssociation identities;
     private final Caller caller;
     private final ReelflowConfig config;
+    private final TeamTopics topics;
 
-    public Authentication(CurrentIdentityAssociation identities, Caller caller, ReelflowConfig config) {
+    public Authentication(CurrentIdentityAssociation identities, Caller caller, ReelflowConfig config,
+            TeamTopics topics) {
         this.identities = identities;
         this.caller = caller;
         this.config = config;
+        this.topics = topics;
     }
 
     @ServerRequestFilter(priority = jakarta.ws.rs.Priorities.AUTHENTICATION)
@@ -63,13 +67,22 @@ public class Authentication {
         identity.getRoles().forEach(name -> Role.of(name).ifPresent(roles::add));
         String keyTeam = identity.getAttribute(ApiKeyMechanism.TEAM);
         if (keyTeam != null) {
-            caller.authenticated(keyTeam, roles, null);
+            caller.authenticated(served(keyTeam), roles, null);
             return;
         }
         if (!(identity.getPrincipal() instanceof JsonWebToken token)) {
             throw new ApiException(401, "Unauthorized", "this kind of credential is not accepted", null);
         }
-        caller.authenticated(team(token), roles, name(token));
+        caller.authenticated(served(team(token)), roles, name(token));
+    }
+
+    /** With team topics, a team id must be able to end a topic name (no '.'): its messages travel on its own topics. */
+    private String served(String team) {
+        if (!topics.serves(team)) {
+            throw new ApiException(403, "Forbidden", "team '" + team + "' cannot be served by this deployment: with"
+                    + " team topics a team id is letters, digits, '_' and '-' only", null);
+        }
+        return team;
     }
 
     /** The token's team: its team claim, a string or a list of exactly one. */

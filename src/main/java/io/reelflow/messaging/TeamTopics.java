@@ -33,6 +33,11 @@ public class TeamTopics {
         return perTeam;
     }
 
+    /** Whether {@code team} can be served here: any team with shared topics; with team topics, one whose id can end a topic name. */
+    public boolean serves(String team) {
+        return !perTeam || team != null && TEAM_ID.matcher(team).matches();
+    }
+
     /** The topic {@code team}'s messages of kind {@code topic} travel on; the shared one when the team is unknown. */
     public String of(String topic, String team) {
         return perTeam && team != null && TEAM_ID.matcher(team).matches() ? topic + "." + team : topic;

@@ -51,8 +51,19 @@ final class EmbeddedKafka implements AutoCloseable {
         this.logDir = logDir;
         this.brokerPort = Ports.free();
         this.controllerPort = Ports.free();
+        Path secretsFile = logDir.resolveSibling(logDir.getFileName() + ".secrets");
+        if (!Files.exists(secretsFile) && Files.exists(logDir.resolve("meta.properties"))) {
+            // Data of a broker that ran without credentials (an older checkout's demo): its metadata has no user
+            // to sign in as, so it starts afresh. Reelflow's state is in PostgreSQL; intake is idempotent.
+            System.out.println("local stack: the Kafka data in " + logDir + " predates its credentials; starting it afresh");
+            try (var walk = Files.walk(logDir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
         Files.createDirectories(logDir);
-        this.secrets = secrets(logDir.resolveSibling(logDir.getFileName() + ".secrets"));
+        this.secrets = secrets(secretsFile);
     }
 
     private static Properties secrets(Path file) throws IOException {

@@ -168,6 +168,7 @@ class SignInIT {
         }
         assertThat(finished && run.exitValue() == 0).as("the sign-in page test passed; its output:%n%s",
                 Files.readString(log)).isTrue();
+        await().atMost(Duration.ofMinutes(1)).until(() -> !"AWAITING_REVIEW".equals(shotState(batchId)));
         assertThat(it.db.query("select reviewer, decision from review_decision where batch_key = ? and outcome = 'APPLIED'",
                 batchId)).extracting(r -> r.get("reviewer") + " " + r.get("decision")).containsExactly("ana approve");
     }

@@ -244,6 +244,14 @@ class DeploymentManifestsIT {
         String port = kafka.path("listeners").get(0).path("port").asText();
         assertThat(configMap().path("KAFKA_BOOTSTRAP_SERVERS").asText()).endsWith(":" + port);
         assertThat(trigger("kafka").path("metadata").path("bootstrapServers").asText()).endsWith(":" + port);
+        boolean egressToKafka = false;
+        for (JsonNode rule : find("NetworkPolicy", "reelflow").path("spec").path("egress")) {
+            if (rule.toString().contains("strimzi.io/cluster")) {
+                egressToKafka = true;
+                assertThat(rule.path("ports").findValuesAsText("port")).as("egress to Kafka").containsExactly(port);
+            }
+        }
+        assertThat(egressToKafka).isTrue();
         assertThat(configMap().path("KAFKA_SECURITY_PROTOCOL").asText()).isEqualTo("SASL_SSL");
         JsonNode jaas = find("Deployment", "reelflow").path("spec").path("template").path("spec").path("containers")
                 .get(0).path("env").findValue("secretKeyRef");

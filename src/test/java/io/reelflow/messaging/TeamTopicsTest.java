@@ -27,6 +27,14 @@ class TeamTopicsTest {
     }
 
     @Test
+    void withTeamTopicsOnlyTeamsWhoseIdCanEndATopicNameAreServed() {
+        assertThat(new TeamTopics(true).serves("acme-eu_2")).isTrue();
+        assertThat(new TeamTopics(true).serves("acme.eu")).isFalse();
+        assertThat(new TeamTopics(true).serves(null)).isFalse();
+        assertThat(new TeamTopics(false).serves("acme.eu")).isTrue();
+    }
+
+    @Test
     void theSenderIsTheTopicsSuffix() {
         assertThat(TeamTopics.sender("campaign-batches.acme")).contains("acme");
         assertThat(TeamTopics.sender("draft-reviews.acme-eu_2")).contains("acme-eu_2");
