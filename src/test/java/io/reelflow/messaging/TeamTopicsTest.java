@@ -56,9 +56,12 @@ class TeamTopicsTest {
 
     @Test
     void oneSwitchSubscribesTheConsumersByPattern() {
-        assertThat(new TeamTopicsConfig().getConfigSources(context(Map.of()))).isEmpty();
-        assertThat(new TeamTopicsConfig().getConfigSources(context(Map.of("reelflow.kafka.team-topics", "false"))))
-                .isEmpty();
+        for (Map<String, String> off : List.of(Map.<String, String>of(), Map.of("reelflow.kafka.team-topics", "false"))) {
+            ConfigSource shared = new TeamTopicsConfig().getConfigSources(context(off)).iterator().next();
+            assertThat(shared.getValue("mp.messaging.incoming.campaign-batches.pattern")).isEqualTo("false");
+            assertThat(shared.getValue("mp.messaging.incoming.campaign-batches.topic")).isEqualTo("campaign-batches");
+            assertThat(shared.getValue("mp.messaging.incoming.draft-reviews.topic")).isEqualTo("draft-reviews");
+        }
         ConfigSource source = new TeamTopicsConfig().getConfigSources(
                 context(Map.of("reelflow.kafka.team-topics", "true"))).iterator().next();
         assertThat(source.getValue("mp.messaging.incoming.campaign-batches.pattern")).isEqualTo("true");
