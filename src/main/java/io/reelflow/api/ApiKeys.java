@@ -60,11 +60,6 @@ public class ApiKeys {
         }
     }
 
-    /** The team a presented key acts for. */
-    public Optional<String> team(String presentedKey) {
-        return holder(presentedKey).map(Holder::team);
-    }
-
     /** Who a presented key acts as. */
     public Optional<Holder> holder(String presentedKey) {
         if (presentedKey == null || presentedKey.isBlank()) {

@@ -58,7 +58,7 @@ public record Inbound(IncomingKafkaRecord<String, String> record, Optional<Strin
 
     /** Sends it, with the reason in its headers, to the dead-letter topic of its sender (or the shared one). */
     public CompletionStage<Void> deadLetter(Throwable reason, String deadLetterTopic) {
-        String topic = sender.map(team -> deadLetterTopic + "." + team).orElse(deadLetterTopic);
+        String topic = sender.map(team -> TeamTopics.ofTeam(deadLetterTopic, team)).orElse(deadLetterTopic);
         return record.nack(reason, Metadata.of(OutgoingKafkaRecordMetadata.<String>builder()
                 .withTopic(topic).withKey(record.getKey()).build()));
     }

@@ -40,7 +40,12 @@ public class TeamTopics {
 
     /** The topic {@code team}'s messages of kind {@code topic} travel on; the shared one when the team is unknown. */
     public String of(String topic, String team) {
-        return perTeam && team != null && TEAM_ID.matcher(team).matches() ? topic + "." + team : topic;
+        return perTeam && team != null && TEAM_ID.matcher(team).matches() ? ofTeam(topic, team) : topic;
+    }
+
+    /** {@code team}'s own topic of kind {@code topic}: {@code <topic>.<team>}. */
+    static String ofTeam(String topic, String team) {
+        return topic + "." + team;
     }
 
     /**

@@ -12,12 +12,12 @@ class ApiKeysTest {
     @Test
     void aKeyActsForItsOwnTeamOnly() {
         ApiKeys keys = new ApiKeys(List.of(ApiKeys.entry("acme", "key-of-acme"), ApiKeys.entry("globex", "key-of-globex")));
-        assertThat(keys.team("key-of-acme")).contains("acme");
-        assertThat(keys.team("key-of-globex")).contains("globex");
-        assertThat(keys.team("key-of-acme ")).as("surrounding blanks are not part of a key").contains("acme");
-        assertThat(keys.team("key-of-acmE")).isEmpty();
-        assertThat(keys.team("")).isEmpty();
-        assertThat(keys.team(null)).isEmpty();
+        assertThat(keys.holder("key-of-acme").map(ApiKeys.Holder::team)).contains("acme");
+        assertThat(keys.holder("key-of-globex").map(ApiKeys.Holder::team)).contains("globex");
+        assertThat(keys.holder("key-of-acme ").map(ApiKeys.Holder::team)).as("surrounding blanks are not part of a key").contains("acme");
+        assertThat(keys.holder("key-of-acmE").map(ApiKeys.Holder::team)).isEmpty();
+        assertThat(keys.holder("").map(ApiKeys.Holder::team)).isEmpty();
+        assertThat(keys.holder(null).map(ApiKeys.Holder::team)).isEmpty();
     }
 
     @Test
