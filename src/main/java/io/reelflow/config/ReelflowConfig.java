@@ -60,6 +60,18 @@ public interface ReelflowConfig {
     /** Spend limits beyond each campaign's own budget. */
     Budgets budgets();
 
+    /** How the slots of a model and of a provider are shared among teams that wait for them. */
+    FairShare fairShare();
+
+    /** The pipeline's gauges. */
+    Metrics metrics();
+
+    interface Metrics {
+        /** How often the gauges read the job table (jobs by state, work by team, spend). */
+        @WithDefault("PT15S")
+        Duration refresh();
+    }
+
     /** The REST API and the review page. */
     Api api();
 
@@ -139,6 +151,13 @@ public interface ReelflowConfig {
         /** Most shots one batch may hold. */
         @WithDefault("500")
         int maxShots();
+
+        /**
+         * Largest batch accepted, in bytes of its JSON (UTF-8), on Kafka and REST alike: below what one Kafka record may
+         * hold ({@code reelflow.outbox.max-message-bytes}), since a batch submitted over REST is passed on as one.
+         */
+        @WithDefault("900000")
+        int maxBatchBytes();
 
         /** Longest prompt accepted, in characters. */
         @WithDefault("2000")
@@ -243,12 +262,27 @@ public interface ReelflowConfig {
         /** Most events published in one relay transaction. */
         @WithDefault("200")
         int batchSize();
+
+        /**
+         * Largest record the relay sends, in bytes: the producer's {@code max.request.size}, at most the broker's
+         * {@code message.max.bytes} (1 MiB by default). A larger event is set aside, not sent.
+         */
+        @WithDefault("1048576")
+        int maxMessageBytes();
     }
 
     interface ReferenceImages {
         /** Largest reference image accepted, in bytes. */
         @WithDefault("20000000")
         long maxBytes();
+
+        /** Largest picture decoded, in pixels, read from the file's header before decoding (8K UHD is 33.2 million). */
+        @WithDefault("40000000")
+        long maxPixels();
+
+        /** Most memory one decoded picture may take, in bytes, judged from its header before decoding. */
+        @WithDefault("200000000")
+        long maxDecodedBytes();
 
         /** Time allowed for fetching a reference image URL. */
         @WithDefault("PT15S")
@@ -277,6 +311,14 @@ public interface ReelflowConfig {
         /** How often a job held by a budget looks again (a raised budget lets it go on). */
         @WithDefault("PT30S")
         Duration recheck();
+    }
+
+    interface FairShare {
+        /**
+         * Weight per team ({@code reelflow.fair-share.weights."acme-marketing"=2}): while teams wait for the same
+         * slots, a team of weight 2 holds twice the slots of a team of weight 1. No entry, weight 1.
+         */
+        Map<String, Double> weights();
     }
 
     interface Breaker {

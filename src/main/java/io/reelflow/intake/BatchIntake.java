@@ -98,9 +98,6 @@ public class BatchIntake {
         batch.manifestDirty = true;
         batch.manifestKey = ObjectKeys.manifest(batch.team, batch.campaign, batch.batchKey);
         batch.persist();
-        if (batch.budgetUsd != null) {
-            budgets.setCampaignBudget(batch.team, batch.campaign, batch.budgetUsd);
-        }
 
         BigDecimal drafts = BigDecimal.ZERO;
         BigDecimal finals = BigDecimal.ZERO;
@@ -133,6 +130,10 @@ public class BatchIntake {
             finalCount += s.masters().size();
             secondMasters += s.masters().size() - 1;
             deliverables += s.deliverables().size();
+        }
+        if (batch.budgetUsd != null) {
+            // Last, so the campaign's budget lock (which reservations of the campaign wait for) is held only briefly.
+            budgets.setCampaignBudget(batch.team, batch.campaign, batch.budgetUsd);
         }
         outbox.append(new VideoEvent.BatchAccepted(batch.team, batch.campaign, batch.batchKey, batch.shotCount,
                 batch.draftModel, batch.finalModel, config.render().draft().seconds(), batch.reviewPolicy,

@@ -42,6 +42,12 @@ public class BatchValidator {
         this.config = config;
         this.catalog = catalog;
         this.text = new TextRules(config.intake().minPromptLength(), config.intake().maxPromptLength());
+        int room = config.outbox().maxMessageBytes() - config.intake().maxBatchBytes();
+        if (room < 16 * 1024) {
+            throw new IllegalArgumentException("reelflow.intake.max-batch-bytes (" + config.intake().maxBatchBytes()
+                    + ") must stay at least 16 KiB below reelflow.outbox.max-message-bytes ("
+                    + config.outbox().maxMessageBytes() + "), so that a batch submitted over REST fits one message");
+        }
     }
 
     /** The outcome: a batch when valid, otherwise every violation found. */
@@ -54,6 +60,14 @@ public class BatchValidator {
     public Result validate(JsonNode root) {
         if (root == null || !root.isObject()) {
             return new Result(null, List.of(new Violation("$", "must be a JSON object")));
+        }
+        int bytes = root.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        int maxBytes = config.intake().maxBatchBytes();
+        if (bytes > maxBytes) {
+            // Checked first and alone: a batch this large is not read further (its answer must stay small too).
+            return new Result(null, List.of(new Violation("$", "is " + bytes + " bytes of JSON (UTF-8, without"
+                    + " spaces); a batch may be at most " + maxBytes + " bytes, which keeps it within one Kafka"
+                    + " message: split it into smaller batches")));
         }
         Violations v = new Violations(SHAPE.violations(root));
         JsonNode defaults = root.path("defaults");

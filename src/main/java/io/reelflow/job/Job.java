@@ -32,6 +32,11 @@ public class Job extends PanacheEntityBase {
     @JoinColumn(name = "shot_id")
     public Shot shot;
 
+    /** The shot's team and batch, kept on the job so that claims can share slots fairly without a join. */
+    public String team;
+    @jakarta.persistence.Column(name = "batch_id")
+    public long batchId;
+
     @Enumerated(EnumType.STRING)
     public Stage stage;
     public int revision;

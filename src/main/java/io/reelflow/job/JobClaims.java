@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.reelflow.config.ReelflowConfig;
 import io.reelflow.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -21,11 +24,19 @@ public class JobClaims {
     private final EntityManager em;
     private final ModelSlots slots;
     private final int workerThreads;
+    private final Map<String, Double> weights;
 
-    public JobClaims(EntityManager em, ModelSlots slots, io.reelflow.config.ReelflowConfig config) {
+    public JobClaims(EntityManager em, ModelSlots slots, ReelflowConfig config) {
         this.em = em;
         this.slots = slots;
         this.workerThreads = config.worker().concurrency();
+        this.weights = Map.copyOf(config.fairShare().weights());
+        weights.forEach((team, weight) -> {
+            if (!(weight > 0) || weight.isInfinite()) {
+                throw new IllegalArgumentException("reelflow.fair-share.weights.\"" + team + "\" is " + weight
+                        + "; a team's weight must be a number above 0");
+            }
+        });
     }
 
     /**
@@ -34,26 +45,27 @@ public class JobClaims {
      * when it claims, so none of those is in flight).
      *
      * <p>Order: waiting jobs ({@code PENDING}, {@code HELD}) of models with a free slot first, so a slot that
-     * frees or an approval that arrives starts the provider's (long) work at once; then jobs at a provider by
-     * due time (status polls, reconciliations, landings). Waiting jobs of a model whose cap is reached are not
-     * claimed at all, so a queue of thousands behind a cap of 16 costs nothing while it waits. When finished
-     * videos are queueing to be landed ({@link #LANDING_BACKLOG} per worker thread), jobs at a provider come
-     * first instead: landing is the pipeline's own bottleneck then, and starting more videos would only
-     * lengthen the queue while their download links age.
+     * frees or an approval that arrives starts the provider's (long) work at once, shared fairly among the teams
+     * and batches that wait ({@link FairShare}); then jobs at a provider by due time (status polls,
+     * reconciliations, landings). Waiting jobs of a model whose cap is reached are not claimed at all, so a queue
+     * of thousands behind a cap of 16 costs nothing while it waits. When finished videos are queueing to be landed
+     * ({@link #LANDING_BACKLOG} per worker thread), jobs at a provider come first instead: landing is the
+     * pipeline's own bottleneck then, and starting more videos would only lengthen the queue while their download
+     * links age.
      */
     public List<UUID> claim(String owner, int limit, Duration lease) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            String[] full = slots.fullModels().toArray(String[]::new);
+            Set<String> full = slots.fullModels();
             boolean backlog = landingsDue(LANDING_BACKLOG * Math.max(1, workerThreads));
             List<UUID> ids = new ArrayList<>();
             if (!backlog) {
-                ids.addAll(claim(owner, limit, lease, WAITING, full));
+                ids.addAll(claimWaiting(owner, limit, lease, full));
             }
             if (ids.size() < limit) {
-                ids.addAll(claim(owner, limit - ids.size(), lease, AT_PROVIDER, null));
+                ids.addAll(claimAtProvider(owner, limit - ids.size(), lease));
             }
             if (backlog && ids.size() < limit) {
-                ids.addAll(claim(owner, limit - ids.size(), lease, WAITING, full));
+                ids.addAll(claimWaiting(owner, limit - ids.size(), lease, full));
             }
             return ids;
         });
@@ -61,7 +73,10 @@ public class JobClaims {
 
     private static final String WAITING = JobState.sqlIn(JobState.WAITING);
     private static final String AT_PROVIDER = JobState.sqlIn(JobState.AT_PROVIDER);
+    private static final String TAKES_SLOT = JobState.sqlIn(JobState.TAKES_SLOT);
     private static final String LANDING = JobState.sqlIn(java.util.EnumSet.of(JobState.DOWNLOADING));
+    private static final String CLAIMABLE = "next_attempt_at <= now()"
+            + " and (lease_until is null or lease_until < now() or lease_owner = :owner)";
     /** Finished videos due for landing, per worker thread, beyond which new work is not preferred. */
     static final int LANDING_BACKLOG = 2;
 
@@ -71,26 +86,93 @@ public class JobClaims {
         return n.intValue() >= atLeast;
     }
 
-    private List<UUID> claim(String owner, int limit, Duration lease, String states, String[] fullModels) {
-        var query = em.createNativeQuery("""
+    /** Waiting jobs of models with a free slot, one at a time from the group {@link FairShare} puts first. */
+    private List<UUID> claimWaiting(String owner, int limit, Duration lease, Set<String> fullModels) {
+        List<FairShare.Group> waiting = new ArrayList<>(waitingGroups().stream()
+                .filter(g -> !fullModels.contains(g.model())).toList());
+        if (waiting.isEmpty()) {
+            return List.of();
+        }
+        FairShare share = new FairShare(busy(), team -> weights.getOrDefault(team, 1.0));
+        List<UUID> ids = new ArrayList<>();
+        while (ids.size() < limit && !waiting.isEmpty()) {
+            FairShare.Group first = share.order(waiting).get(0);
+            var query = em.createNativeQuery("""
+                    update job set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease)
+                    where id in (
+                        select id from job
+                        where %s and model = :model and team = :team and batch_id = :batch and %s
+                        order by next_attempt_at
+                        limit 1
+                        for update skip locked)
+                    returning id""".formatted(WAITING, CLAIMABLE))
+                    .setParameter("owner", owner)
+                    .setParameter("lease", (double) lease.toSeconds())
+                    .setParameter("model", first.model())
+                    .setParameter("team", first.team())
+                    .setParameter("batch", first.batchId());
+            List<?> claimed = query.getResultList();
+            if (claimed.isEmpty()) {
+                waiting.remove(first);
+            } else {
+                ids.add(SqlValues.uuid(claimed.get(0)));
+                share.took(first);
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * Each (model, team, batch) with waiting jobs, and when its oldest became due, read as a skip scan of the
+     * waiting index: one index probe per group, however many jobs wait in each. Groups not yet due are left out.
+     */
+    private List<FairShare.Group> waitingGroups() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                with recursive g as (
+                    (select model, provider, team, batch_id, next_attempt_at from job where %1$s
+                     order by model, team, batch_id, next_attempt_at limit 1)
+                    union all
+                    select n.model, n.provider, n.team, n.batch_id, n.next_attempt_at from g cross join lateral (
+                        select model, provider, team, batch_id, next_attempt_at from job
+                        where %1$s and (model, team, batch_id) > (g.model, g.team, g.batch_id)
+                        order by model, team, batch_id, next_attempt_at limit 1) n
+                )
+                select model, provider, team, batch_id, next_attempt_at from g where next_attempt_at <= now()"""
+                .formatted(WAITING)).getResultList();
+        return rows.stream().map(r -> new FairShare.Group((String) r[0], (String) r[1], (String) r[2],
+                ((Number) r[3]).longValue(), SqlValues.instant(r[4]))).toList();
+    }
+
+    /** Work at the provider by model, team and batch: jobs holding a slot, and waiting jobs a worker holds. */
+    private List<FairShare.Busy> busy() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("""
+                select model, provider, team, batch_id, count(*) from (
+                    select model, provider, team, batch_id from job where %s
+                    union all
+                    select model, provider, team, batch_id from job
+                    where %s and lease_owner is not null and lease_until > now()) busy
+                group by model, provider, team, batch_id""".formatted(TAKES_SLOT, WAITING)).getResultList();
+        return rows.stream().map(r -> new FairShare.Busy((String) r[0], (String) r[1], (String) r[2],
+                ((Number) r[3]).longValue(), ((Number) r[4]).longValue())).toList();
+    }
+
+    /** Jobs at a provider (polls, reconciliations, landings), by due time. */
+    private List<UUID> claimAtProvider(String owner, int limit, Duration lease) {
+        return ((List<?>) em.createNativeQuery("""
                 update job set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease)
                 where id in (
                     select id from job
-                    where %s
-                      and next_attempt_at <= now()
-                      and (lease_until is null or lease_until < now() or lease_owner = :owner)
-                      %s
+                    where %s and %s
                     order by next_attempt_at
                     limit :limit
                     for update skip locked)
-                returning id""".formatted(states, fullModels == null ? "" : "and model <> all(:full)"))
+                returning id""".formatted(AT_PROVIDER, CLAIMABLE))
                 .setParameter("owner", owner)
                 .setParameter("lease", (double) lease.toSeconds())
-                .setParameter("limit", limit);
-        if (fullModels != null) {
-            query.setParameter("full", fullModels);
-        }
-        return ((List<?>) query.getResultList()).stream().map(SqlValues::uuid).toList();
+                .setParameter("limit", limit)
+                .getResultList()).stream().map(SqlValues::uuid).toList();
     }
 
     /** Extends the leases that the threads of {@code instance} still hold on {@code ids}. */

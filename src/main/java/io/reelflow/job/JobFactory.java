@@ -122,6 +122,8 @@ public class JobFactory {
         job.id = UUID.randomUUID();
         job.traceParent = io.reelflow.tracing.Traces.current();
         job.shot = shot;
+        job.team = batch.team;
+        job.batchId = batch.id;
         job.stage = stage;
         job.revision = revision;
         job.take = take;

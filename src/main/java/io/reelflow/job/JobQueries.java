@@ -21,6 +21,10 @@ public class JobQueries {
     public record StateCount(String state, String stage, String provider, long jobs) {
     }
 
+    /** Work of one team on one model: jobs waiting for a slot, jobs holding one, and the oldest wait. */
+    public record TeamWork(String team, String model, long waiting, long inFlight, double oldestWaitSeconds) {
+    }
+
     private final EntityManager em;
 
     public JobQueries(EntityManager em) {
@@ -59,5 +63,21 @@ public class JobQueries {
         return ((Number) em.createNativeQuery("select coalesce(extract(epoch from now() - min(next_attempt_at)), 0)"
                 + " from job where " + DUE + " and next_attempt_at <= now()"
                 + " and (lease_until is null or lease_until < now())").getSingleResult()).doubleValue();
+    }
+
+    /** Waiting and in-flight jobs by team and model (teams with neither are left out). */
+    @Transactional
+    public List<TeamWork> workByTeam() {
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = em.createNativeQuery("select team, model,"
+                + " count(*) filter (where " + JobState.sqlIn(JobState.WAITING) + "),"
+                + " count(*) filter (where " + JobState.sqlIn(JobState.TAKES_SLOT) + "),"
+                + " coalesce(extract(epoch from now() - min(created_at) filter (where "
+                + JobState.sqlIn(JobState.WAITING) + ")), 0)"
+                + " from job where " + JobState.sqlIn(java.util.EnumSet.of(JobState.PENDING, JobState.HELD,
+                        JobState.SUBMITTING, JobState.UNKNOWN, JobState.RUNNING))
+                + " group by team, model").getResultList();
+        return rows.stream().map(r -> new TeamWork((String) r[0], (String) r[1], ((Number) r[2]).longValue(),
+                ((Number) r[3]).longValue(), ((Number) r[4]).doubleValue())).toList();
     }
 }

@@ -24,12 +24,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * The pipeline's state as Prometheus gauges, read from PostgreSQL every {@link #REFRESH} (so every replica
+ * The pipeline's state as Prometheus gauges, read from PostgreSQL every {@code reelflow.metrics.refresh} (so every replica
  * reports the same, whole-pipeline figures; aggregate them with {@code max}, not {@code sum}):
  * <ul>
  * <li>{@code reelflow_jobs{state, stage, provider}}: jobs in each state;
  * <li>{@code reelflow_oldest_due_job_age_seconds}: how long the oldest job due for a worker step has waited;
- * <li>{@code reelflow_spend_usd{team, model, kind}}: spend charged, and reserved for calls in flight.
+ * <li>{@code reelflow_spend_usd{team, model, kind}}: spend charged, and reserved for calls in flight;
+ * <li>{@code reelflow_team_jobs_waiting{team, model}}, {@code reelflow_team_jobs_in_flight{team, model}} and
+ * {@code reelflow_team_oldest_waiting_job_age_seconds{team, model}}: each team's queue and share of the slots.
  * </ul>
  * Provider latency and errors are {@code reelflow_provider_requests_seconds} (see
  * {@link io.reelflow.provider.http.RemoteProvider}).
@@ -38,25 +40,34 @@ import jakarta.enterprise.event.Observes;
 public class PipelineMetrics {
 
     private static final Logger LOG = Logger.getLogger(PipelineMetrics.class);
-    static final Duration REFRESH = Duration.ofSeconds(15);
 
     private final JobQueries jobQueries;
     private final SpendReport spendReport;
     private final MultiGauge jobs;
     private final MultiGauge spend;
+    private final MultiGauge waiting;
+    private final MultiGauge inFlight;
+    private final MultiGauge oldestWait;
     private final PollingLoop loop;
     private volatile double oldestDueSeconds;
 
-    public PipelineMetrics(JobQueries jobQueries, SpendReport spendReport, MeterRegistry registry) {
+    public PipelineMetrics(JobQueries jobQueries, SpendReport spendReport, MeterRegistry registry,
+            io.reelflow.config.ReelflowConfig config) {
         this.jobQueries = jobQueries;
         this.spendReport = spendReport;
         this.jobs = MultiGauge.builder("reelflow_jobs").description("Jobs by state, stage and provider")
                 .register(registry);
         this.spend = MultiGauge.builder("reelflow_spend_usd").description("Spend charged and reserved, by team and model")
                 .register(registry);
+        this.waiting = MultiGauge.builder("reelflow_team_jobs_waiting")
+                .description("Jobs waiting for a provider slot, by team and model").register(registry);
+        this.inFlight = MultiGauge.builder("reelflow_team_jobs_in_flight")
+                .description("Jobs holding a provider slot, by team and model").register(registry);
+        this.oldestWait = MultiGauge.builder("reelflow_team_oldest_waiting_job_age_seconds")
+                .description("How long the team's oldest waiting job has waited, by team and model").register(registry);
         Gauge.builder("reelflow_oldest_due_job_age_seconds", this, m -> m.oldestDueSeconds)
                 .description("How long the oldest job due for a worker step has been waiting").register(registry);
-        this.loop = new PollingLoop("pipeline-metrics", REFRESH, Duration.ZERO, this::refresh, LOG);
+        this.loop = new PollingLoop("pipeline-metrics", config.metrics().refresh(), Duration.ZERO, this::refresh, LOG);
     }
 
     void start(@Observes StartupEvent event) {
@@ -88,7 +99,17 @@ public class PipelineMetrics {
             });
             spend.register(spendRows, true);
             oldestDueSeconds = jobQueries.oldestDueSeconds();
+            List<JobQueries.TeamWork> work = jobQueries.workByTeam();
+            waiting.register(teamRows(work, JobQueries.TeamWork::waiting), true);
+            inFlight.register(teamRows(work, JobQueries.TeamWork::inFlight), true);
+            oldestWait.register(teamRows(work, JobQueries.TeamWork::oldestWaitSeconds), true);
         });
         return false;
+    }
+
+    private static List<MultiGauge.Row<?>> teamRows(List<JobQueries.TeamWork> work,
+            java.util.function.ToDoubleFunction<JobQueries.TeamWork> value) {
+        return work.stream().<MultiGauge.Row<?>>map(w -> MultiGauge.Row.of(Tags.of("team", w.team(), "model", w.model()),
+                value.applyAsDouble(w))).toList();
     }
 }

@@ -32,4 +32,11 @@ public class OutboxEvent extends PanacheEntityBase {
     @Column(insertable = false, updatable = false)
     public OffsetDateTime createdAt;
     public OffsetDateTime publishedAt;
+    /** Failed sends so far; a passing failure waits longer each time, so it never holds back the events behind it. */
+    public int attempts;
+    public String lastError;
+    @Column(insertable = false)
+    public OffsetDateTime nextAttemptAt;
+    /** When the event was set aside as one that cannot be published (its reason in {@link #lastError}). */
+    public OffsetDateTime setAsideAt;
 }

@@ -1,46 +1,80 @@
 package io.reelflow.reference;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * Fetches a reference image from a URL a campaign gave, without letting the URL reach inside the deployment:
- * http and https only; every address the host resolves to must be public (loopback, private, link-local,
- * carrier-grade NAT, unique-local, multicast and cloud metadata addresses are refused); redirects are not
- * followed; the body is limited in size and time. Hosts a deployment trusts explicitly may resolve to
- * private addresses (its own image server).
- *
- * <p>The address check runs just before the request; a DNS answer that changes in between (rebinding) is not
- * caught here, so deployments should also deny egress to internal ranges (see the NetworkPolicy).
+ * http and https only; the host is resolved once, every address it resolves to must be public (loopback, private,
+ * link-local, carrier-grade NAT, unique-local, multicast, cloud metadata, documentation and reserved addresses are
+ * refused, also when written inside IPv6 as IPv4-mapped, NAT64 or 6to4 addresses), and the connection goes to the
+ * address that was checked, never to a second lookup's answer (a DNS answer that changes in between, rebinding,
+ * cannot redirect it); TLS still verifies the certificate against the host's name. Redirects are not followed; the
+ * body is limited in size and time. Refusals name the kind of address, never the address. Hosts a deployment trusts
+ * explicitly may resolve to private addresses (its own image server).
  */
-public class SafeFetcher {
+public class SafeFetcher implements AutoCloseable {
+
+    /** Resolves a host name to its addresses: the JDK's resolver, or a test's. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     private final HttpClient client;
+    private final Vertx ownVertx;
     private final long maxBytes;
     private final Duration timeout;
     private final Set<String> trustedHosts;
+    private final Resolver resolver;
 
-    public SafeFetcher(long maxBytes, Duration timeout, List<String> trustedHosts) {
+    public SafeFetcher(Vertx vertx, long maxBytes, Duration timeout, List<String> trustedHosts, Resolver resolver) {
         this.maxBytes = maxBytes;
         this.timeout = timeout;
+        this.resolver = resolver;
         this.trustedHosts = Set.copyOf(trustedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList());
-        this.client = HttpClient.newBuilder()
-                .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+        this.ownVertx = vertx == null ? Vertx.vertx() : null;
+        this.client = (vertx == null ? ownVertx : vertx).createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) timeout.toMillis())
+                .setKeepAlive(false)
+                .setVerifyHost(true)
+                .setForceSni(true)
+                .setMaxRedirects(0));
+    }
+
+    /** A fetcher with its own Vert.x instance and the JDK's resolver (tools and tests). */
+    public SafeFetcher(long maxBytes, Duration timeout, List<String> trustedHosts) {
+        this(null, maxBytes, timeout, trustedHosts, InetAddress::getAllByName);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        if (ownVertx != null) {
+            ownVertx.close();
+        }
     }
 
     public byte[] fetch(String url) throws ReferenceImageException {
@@ -61,63 +95,120 @@ public class SafeFetcher {
         if (uri.getUserInfo() != null) {
             throw new ReferenceImageException("must not carry credentials", true);
         }
-        checkAddresses(host);
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET()
-                .header("Accept", "image/png, image/jpeg, image/webp").build();
-        HttpResponse<InputStream> response;
+        boolean tls = scheme.equals("https");
+        int port = uri.getPort() >= 0 ? uri.getPort() : tls ? 443 : 80;
+        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        InetAddress address = checkedAddress(bare);
+        String target = (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+                + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        RequestOptions request = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setHost(bare)
+                .setPort(port)
+                .setSsl(tls)
+                .setURI(target)
+                .setServer(SocketAddress.inetSocketAddress(new InetSocketAddress(address, port)))
+                .setFollowRedirects(false)
+                .setTimeout(timeout.toMillis())
+                .putHeader("Accept", "image/png, image/jpeg, image/webp");
+        CompletableFuture<byte[]> body = new CompletableFuture<>();
+        client.request(request)
+                .compose(HttpClientRequest::send)
+                .onSuccess(response -> read(response, body))
+                .onFailure(body::completeExceptionally);
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (HttpTimeoutException e) {
-            throw new ReferenceImageException("did not answer within " + timeout.toSeconds() + " s", false, e);
-        } catch (IOException e) {
-            throw new ReferenceImageException("could not be fetched: " + e.getMessage(), false, e);
+            return body.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw refusal(e.getCause());
+        } catch (TimeoutException e) {
+            throw new ReferenceImageException("did not finish within " + timeout.toSeconds() + " s", false, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReferenceImageException("fetch interrupted", false, e);
         }
-        int status = response.statusCode();
-        try (InputStream body = response.body()) {
-            if (status >= 300 && status < 400) {
-                throw new ReferenceImageException("answered with a redirect (HTTP " + status
-                        + "); redirects are not followed: give the final address", true);
-            }
-            if (status != 200) {
-                throw new ReferenceImageException("answered HTTP " + status, status < 500 && status != 429);
-            }
-            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            if (declared > maxBytes) {
-                throw new ReferenceImageException("is " + declared + " bytes; at most " + maxBytes + " are allowed", true);
-            }
-            byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
-            if (bytes.length > maxBytes) {
-                throw new ReferenceImageException("is larger than " + maxBytes + " bytes", true);
-            }
-            return bytes;
-        } catch (HttpTimeoutException e) {
-            throw new ReferenceImageException("did not finish within " + timeout.toSeconds() + " s", false, e);
-        } catch (IOException e) {
-            throw new ReferenceImageException("download broke off: " + e.getMessage(), false, e);
-        }
     }
 
-    private void checkAddresses(String host) throws ReferenceImageException {
-        String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
-        if (trustedHosts.contains(bare.toLowerCase(Locale.ROOT))) {
-            return;
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(bare);
-        } catch (UnknownHostException e) {
-            throw new ReferenceImageException("names host '" + bare + "', which does not resolve", false, e);
-        }
-        for (InetAddress address : addresses) {
-            String why = notPublic(address);
-            if (why != null) {
-                throw new ReferenceImageException("resolves to " + address.getHostAddress() + ", a " + why
-                        + " address; only public addresses are fetched", true);
+    /** Reads the answer into {@code body}, at most {@link #maxBytes} of it. */
+    private void read(HttpClientResponse response, CompletableFuture<byte[]> body) {
+        // Set first: a reset below (refusal, too large) ends the stream with an error nobody else should log.
+        response.exceptionHandler(body::completeExceptionally);
+        int status = response.statusCode();
+        ReferenceImageException refused = null;
+        if (status >= 300 && status < 400) {
+            refused = new ReferenceImageException("answered with a redirect (HTTP " + status
+                    + "); redirects are not followed: give the final address", true);
+        } else if (status != 200) {
+            refused = new ReferenceImageException("answered HTTP " + status, status < 500 && status != 429);
+        } else {
+            String length = response.getHeader("Content-Length");
+            if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > maxBytes) {
+                refused = new ReferenceImageException("is " + length + " bytes; at most " + maxBytes + " are allowed",
+                        true);
             }
         }
+        if (refused != null) {
+            body.completeExceptionally(refused);
+            response.request().reset();
+            return;
+        }
+        Buffer received = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.isDone()) {
+                return;
+            }
+            if (received.length() + (long) chunk.length() > maxBytes) {
+                body.completeExceptionally(new ReferenceImageException("is larger than " + maxBytes + " bytes", true));
+                response.request().reset();
+                return;
+            }
+            received.appendBuffer(chunk);
+        });
+        response.endHandler(done -> body.complete(received.getBytes()));
+    }
+
+    /** What went wrong, in words that name no internal address (a connection error's text may hold one). */
+    private ReferenceImageException refusal(Throwable failure) {
+        if (failure instanceof ReferenceImageException refused) {
+            return refused;
+        }
+        String what;
+        if (failure instanceof java.util.concurrent.TimeoutException || failure instanceof io.netty.channel.ConnectTimeoutException
+                || failure instanceof io.vertx.core.impl.NoStackTraceTimeoutException) {
+            what = "did not answer within " + timeout.toSeconds() + " s";
+        } else if (failure instanceof java.net.ConnectException) {
+            what = "could not be connected to";
+        } else if (failure instanceof javax.net.ssl.SSLException) {
+            what = "failed the TLS handshake (a certificate not trusted, or not for this host)";
+        } else {
+            what = "could not be fetched (" + failure.getClass().getSimpleName() + ")";
+        }
+        return new ReferenceImageException(what, false, failure);
+    }
+
+    /**
+     * The address to connect to: the host's addresses resolved once, each checked, the first taken. A trusted host's
+     * addresses are not checked, but are still the ones connected to.
+     */
+    private InetAddress checkedAddress(String host) throws ReferenceImageException {
+        InetAddress[] addresses;
+        try {
+            addresses = resolver.resolve(host);
+        } catch (UnknownHostException e) {
+            throw new ReferenceImageException("names host '" + host + "', which does not resolve", false, e);
+        }
+        if (addresses == null || addresses.length == 0) {
+            throw new ReferenceImageException("names host '" + host + "', which does not resolve", false);
+        }
+        if (!trustedHosts.contains(host.toLowerCase(Locale.ROOT))) {
+            for (InetAddress address : addresses) {
+                String why = notPublic(address);
+                if (why != null) {
+                    throw new ReferenceImageException("names a host that resolves to a " + why
+                            + " address; only public addresses are fetched", true);
+                }
+            }
+        }
+        return addresses[0];
     }
 
     /** Why {@code address} must not be fetched from, or null when it is a public address. */
@@ -138,44 +229,89 @@ public class SafeFetcher {
             return "multicast";
         }
         byte[] b = address.getAddress();
-        if (address instanceof Inet4Address) {
-            int first = b[0] & 0xff;
-            int second = b[1] & 0xff;
-            if (first == 0) {
-                return "reserved";
-            }
-            if (first == 100 && second >= 64 && second <= 127) {
-                return "carrier-grade NAT";
-            }
-            if (first == 192 && second == 0 && (b[2] & 0xff) == 0) {
-                return "reserved";
-            }
-            if (first == 198 && (second == 18 || second == 19)) {
-                return "benchmarking";
-            }
-            if (first >= 240) {
-                return "reserved";
-            }
+        return address instanceof Inet4Address ? notPublic4(b) : notPublic6(b);
+    }
+
+    private static String notPublic4(byte[] b) {
+        int first = b[0] & 0xff;
+        int second = b[1] & 0xff;
+        int third = b[2] & 0xff;
+        if (first == 0 || first >= 240) {
+            return "reserved";
         }
-        if (address instanceof Inet6Address) {
-            if ((b[0] & 0xfe) == 0xfc) {
-                return "unique-local (private)";
-            }
-            boolean mapped = true;
-            for (int i = 0; i < 10; i++) {
-                mapped &= b[i] == 0;
-            }
-            if (mapped && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
-                try {
-                    String inner = notPublic(InetAddress.getByAddress(java.util.Arrays.copyOfRange(b, 12, 16)));
-                    if (inner != null) {
-                        return inner + " (IPv4-mapped)";
-                    }
-                } catch (UnknownHostException impossible) {
-                    return "unreadable";
-                }
-            }
+        if (first == 10 || first == 127 || (first == 172 && second >= 16 && second <= 31)
+                || (first == 192 && second == 168)) {
+            return first == 127 ? "loopback" : "private";
+        }
+        if (first == 169 && second == 254) {
+            return "link-local (cloud metadata)";
+        }
+        if (first == 100 && second >= 64 && second <= 127) {
+            return "carrier-grade NAT";
+        }
+        if (first == 192 && second == 0 && third == 0) {
+            return "reserved";
+        }
+        if ((first == 192 && second == 0 && third == 2) || (first == 198 && second == 51 && third == 100)
+                || (first == 203 && second == 0 && third == 113)) {
+            return "documentation";
+        }
+        if (first == 198 && (second == 18 || second == 19)) {
+            return "benchmarking";
+        }
+        if (first == 192 && second == 88 && third == 99) {
+            return "6to4 relay";
+        }
+        if (first >= 224) {
+            return "multicast";
         }
         return null;
+    }
+
+    private static String notPublic6(byte[] b) {
+        if ((b[0] & 0xfe) == 0xfc) {
+            return "unique-local (private)";
+        }
+        if ((b[0] & 0xff) == 0xfe && (b[1] & 0xc0) == 0x80) {
+            return "link-local (cloud metadata)";
+        }
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && (b[3] & 0xff) == 0xb8) {
+            return "documentation";
+        }
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) {
+            return "Teredo tunnel";
+        }
+        if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && b[4] == 0 && b[5] == 1) {
+            return "local-use NAT64";
+        }
+        if (zero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
+            return inner(b, 12, "IPv4-mapped");
+        }
+        if (zero(b, 0, 12)) {
+            // ::a.b.c.d, the deprecated IPv4-compatible form (:: and ::1 are caught above).
+            return inner(b, 12, "IPv4-compatible");
+        }
+        if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && zero(b, 4, 12)) {
+            return inner(b, 12, "NAT64");
+        }
+        if (b[0] == 0x20 && b[1] == 0x02) {
+            return inner(b, 2, "6to4");
+        }
+        return null;
+    }
+
+    /** The verdict on the IPv4 address written at {@code from} inside an IPv6 address. */
+    private static String inner(byte[] b, int from, String form) {
+        String why = notPublic4(java.util.Arrays.copyOfRange(b, from, from + 4));
+        return why == null ? null : why + " (" + form + ")";
+    }
+
+    private static boolean zero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -14,7 +14,10 @@ import jakarta.persistence.ManyToOne;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
-/** A review decision as received, with what became of it; unique by decision id, so redeliveries are no-ops. */
+/**
+ * A review decision as received, with what became of it; unique by team and decision id, so redeliveries are
+ * no-ops and one team's ids (applied or refused) never stand in the way of another's.
+ */
 @Entity
 @Table(name = "review_decision")
 public class ReviewDecision extends PanacheEntityBase {
@@ -53,8 +56,10 @@ public class ReviewDecision extends PanacheEntityBase {
     public String payload;
     public OffsetDateTime decidedAt;
 
-    public static boolean seen(String decisionId) {
-        return count("decisionId", decisionId) > 0;
+    /** Whether {@code team} (null: a message whose team is unknown) has sent decision {@code decisionId} before. */
+    public static boolean seen(String team, String decisionId) {
+        return team == null ? count("team is null and decisionId = ?1", decisionId) > 0
+                : count("team = ?1 and decisionId = ?2", team, decisionId) > 0;
     }
 
     /** The decisions applied to the shots of a batch, oldest first, in one query. */

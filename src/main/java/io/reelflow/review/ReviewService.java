@@ -30,7 +30,8 @@ import jakarta.transaction.Transactional;
  * shot's placements need), revise the next draft revision, reject closes the shot; on finals awaiting sign-off,
  * approve sends the shot to delivery and reject makes the finals again (at most
  * {@code reelflow.review.final-retakes} times) or closes the shot. A decision that does not fit the shot's state is refused and
- * answered on {@code draft-reviews-rejected}; a decision id seen before changes nothing.
+ * answered on {@code draft-reviews-rejected}; a decision id the team has sent before changes nothing (ids are
+ * the team's own: another team's ids, applied or refused, are never in the way).
  */
 @ApplicationScoped
 public class ReviewService {
@@ -65,7 +66,7 @@ public class ReviewService {
 
     @Transactional
     public Outcome apply(Decision d, String payload) {
-        if (ReviewDecision.seen(d.decisionId())) {
+        if (ReviewDecision.seen(d.team(), d.decisionId())) {
             LOG.infof("decision %s on %s received again; nothing to do", d.decisionId(), d.shotKey());
             return Outcome.DUPLICATE;
         }
@@ -113,7 +114,7 @@ public class ReviewService {
     /** Records and answers a message that could not be read as a decision at all. */
     @Transactional
     public Outcome refuse(String decisionId, String team, List<Violation> reasons, String payload) {
-        if (ReviewDecision.seen(decisionId)) {
+        if (ReviewDecision.seen(team, decisionId)) {
             return Outcome.DUPLICATE;
         }
         return refuse(new Decision(decisionId, team, null, null, null, 0, null, null, null, null, null, null, null),

@@ -14,7 +14,10 @@ import jakarta.transaction.Transactional.TxType;
  * The spend ledger and the budgets it is checked against. A create call first reserves its price in the
  * transaction that records {@code SUBMITTING}; the reservation is refused when committed spend (reserved plus
  * charged) would pass the campaign's or the team's budget. Reservations of one team are serialised with a
- * transaction-level advisory lock, so replicas cannot together overspend.
+ * transaction-level advisory lock, so replicas cannot together overspend. A campaign's budget is set under an
+ * exclusive lock of the campaign that every reservation of the campaign takes shared before it reads the budget:
+ * a reservation never decides on a budget that is being set (it waits for it), and a budget, once committed, has
+ * every reservation made before it counted.
  */
 @ApplicationScoped
 public class Budgets {
@@ -32,6 +35,8 @@ public class Budgets {
     /** Sets a campaign's budget (the latest batch that names one wins: raising it releases held jobs). */
     @Transactional(TxType.MANDATORY)
     public void setCampaignBudget(String team, String campaign, BigDecimal limit) {
+        em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, campaignLock(team, campaign))
+                .getSingleResult();
         em.createNativeQuery("insert into campaign_budget (team, campaign, limit_usd) values (?1, ?2, ?3)"
                 + " on conflict (team, campaign) do update set limit_usd = excluded.limit_usd, updated_at = now()")
                 .setParameter(1, team).setParameter(2, campaign).setParameter(3, limit).executeUpdate();
@@ -45,6 +50,8 @@ public class Budgets {
     public Optional<String> reserve(SpendCall call, int callSeconds) {
         String team = call.team();
         String campaign = call.campaign();
+        em.createNativeQuery("select pg_advisory_xact_lock_shared(hashtext(?1))")
+                .setParameter(1, campaignLock(team, campaign)).getSingleResult();
         Optional<BigDecimal> campaignLimit = campaignLimit(team, campaign);
         Optional<BigDecimal> teamLimit = Optional.ofNullable(config.budgets().teams().get(team));
         if (campaignLimit.isPresent() || teamLimit.isPresent()) {
@@ -92,6 +99,11 @@ public class Budgets {
     public void release(UUID jobId) {
         em.createNativeQuery("update spend_ledger set state = 'released', updated_at = now()"
                 + " where job_id = ?1 and state = 'reserved'").setParameter(1, jobId).executeUpdate();
+    }
+
+    /** The lock a campaign's budget is set under (exclusive) and read under (shared). */
+    static String campaignLock(String team, String campaign) {
+        return "budget:" + team + "/" + campaign;
     }
 
     private Optional<BigDecimal> campaignLimit(String team, String campaign) {

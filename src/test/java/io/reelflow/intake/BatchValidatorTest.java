@@ -25,6 +25,36 @@ class BatchValidatorTest {
     private final BatchValidator validator = TestConfig.batchValidator(Map.of("reelflow.intake.max-shots", "3"));
 
     @Test
+    void aBatchIsLimitedInBytesNotOnlyInCharacters() throws Exception {
+        BatchValidator wide = TestConfig.batchValidator(Map.of());
+        // 500 shots of 2,000 CJK characters: within every character limit, but three bytes a character in UTF-8.
+        com.fasterxml.jackson.databind.node.ObjectNode batch = JSON.createObjectNode().put("batchId", "b-1")
+                .put("team", "acme").put("campaign", "spring");
+        var shots = batch.putArray("shots");
+        for (int i = 0; i < 500; i++) {
+            shots.addObject().put("shotId", "s" + i).put("prompt", "海辺の夕暮れ、波が静かに寄せる。".repeat(125));
+        }
+        BatchValidator.Result result = wide.validate(batch);
+        assertThat(result.violations()).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo("$");
+            assertThat(v.reason()).startsWith("is 30").contains("a batch may be at most 900000 bytes");
+        });
+        // The same batch with a fifth of the shots fits.
+        while (shots.size() > 100) {
+            shots.remove(shots.size() - 1);
+        }
+        assertThat(wide.validate(batch).violations()).isEmpty();
+    }
+
+    @Test
+    void theBatchLimitMustLeaveRoomBelowTheMessageLimit() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TestConfig.batchValidator(Map.of(
+                "reelflow.intake.max-batch-bytes", "1040000")))
+                .hasMessage("reelflow.intake.max-batch-bytes (1040000) must stay at least 16 KiB below"
+                        + " reelflow.outbox.max-message-bytes (1048576), so that a batch submitted over REST fits one message");
+    }
+
+    @Test
     void acceptsAMinimalBatchAndAppliesDefaults() throws Exception {
         BatchValidator.Result result = validate("""
                 {"batchId": "b-1", "team": "acme", "campaign": "spring",

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,13 +23,16 @@ import io.reelflow.testkit.Kafka;
 import io.reelflow.testkit.LocalProviderSpool;
 
 /**
- * A model's cap on jobs in flight holds for two service instances together: with a cap of 2 and six worker
- * threads between them, the provider's own record of its jobs never shows more than two running at once.
+ * A model's cap on jobs in flight holds for two service instances together, and its slots are shared fairly
+ * between teams: with a cap of 2 and six worker threads between the two instances, the provider's own record of
+ * its jobs never shows more than two running at once, and a team that sends two shots while another team's
+ * backlog fills the cap gets the next free slots instead of waiting behind that backlog.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ModelCapIT {
 
     private static final int CAP = 2;
+    private static final int BACKLOG = 16;
 
     private ItStack it;
     private ServiceProcess first;
@@ -41,7 +45,8 @@ class ModelCapIT {
         var env = ItStack.env(
                 "REELFLOW_MODELS_LOCAL_PREVIEW_MAX_CONCURRENT_JOBS", Integer.toString(CAP),
                 "REELFLOW_LOCAL_LATENCY", "PT1.5S",
-                "REELFLOW_WORKER_CONCURRENCY", "3");
+                "REELFLOW_WORKER_CONCURRENCY", "3",
+                "REELFLOW_METRICS_REFRESH", "PT0.5S");
         first = it.service("first", env).start();
         second = it.service("second", env).start();
         events = EventStream.open(it.stack.kafka(), "video-events");
@@ -53,16 +58,24 @@ class ModelCapIT {
     }
 
     @Test
-    void theCapHoldsAcrossReplicasAndIsUsed() throws Exception {
-        Kafka.send(it.stack.kafka(), "campaign-batches", "cap/cap-1",
-                Batches.json(Batches.valid("cap", "cap-1", 10)));
-        JsonNode drafted = events.awaitFirst(e -> "cap-1".equals(e.path("batchId").asText()),
-                e -> "BatchDrafted".equals(e.path("type").asText()), Duration.ofMinutes(3));
-        assertThat(drafted).isNotNull();
-        assertThat(drafted.path("draftsLanded").asInt()).isEqualTo(10);
+    void theCapHoldsAcrossReplicasAndItsSlotsAreSharedBetweenTeams() throws Exception {
+        Kafka.send(it.stack.kafka(), "campaign-batches", "alpha/cap-1",
+                Batches.json(Batches.valid("alpha", "cap-1", BACKLOG)));
+        Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> it.db.count(
+                "select count(*) from job where team = 'alpha' and submitted_at is not null") >= CAP);
+        Kafka.send(it.stack.kafka(), "campaign-batches", "bravo/cap-2", Batches.json(Batches.valid("bravo", "cap-2", 2)));
+        String metrics = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> get(first, "/q/metrics"),
+                m -> m.lines().anyMatch(l -> l.startsWith("reelflow_team_jobs_waiting{") && l.contains("team=\"alpha\"")
+                        && !l.endsWith(" 0.0")));
+        assertThat(metrics).contains("reelflow_team_jobs_in_flight{");
 
+        for (String batch : List.of("cap-1", "cap-2")) {
+            JsonNode drafted = events.awaitFirst(e -> batch.equals(e.path("batchId").asText()),
+                    e -> "BatchDrafted".equals(e.path("type").asText()), Duration.ofMinutes(3));
+            assertThat(drafted.path("draftsLanded").asInt()).isEqualTo(batch.equals("cap-1") ? BACKLOG : 2);
+        }
         List<Instant[]> runs = LocalProviderSpool.runs(it.spool);
-        assertThat(runs).hasSize(10);
+        assertThat(runs).hasSize(BACKLOG + 2);
         assertThat(io.reelflow.testkit.Intervals.mostAtOnce(runs)).as("jobs running at the provider at once").isEqualTo(CAP);
         assertThat(LocalProviderSpool.createCalls(it.spool)).doesNotHaveDuplicates();
         for (String instance : List.of("first", "second")) {
@@ -70,5 +83,22 @@ class ModelCapIT {
             assertThat(log.contains("submitted to local") || log.contains(" landed: "))
                     .as("instance %s created or landed jobs", instance).isTrue();
         }
+
+        // Bravo's two shots arrived behind alpha's backlog: FIFO would submit every alpha job first. Shared fairly,
+        // at most one alpha job (equal shares then, alpha's work older) and the claims already under way go between.
+        var bravo = it.db.query("select min(created_at) as arrived, max(submitted_at) as submitted from job"
+                + " where team = 'bravo'").get(0);
+        long alphaBetween = it.db.count("select count(*) from job where team = 'alpha' and submitted_at > ?"
+                + " and submitted_at < ?", bravo.get("arrived"), bravo.get("submitted"));
+        long alphaAfter = it.db.count("select count(*) from job where team = 'alpha' and submitted_at > ?",
+                bravo.get("submitted"));
+        assertThat(alphaAfter).as("alpha jobs still waiting when bravo's last draft started").isGreaterThanOrEqualTo(6);
+        assertThat(alphaBetween).as("alpha jobs started between bravo's arrival and bravo's last start").isLessThanOrEqualTo(2);
+    }
+
+    private static String get(ServiceProcess service, String path) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(service.baseUrl() + path)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 }

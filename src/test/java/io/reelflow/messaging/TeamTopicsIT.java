@@ -14,9 +14,13 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -181,6 +185,84 @@ class TeamTopicsIT {
         awaitEvent(alphaEvents, batchId, "BatchAccepted");
         assertThat(it.db.count("select count(*) from outbox_event where topic = 'campaign-batches.alpha' and payload like '%"
                 + batchId + "%'")).isEqualTo(1);
+    }
+
+    /**
+     * A record the broker will not take (its topic allows smaller messages than Reelflow sends) is set aside with the
+     * broker's reason and counted, and every other event, of this team and of others, is published behind it.
+     */
+    @Test
+    void anEventTheBrokerRefusesIsSetAsideAndTheOutboxFlowsOn() throws Exception {
+        maxMessageBytes("campaign-batches.alpha", "40000");
+        try {
+            String big = "big-" + System.nanoTime();
+            ObjectNode large = Batches.valid("alpha", big, 40);
+            large.remove("team");
+            for (JsonNode shot : large.path("shots")) {
+                ((ObjectNode) shot).put("prompt", "Slow dolly across a sunlit kitchen, steam over a cup. ".repeat(30));
+            }
+            assertThat(large.toString().length()).isBetween(60_000, 200_000);
+            assertThat(submitOverRest(large).statusCode()).isEqualTo(202);
+            String small = "after-" + System.nanoTime();
+            ObjectNode next = Batches.valid("alpha", small, 1);
+            next.remove("team");
+            assertThat(submitOverRest(next).statusCode()).isEqualTo(202);
+            String other = "bravo-" + System.nanoTime();
+            Kafka.send(bravo, "campaign-batches.bravo", "bravo/" + other, Batches.json(Batches.valid("bravo", other, 1)));
+
+            awaitEvent(alphaEvents, small, "BatchAccepted");
+            awaitEvent(bravoEvents, other, "BatchAccepted");
+            var aside = it.db.query("select set_aside_at, last_error, published_at from outbox_event"
+                    + " where topic = 'campaign-batches.alpha' and payload like ?", "%" + big + "%");
+            assertThat(aside).singleElement().satisfies(row -> {
+                assertThat(row.get("set_aside_at")).isNotNull();
+                assertThat(row.get("published_at")).isNull();
+                assertThat((String) row.get("last_error")).startsWith("the broker refused it: RecordTooLargeException");
+            });
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl()
+                    + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics.lines().filter(l -> l.startsWith("reelflow_outbox_set_aside_total")))
+                    .singleElement().satisfies(l -> assertThat(l).endsWith(" 1.0"));
+            assertThat(it.db.count("select count(*) from outbox_event where published_at is null and set_aside_at is null"
+                    + " and attempts > 0")).as("events waiting for another try").isZero();
+        } finally {
+            maxMessageBytes("campaign-batches.alpha", null);
+        }
+    }
+
+    /** Sets the topic's own message limit, as an operator would (null: back to the broker's). */
+    private void maxMessageBytes(String topic, String bytes) throws Exception {
+        var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        var op = new AlterConfigOp(new ConfigEntry("max.message.bytes", bytes == null ? "" : bytes),
+                bytes == null ? AlterConfigOp.OpType.DELETE : AlterConfigOp.OpType.SET);
+        try (Admin admin = Admin.create(it.stack.kafka().clientProperties())) {
+            admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(op))).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A batch larger than a Kafka message may be is refused at once with its size, never accepted and then lost. */
+    @Test
+    void aBatchLargerThanOneMessageIsRefusedOverRestWithItsSize() throws Exception {
+        ObjectNode batch = Batches.valid("alpha", "cjk-" + System.nanoTime(), 500);
+        batch.remove("team");
+        String prompt = "夕暮れの海辺を歩く二人、波が静かに打ち寄せ、空は茜色に染まっている。".repeat(60).substring(0, 2000);
+        for (JsonNode shot : batch.path("shots")) {
+            ((ObjectNode) shot).put("prompt", prompt);
+        }
+        HttpResponse<String> response = submitOverRest(batch);
+        assertThat(response.statusCode()).isEqualTo(422);
+        JsonNode problem = JSON.readTree(response.body());
+        assertThat(problem.path("violations").get(0).path("field").asText()).isEqualTo("$");
+        assertThat(problem.path("violations").get(0).path("reason").asText())
+                .matches("is 3\\d{6} bytes of JSON .*a batch may be at most 900000 bytes.*");
+        assertThat(it.db.count("select count(*) from outbox_event where payload like ?", "%" + prompt.substring(0, 20) + "%"))
+                .isZero();
+    }
+
+    private HttpResponse<String> submitOverRest(ObjectNode batch) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl() + "/api/v1/batches"))
+                .header("Authorization", "Bearer " + ALPHA_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(batch.toString())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static ObjectNode decision(String team, String batchId) {

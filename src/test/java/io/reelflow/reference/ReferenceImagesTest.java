@@ -47,6 +47,7 @@ class ReferenceImagesTest {
     void serve() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/wide.png", exchange -> {
+            requests.incrementAndGet();
             byte[] png = WIDE;
             exchange.sendResponseHeaders(200, png.length);
             exchange.getResponseBody().write(png);
@@ -78,10 +79,21 @@ class ReferenceImagesTest {
     @AfterEach
     void stop() {
         server.stop(0);
+        fetchers.forEach(SafeFetcher::close);
     }
 
+    private final List<SafeFetcher> fetchers = new java.util.ArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+
     private ReferenceImages images(List<String> trusted) throws Exception {
-        return new ReferenceImages(new SafeFetcher(1_000_000, Duration.ofSeconds(5), trusted), dir);
+        return images(trusted, InetAddress::getAllByName, Duration.ofSeconds(5));
+    }
+
+    private ReferenceImages images(List<String> trusted, SafeFetcher.Resolver resolver, Duration timeout)
+            throws Exception {
+        SafeFetcher fetcher = new SafeFetcher(null, 1_000_000, timeout, trusted, resolver);
+        fetchers.add(fetcher);
+        return new ReferenceImages(fetcher, dir, 40_000_000, 200_000_000);
     }
 
     @Test
@@ -106,7 +118,8 @@ class ReferenceImagesTest {
     @Test
     void loopbackPrivateLinkLocalAndMetadataAddressesAreRefused() throws Exception {
         assertThatThrownBy(() -> images(List.of()).prepare(base + "/wide.png", new FrameSize(1280, 720), "crop"))
-                .hasMessageContaining("a loopback address; only public addresses are fetched");
+                .hasMessageContaining("a loopback address; only public addresses are fetched")
+                .hasMessageNotContaining("127.0.0.1");
         assertThat(SafeFetcher.notPublic(InetAddress.getByName("10.1.2.3"))).isEqualTo("private");
         assertThat(SafeFetcher.notPublic(InetAddress.getByName("192.168.0.10"))).isEqualTo("private");
         assertThat(SafeFetcher.notPublic(InetAddress.getByName("169.254.169.254"))).contains("link-local");
@@ -116,6 +129,112 @@ class ReferenceImagesTest {
         assertThat(SafeFetcher.notPublic(InetAddress.getByName("::ffff:10.0.0.1"))).isEqualTo("private");
         assertThat(SafeFetcher.notPublic(InetAddress.getByName("0.0.0.0"))).isEqualTo("wildcard");
         assertThat(SafeFetcher.notPublic(InetAddress.getByName("93.184.215.14"))).isNull();
+    }
+
+    @Test
+    void internalAddressesWrittenInsideIpv6AreRefused() throws Exception {
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b::a00:1"))).isEqualTo("private (NAT64)");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b::a9fe:a9fe")))
+                .isEqualTo("link-local (cloud metadata) (NAT64)");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b::7f00:1"))).isEqualTo("loopback (NAT64)");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b:1::a00:1"))).isEqualTo("local-use NAT64");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2002:a9fe:a9fe::1")))
+                .isEqualTo("link-local (cloud metadata) (6to4)");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2002:c0a8:0101::"))).isEqualTo("private (6to4)");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2002:6440:0001::"))).isEqualTo("carrier-grade NAT (6to4)");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("::a00:1"))).isEqualTo("private (IPv4-compatible)");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2001:0:4136:e378:8000:63bf:3fff:fdd2")))
+                .isEqualTo("Teredo tunnel");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2001:db8::1"))).isEqualTo("documentation");
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("fe80::1"))).contains("link-local");
+        // The same forms of a public address stay fetchable.
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b::5db8:d70e"))).isNull();
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2002:5db8:d70e::1"))).isNull();
+        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2a00:1450:4001:80b::200e"))).isNull();
+    }
+
+    @Test
+    void theAddressConnectedToIsTheOneResolvedAndCheckedOnce() throws Exception {
+        // A name no DNS answers: the fetch can only reach the server through the fetcher's own single lookup.
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        SafeFetcher.Resolver resolver = host -> {
+            lookups.incrementAndGet();
+            assertThat(host).isEqualTo("images.reelflow.test");
+            return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+        };
+        String url = base.replace("localhost", "images.reelflow.test") + "/wide.png";
+        Path png = images(List.of("images.reelflow.test"), resolver, Duration.ofSeconds(5))
+                .prepare(url, new FrameSize(1280, 720), "crop");
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(1280);
+        assertThat(lookups).hasValue(1);
+        assertThat(requests).hasValue(1);
+    }
+
+    @Test
+    void aNameThatRebindsToAnInternalAddressAfterTheCheckIsNotFollowed() throws Exception {
+        // First answer public (checked and passed), every later answer loopback, where the server listens.
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        SafeFetcher.Resolver rebinding = host -> lookups.getAndIncrement() == 0
+                ? new InetAddress[] {InetAddress.getByName("192.0.43.10")}
+                : new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+        String url = base.replace("localhost", "rebind.reelflow.test") + "/wide.png";
+        assertThatThrownBy(() -> images(List.of(), rebinding, Duration.ofSeconds(2))
+                .prepare(url, new FrameSize(1280, 720), "crop"))
+                .isInstanceOf(ReferenceImageException.class)
+                .hasMessageNotContaining("192.0.43.10").hasMessageNotContaining("127.0.0.1");
+        assertThat(lookups).hasValue(1);
+        assertThat(requests).as("requests that reached the loopback server").hasValue(0);
+    }
+
+    @Test
+    void aSmallFileDeclaringAHugePictureIsRefusedBeforeDecoding() throws Exception {
+        ReferenceImages images = images(List.of());
+        FrameSize frame = new FrameSize(1280, 720);
+        byte[] png = declaredPng(image(16, 16, "png"), 20_000, 20_000);
+        assertThat(png.length).isLessThan(2000);
+        assertThatThrownBy(() -> images.prepare(dataUrl(png), frame, "crop"))
+                .hasMessageContaining("declares a 20000x20000 picture (400000000 pixels")
+                .hasMessageContaining("at most 40000000 pixels");
+        byte[] jpeg = declaredJpeg(image(16, 16, "jpg"), 60_000, 60_000);
+        assertThatThrownBy(() -> images.prepare(dataUrl(jpeg), frame, "crop"))
+                .hasMessageContaining("is a jpeg file that declares a 60000x60000 picture");
+        byte[] webp = new byte[30];
+        System.arraycopy("RIFF\0\0\0\0WEBPVP8X".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), 0, webp, 0, 16);
+        webp[24] = (byte) 0xff; webp[25] = (byte) 0x3f; // canvas width 16384 (stored minus one)
+        webp[27] = (byte) 0xff; webp[28] = (byte) 0x3f;
+        assertThatThrownBy(() -> images.prepare(dataUrl(webp), frame, "crop"))
+                .hasMessageContaining("is a webp file that declares a 16384x16384 picture");
+        // Within the limits, the size is decoded as usual; 16-bit colour counts twice the bytes per pixel.
+        assertThat(ReferenceImages.header(image(32, 24, "png"), "png")).isEqualTo(new ReferenceImages.Header(32, 24, 4));
+        assertThatThrownBy(() -> new ReferenceImages(new SafeFetcher(1000, Duration.ofSeconds(1), List.of()), dir,
+                40_000_000, 1000).prepare(dataUrl(image(32, 32, "png")), frame, "crop"))
+                .hasMessageContaining("4096 bytes decoded); at most 40000000 pixels and 1000 bytes");
+    }
+
+    private static String dataUrl(byte[] bytes) {
+        return "data:image/png;base64," + Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /** The PNG with its header (IHDR) rewritten to declare another size, checksum included. */
+    private static byte[] declaredPng(byte[] png, int width, int height) {
+        byte[] out = png.clone();
+        java.nio.ByteBuffer.wrap(out, 16, 8).putInt(width).putInt(height);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(out, 12, 17);
+        java.nio.ByteBuffer.wrap(out, 29, 4).putInt((int) crc.getValue());
+        return out;
+    }
+
+    /** The JPEG with its frame header (SOF0) rewritten to declare another size. */
+    private static byte[] declaredJpeg(byte[] jpeg, int width, int height) {
+        byte[] out = jpeg.clone();
+        for (int i = 2; i + 9 < out.length; i++) {
+            if ((out[i] & 0xff) == 0xff && (out[i + 1] & 0xff) == 0xc0) {
+                java.nio.ByteBuffer.wrap(out, i + 5, 4).putShort((short) height).putShort((short) width);
+                return out;
+            }
+        }
+        throw new IllegalStateException("no SOF0 marker");
     }
 
     @Test

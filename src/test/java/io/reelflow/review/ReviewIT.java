@@ -171,6 +171,23 @@ class ReviewIT {
         assertThat(EventStream.parse(answer.value()).path("reasons").get(0).path("reason").asText())
                 .startsWith("not valid JSON");
 
+        // Decision ids are each team's own: another team's decision under the same id, refused (it names no shot
+        // of that team), does not make this team's decision a duplicate.
+        decide("intruder", batchId, "s01", 2, "reject", null, "eve", null, "close-" + batchId);
+        assertThat(refused.awaitRecord(r -> EventStream.parse(r.value()).path("decisionId").asText().equals("close-" + batchId)
+                && EventStream.parse(r.value()).path("team").asText().equals("intruder"), WAIT)).isNotNull();
+        // A refused decision's answer echoes at most 64 KiB of what was sent, so that it always fits one message.
+        String longNote = "n".repeat(300_000);
+        decide(TEAM, batchId, "s01", 2, "reject", null, "sam", longNote, "long-" + batchId);
+        ConsumerRecord<String, String> cut = refused.awaitRecord(
+                r -> EventStream.parse(r.value()).path("decisionId").asText().equals("long-" + batchId), WAIT);
+        assertThat(cut).as("answer to the decision with a 300,000-character note").isNotNull();
+        assertThat(EventStream.parse(cut.value()).path("payloadTruncated").asBoolean()).isTrue();
+        assertThat(EventStream.parse(cut.value()).path("payload").asText()).hasSize(64 * 1024);
+        assertThat(it.db.query("select length(payload) as n from review_decision where decision_id = ?", "long-" + batchId))
+                .as("the whole decision is kept").extracting(r -> ((Number) r.get("n")).intValue())
+                .allMatch(n -> n > longNote.length());
+
         decide(batchId, "s01", 2, "reject", null, "sam", "still not right", "close-" + batchId);
         awaitEvent(batchId, "BatchDelivered", null);
         JsonNode shot = JSON.readTree(it.storage.get(prefix + "manifest.json")).path("shots").get(0);
@@ -211,9 +228,14 @@ class ReviewIT {
 
     private void decide(String batchId, String shotId, int revision, String decision, String revisedPrompt,
             String reviewer, String note, String decisionId) throws Exception {
+        decide(TEAM, batchId, shotId, revision, decision, revisedPrompt, reviewer, note, decisionId);
+    }
+
+    private void decide(String team, String batchId, String shotId, int revision, String decision,
+            String revisedPrompt, String reviewer, String note, String decisionId) throws Exception {
         ObjectNode d = JSON.createObjectNode();
         d.put("decisionId", decisionId);
-        d.put("team", TEAM);
+        d.put("team", team);
         d.put("campaign", "spring-launch");
         d.put("batchId", batchId);
         d.put("shotId", shotId);
@@ -226,8 +248,7 @@ class ReviewIT {
         if (note != null) {
             d.put("note", note);
         }
-        Kafka.send(it.stack.kafka(), "draft-reviews", TEAM + "/" + batchId + "/" + shotId,
-                d.toString());
+        Kafka.send(it.stack.kafka(), "draft-reviews", team + "/" + batchId + "/" + shotId, d.toString());
     }
 
     private JsonNode awaitEvent(String batchId, String type, String shotId) throws InterruptedException {

@@ -72,7 +72,8 @@ class BudgetIT {
         // Re-checked twice more (every second) and still held: the budget binds, no create call goes through.
         double heldUntil = heldNextAttempt();
         Awaitility.await().atMost(WAIT).until(() -> heldNextAttempt() > heldUntil + 1.5);
-        assertThat(it.db.query("select state from job where state = 'HELD'")).hasSize(1);
+        assertThat(it.db.query("select j.state from job j join batch b on b.id = j.batch_id"
+                + " where j.state = 'HELD' and b.campaign = 'tight'")).hasSize(1);
         assertThat(charged("tight")).isEqualByComparingTo("0.80");
 
         ObjectNode second = Batches.valid(TEAM, "budget-2", 1);
@@ -83,7 +84,8 @@ class BudgetIT {
         await("budget-1", "DraftReady", held.path("shotId").asText());
         await("budget-2", "DraftReady", "s01");
         assertThat(charged("tight")).isEqualByComparingTo("1.60");
-        List<Map<String, Object>> ledger = it.db.query("select state, reserved_usd from spend_ledger");
+        List<Map<String, Object>> ledger = it.db.query("select state, reserved_usd from spend_ledger"
+                + " where campaign = 'tight'");
         assertThat(ledger).hasSize(4).allSatisfy(row -> assertThat(row.get("state")).isEqualTo("charged"));
         assertThat(it.db.query("select model, charged_usd, calls_charged from spend_by_model where campaign = 'tight'"))
                 .singleElement().satisfies(row -> {
@@ -93,9 +95,60 @@ class BudgetIT {
                 });
     }
 
+    /**
+     * The first budget of a campaign and the campaign's reservations are ordered: a reservation waits while a budget
+     * is being set (here: the test holds the budget lock a setter takes) and then decides on it; a budget waits
+     * for reservations under way (here: the test holds the lock a reservation takes).
+     */
+    @Test
+    void theFirstBudgetOfACampaignNeverRacesWithItsReservations() throws Exception {
+        try (java.sql.Connection setter = java.sql.DriverManager.getConnection(it.stack.jdbcUrl(), it.stack.jdbcUser(),
+                it.stack.jdbcPassword())) {
+            lock(setter, "pg_advisory_lock", "race");
+            ObjectNode unbudgeted = Batches.valid(TEAM, "race-1", 1);
+            unbudgeted.put("campaign", "race");
+            submit(unbudgeted);
+            Awaitility.await().atMost(WAIT).until(() -> waitingOnAdvisoryLocks() > 0);
+            assertThat(it.db.count("select count(*) from spend_ledger where campaign = 'race'")).isZero();
+            try (var insert = setter.prepareStatement("insert into campaign_budget (team, campaign, limit_usd)"
+                    + " values (?, 'race', 0.10)")) {
+                insert.setString(1, TEAM);
+                insert.executeUpdate();
+            }
+            lock(setter, "pg_advisory_unlock", "race");
+            JsonNode held = await("race-1", "ShotHeld", "s01");
+            assertThat(held.path("reason").asText()).startsWith("budget: the campaign 'race' budget is $0.10");
+            assertThat(it.db.count("select count(*) from spend_ledger where campaign = 'race'")).isZero();
+
+            lock(setter, "pg_advisory_lock_shared", "race-b");
+            ObjectNode budgeted = Batches.valid(TEAM, "race-2", 1);
+            budgeted.put("campaign", "race-b");
+            budgeted.putObject("budget").put("limitUsd", 5.00);
+            submit(budgeted);
+            Awaitility.await().atMost(WAIT).until(() -> waitingOnAdvisoryLocks() > 0);
+            assertThat(it.db.count("select count(*) from campaign_budget where campaign = 'race-b'")).isZero();
+            lock(setter, "pg_advisory_unlock_shared", "race-b");
+            await("race-2", "DraftReady", "s01");
+            assertThat(it.db.count("select count(*) from campaign_budget where campaign = 'race-b'")).isEqualTo(1);
+        }
+    }
+
+    /** Takes or gives back, on the test's own session, the lock a campaign's budget is set and read under. */
+    private static void lock(java.sql.Connection c, String function, String campaign) throws Exception {
+        try (var s = c.prepareStatement("select " + function + "(hashtext(?))")) {
+            s.setString(1, "budget:" + TEAM + "/" + campaign);
+            s.executeQuery().close();
+        }
+    }
+
+    private long waitingOnAdvisoryLocks() {
+        return it.db.count("select count(*) from pg_locks where locktype = 'advisory' and not granted");
+    }
+
     /** When the one held job looks at its budget again (fails when no job is held). */
     private double heldNextAttempt() {
-        return ((Number) it.db.query("select extract(epoch from next_attempt_at) as t from job where state = 'HELD'")
+        return ((Number) it.db.query("select extract(epoch from j.next_attempt_at) as t from job j join batch b"
+                + " on b.id = j.batch_id where j.state = 'HELD' and b.campaign = 'tight'")
                 .get(0).get("t")).doubleValue();
     }
 
