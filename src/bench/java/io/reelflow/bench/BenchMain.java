@@ -51,12 +51,15 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> chosen = Set.of(System.getProperty("bench", "cost,saturation,promotion,memory,overhead").split(","));
+        Set<String> chosen = Set.of(System.getProperty("bench", "cost,saturation,fairness,promotion,memory,overhead").split(","));
         if (chosen.contains("cost")) {
             section("cost", cost());
         }
         if (chosen.contains("saturation")) {
             section("saturation", saturation());
+        }
+        if (chosen.contains("fairness")) {
+            section("fairness", Fairness.report(Fairness.run()));
         }
         if (chosen.contains("promotion")) {
             Promotion.Result result = Promotion.run();

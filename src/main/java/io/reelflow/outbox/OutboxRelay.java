@@ -38,6 +38,11 @@ public class OutboxRelay {
     public static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     /** Below the default emitter buffer (128), so a large backlog never overflows it. */
     private static final int SEND_CHUNK = 64;
+    /**
+     * Failures for a passing cause after which an event is set aside, when other events of the same pass were sent:
+     * the cause is the event's own (its topic missing, say), not the broker's, which an outage would fail for all.
+     */
+    static final int STUCK_AFTER = 5;
     /** What a record batch adds to one record (Kafka's v2 batch header and record framing), rounded up. */
     private static final int RECORD_OVERHEAD = 128;
     private static final Duration RETENTION = Duration.ofHours(24);
@@ -110,17 +115,21 @@ public class OutboxRelay {
             // threads, which must not carry the transaction, or its commit would find them still inside it.
             List<Throwable> failures = QuarkusTransaction.suspendingExisting().call(() -> send(sendable));
             OffsetDateTime now = OffsetDateTime.now();
+            boolean othersWent = failures.stream().anyMatch(java.util.Objects::isNull);
             for (int i = 0; i < sendable.size(); i++) {
                 OutboxEvent event = sendable.get(i);
                 Throwable failure = failures.get(i);
                 if (failure == null) {
                     event.publishedAt = now;
-                } else if (passing(failure)) {
+                } else if (passing(failure) && (event.attempts + 1 < STUCK_AFTER || !othersWent)) {
                     event.attempts++;
                     event.lastError = describe(failure);
                     event.nextAttemptAt = now.plus(backoff(event.attempts));
                     LOG.warnf("outbox relay: event %s (%s on %s) not sent, attempt %d, again in %s: %s", event.eventId,
                             event.eventType, event.topic, event.attempts, backoff(event.attempts), event.lastError);
+                } else if (passing(failure)) {
+                    setAside(event, "it failed " + (event.attempts + 1) + " times while other events were sent,"
+                            + " the last time: " + describe(failure));
                 } else {
                     setAside(event, "the broker refused it: " + describe(failure));
                 }
