@@ -249,14 +249,7 @@ public final class BenchMain {
         String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, database, true));
                 OpenAiStandIn standIn = new OpenAiStandIn(apiKey, dir.resolve("stand-in"), null)) {
-            standIn.shareRenders();
-            standIn.latency(Duration.ofSeconds(2), Duration.ofSeconds(5));
-            Map<String, String> env = new java.util.HashMap<>(stack.serviceEnvironment());
-            env.putAll(Map.of("REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
-                    "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
-                    "REELFLOW_MODELS_SORA_2_MAX_CONCURRENT_JOBS", Integer.toString(cap),
-                    "REELFLOW_WORKER_CONCURRENCY", "8",
-                    "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString()));
+            Map<String, String> env = standInService(stack, standIn, apiKey, cap, dir);
             if (webhooks) {
                 env.put("REELFLOW_PROVIDERS_OPENAI_WEBHOOK_SECRET", secret);
             }
@@ -285,6 +278,22 @@ public final class BenchMain {
                 return new Saturation(mode, shots, cap, failed, standIn.completions(), started, finished);
             }
         }
+    }
+
+    /**
+     * Sets the stand-in to the saturation runs' videos (2-5 s each, one shared render per size) and gives the
+     * service's environment against it: {@code sora-2} capped at {@code cap}, 8 worker threads.
+     */
+    static Map<String, String> standInService(LocalStack stack, OpenAiStandIn standIn, String apiKey, int cap, Path dir) {
+        standIn.shareRenders();
+        standIn.latency(Duration.ofSeconds(2), Duration.ofSeconds(5));
+        Map<String, String> env = new java.util.HashMap<>(stack.serviceEnvironment());
+        env.putAll(Map.of("REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
+                "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
+                "REELFLOW_MODELS_SORA_2_MAX_CONCURRENT_JOBS", Integer.toString(cap),
+                "REELFLOW_WORKER_CONCURRENCY", "8",
+                "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString()));
+        return env;
     }
 
     /** A campaign batch of {@code shots} landscape shots, drafted on {@code draftModel} (and finalled on {@code finalModel}). */

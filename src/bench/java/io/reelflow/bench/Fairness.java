@@ -47,15 +47,8 @@ final class Fairness {
         String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, database, true));
                 OpenAiStandIn standIn = new OpenAiStandIn(apiKey, dir.resolve("stand-in"), null)) {
-            standIn.shareRenders();
-            standIn.latency(Duration.ofSeconds(2), Duration.ofSeconds(5));
-            Map<String, String> env = new java.util.HashMap<>(stack.serviceEnvironment());
-            env.putAll(Map.of("REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
-                    "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
-                    "REELFLOW_PROVIDERS_OPENAI_WEBHOOK_SECRET", secret,
-                    "REELFLOW_MODELS_SORA_2_MAX_CONCURRENT_JOBS", Integer.toString(CAP),
-                    "REELFLOW_WORKER_CONCURRENCY", "8",
-                    "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString()));
+            Map<String, String> env = BenchMain.standInService(stack, standIn, apiKey, CAP, dir);
+            env.put("REELFLOW_PROVIDERS_OPENAI_WEBHOOK_SECRET", secret);
             Database db = new Database(stack);
             try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service.log"))) {
                 standIn.webhooks(service.baseUrl() + "/webhooks/openai", secret);
