@@ -120,37 +120,37 @@ class ReferenceImagesTest {
         assertThatThrownBy(() -> images(List.of()).prepare(base + "/wide.png", new FrameSize(1280, 720), "crop"))
                 .hasMessageContaining("a loopback address; only public addresses are fetched")
                 .hasMessageNotContaining("127.0.0.1");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("10.1.2.3"))).isEqualTo("private");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("192.168.0.10"))).isEqualTo("private");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("169.254.169.254"))).contains("link-local");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("100.100.100.200"))).isEqualTo("carrier-grade NAT");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("::1"))).isEqualTo("loopback");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("fd00:ec2::254"))).contains("unique-local");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("::ffff:10.0.0.1"))).isEqualTo("private");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("0.0.0.0"))).isEqualTo("wildcard");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("93.184.215.14"))).isNull();
+        assertThat(InternalAddresses.why(InetAddress.getByName("10.1.2.3"))).isEqualTo("private");
+        assertThat(InternalAddresses.why(InetAddress.getByName("192.168.0.10"))).isEqualTo("private");
+        assertThat(InternalAddresses.why(InetAddress.getByName("169.254.169.254"))).contains("link-local");
+        assertThat(InternalAddresses.why(InetAddress.getByName("100.100.100.200"))).isEqualTo("carrier-grade NAT");
+        assertThat(InternalAddresses.why(InetAddress.getByName("::1"))).isEqualTo("loopback");
+        assertThat(InternalAddresses.why(InetAddress.getByName("fd00:ec2::254"))).contains("unique-local");
+        assertThat(InternalAddresses.why(InetAddress.getByName("::ffff:10.0.0.1"))).isEqualTo("private");
+        assertThat(InternalAddresses.why(InetAddress.getByName("0.0.0.0"))).isEqualTo("wildcard");
+        assertThat(InternalAddresses.why(InetAddress.getByName("93.184.215.14"))).isNull();
     }
 
     @Test
     void internalAddressesWrittenInsideIpv6AreRefused() throws Exception {
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b::a00:1"))).isEqualTo("private (NAT64)");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b::a9fe:a9fe")))
+        assertThat(InternalAddresses.why(InetAddress.getByName("64:ff9b::a00:1"))).isEqualTo("private (NAT64)");
+        assertThat(InternalAddresses.why(InetAddress.getByName("64:ff9b::a9fe:a9fe")))
                 .isEqualTo("link-local (cloud metadata) (NAT64)");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b::7f00:1"))).isEqualTo("loopback (NAT64)");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b:1::a00:1"))).isEqualTo("local-use NAT64");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2002:a9fe:a9fe::1")))
+        assertThat(InternalAddresses.why(InetAddress.getByName("64:ff9b::7f00:1"))).isEqualTo("loopback (NAT64)");
+        assertThat(InternalAddresses.why(InetAddress.getByName("64:ff9b:1::a00:1"))).isEqualTo("local-use NAT64");
+        assertThat(InternalAddresses.why(InetAddress.getByName("2002:a9fe:a9fe::1")))
                 .isEqualTo("link-local (cloud metadata) (6to4)");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2002:c0a8:0101::"))).isEqualTo("private (6to4)");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2002:6440:0001::"))).isEqualTo("carrier-grade NAT (6to4)");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("::a00:1"))).isEqualTo("private (IPv4-compatible)");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2001:0:4136:e378:8000:63bf:3fff:fdd2")))
+        assertThat(InternalAddresses.why(InetAddress.getByName("2002:c0a8:0101::"))).isEqualTo("private (6to4)");
+        assertThat(InternalAddresses.why(InetAddress.getByName("2002:6440:0001::"))).isEqualTo("carrier-grade NAT (6to4)");
+        assertThat(InternalAddresses.why(InetAddress.getByName("::a00:1"))).isEqualTo("private (IPv4-compatible)");
+        assertThat(InternalAddresses.why(InetAddress.getByName("2001:0:4136:e378:8000:63bf:3fff:fdd2")))
                 .isEqualTo("Teredo tunnel");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2001:db8::1"))).isEqualTo("documentation");
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("fe80::1"))).contains("link-local");
+        assertThat(InternalAddresses.why(InetAddress.getByName("2001:db8::1"))).isEqualTo("documentation");
+        assertThat(InternalAddresses.why(InetAddress.getByName("fe80::1"))).contains("link-local");
         // The same forms of a public address stay fetchable.
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("64:ff9b::5db8:d70e"))).isNull();
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2002:5db8:d70e::1"))).isNull();
-        assertThat(SafeFetcher.notPublic(InetAddress.getByName("2a00:1450:4001:80b::200e"))).isNull();
+        assertThat(InternalAddresses.why(InetAddress.getByName("64:ff9b::5db8:d70e"))).isNull();
+        assertThat(InternalAddresses.why(InetAddress.getByName("2002:5db8:d70e::1"))).isNull();
+        assertThat(InternalAddresses.why(InetAddress.getByName("2a00:1450:4001:80b::200e"))).isNull();
     }
 
     @Test
@@ -205,7 +205,7 @@ class ReferenceImagesTest {
         assertThatThrownBy(() -> images.prepare(dataUrl(webp), frame, "crop"))
                 .hasMessageContaining("is a webp file that declares a 16384x16384 picture");
         // Within the limits, the size is decoded as usual; 16-bit colour counts twice the bytes per pixel.
-        assertThat(ReferenceImages.header(image(32, 24, "png"), "png")).isEqualTo(new ReferenceImages.Header(32, 24, 4));
+        assertThat(ImageHeader.read(image(32, 24, "png"), "png")).isEqualTo(new ImageHeader(32, 24, 4));
         assertThatThrownBy(() -> new ReferenceImages(new SafeFetcher(1000, Duration.ofSeconds(1), List.of()), dir,
                 40_000_000, 1000).prepare(dataUrl(image(32, 32, "png")), frame, "crop"))
                 .hasMessageContaining("4096 bytes decoded); at most 40000000 pixels and 1000 bytes");
