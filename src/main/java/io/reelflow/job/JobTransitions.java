@@ -36,9 +36,16 @@ public class JobTransitions {
     private final ReelflowConfig config;
     private final JobSignals signals;
     private final Event<JobEvent> events;
+    private final java.util.Map<JobState, io.micrometer.core.instrument.Counter> moves = new java.util.EnumMap<>(
+            JobState.class);
 
     public JobTransitions(Budgets budgets, ModelSlots slots, JobSegments segments, ReelflowConfig config,
-            JobSignals signals, Event<JobEvent> events) {
+            JobSignals signals, Event<JobEvent> events, io.micrometer.core.instrument.MeterRegistry registry) {
+        for (JobState state : JobState.values()) {
+            moves.put(state, io.micrometer.core.instrument.Counter.builder("reelflow_job_moves")
+                    .description("Job state changes this replica made, by the state entered (per replica: sum them)")
+                    .tag("to", state.name()).register(registry));
+        }
         this.budgets = budgets;
         this.slots = slots;
         this.segments = segments;
@@ -222,6 +229,7 @@ public class JobTransitions {
     private void move(Job job, JobState next) {
         if (job.state != next) {
             LOG.infof("%s: %s -> %s", JobView.of(job).label(), job.state, next);
+            moves.get(next).increment();
             if (JobState.TAKES_SLOT.contains(job.state) && !JobState.TAKES_SLOT.contains(next)) {
                 // A slot is free: idle workers here look for a waiting job at once (other replicas within
                 // their idle poll).

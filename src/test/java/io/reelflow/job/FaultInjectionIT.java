@@ -51,6 +51,8 @@ import io.reelflow.testkit.TestData;
 class FaultInjectionIT {
 
     static final long SEED = Long.getLong("reelflow.faults.seed", 20261125L);
+    /** Kills forced into the window between a create call reaching the provider and its answer, in every run. */
+    static final int SUBMITTING_KILLS = 3;
     /** sora-2 at $0.10 a second: a 4-second draft. */
     static final BigDecimal DRAFT_PRICE = new BigDecimal("0.40");
 
@@ -89,11 +91,29 @@ class FaultInjectionIT {
             run.standIn.latency(Duration.ofSeconds(1), Duration.ofSeconds(3));
             run.submit(Scenario::scene);
             int kills = 0;
+            List<String> killedInFlight = new ArrayList<>();
             while (!run.settled()) {
+                boolean inFlight = kills % 3 == 0 && killedInFlight.size() < SUBMITTING_KILLS;
+                if (inFlight) {
+                    run.standIn.holdNextCreateAnswer();
+                }
                 ServiceProcess service = run.start("life-" + (kills + 1), Map.of());
-                // Each life lands a random number of drafts (5 to 24), or works 8 s when it cannot (leases of the
-                // last life still held, the budget holding the rest), so the kill strikes at a different point of
-                // the pipeline every time.
+                if (inFlight) {
+                    // Forced: the kill falls after a create call reached the provider and before its answer, the
+                    // job committed as SUBMITTING; the next life must find that video instead of paying again.
+                    String video = run.standIn.awaitHeldCreate(Duration.ofMinutes(1));
+                    assertThat(video).as("a create call held at the provider in life %d", kills + 1).isNotNull();
+                    assertThat(it.db.count("select count(*) from job where state = 'SUBMITTING'"))
+                            .as("jobs in SUBMITTING while the create answer is held").isPositive();
+                    service.kill();
+                    run.standIn.answerHeldCreate();
+                    killedInFlight.add(video);
+                    kills++;
+                    continue;
+                }
+                // Each other life lands a random number of drafts (5 to 24), or works 8 s when it cannot (leases of
+                // the last life still held, the budget holding the rest), so the kill strikes at a different point
+                // of the pipeline every time.
                 run.awaitProgress(5 + random.nextInt(20), Duration.ofSeconds(8));
                 if (run.settled()) {
                     service.stop();
@@ -109,11 +129,19 @@ class FaultInjectionIT {
                 run.awaitEvents(Duration.ofMinutes(1));
             }
             long reconciled = run.logLines(" reconciled: ").values().stream().mapToLong(Long::longValue).sum();
-            Scenario.Row row = run.verify(kills + " SIGKILLs; " + reconciled + " create calls left unfinished by a kill"
-                    + " reconciled");
+            Scenario.Row row = run.verify(kills + " SIGKILLs, " + killedInFlight.size() + " of them forced between a"
+                    + " create call reaching the provider and its answer; " + reconciled + " create calls left"
+                    + " unfinished by a kill reconciled");
             assertThat(row.landed()).isEqualTo(affordable);
             assertThat(row.held()).isEqualTo(shots - affordable);
             assertThat(kills).isGreaterThanOrEqualTo(5);
+            assertThat(killedInFlight).hasSize(SUBMITTING_KILLS);
+            // Each video whose answer the kill cut off was adopted by its job: landed from the provider's own id.
+            for (String video : killedInFlight) {
+                assertThat(it.db.count("select count(*) from job where provider_job_id = ? and state = 'LANDED'", video))
+                        .as("the job of video %s, created before a kill, landed from it", video).isEqualTo(1);
+            }
+            assertThat(reconciled).isGreaterThanOrEqualTo(SUBMITTING_KILLS);
         }
     }
 

@@ -28,9 +28,10 @@ class RestartIT {
 
     private static final String TEAM = "restart";
     private static final int SHOTS = 8;
+    private static final int THREADS = 3;
     private static final Map<String, String> SLOW_PROVIDER = ItStack.env(
             "REELFLOW_LOCAL_LATENCY", "PT3S",
-            "REELFLOW_WORKER_CONCURRENCY", "3",
+            "REELFLOW_WORKER_CONCURRENCY", Integer.toString(THREADS),
             // A short lease lets the second instance take over the first one's jobs quickly after a kill.
             "REELFLOW_WORKER_LEASE", "PT6S");
 
@@ -54,10 +55,14 @@ class RestartIT {
         Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + batchId,
                 Batches.json(Batches.valid(TEAM, batchId, SHOTS)));
 
-        // Stop once remote jobs are in flight and some, not all, drafts have landed.
+        // Stop once remote jobs are in flight and some drafts have landed, but few enough that the steps a graceful
+        // stop lets finish (one per worker thread) cannot land the rest: the restart always has work to take over.
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> states(batchId).getOrDefault("LANDED", 0L) >= 1
-                        && states(batchId).getOrDefault("RUNNING", 0L) >= 1);
+                .until(() -> {
+                    Map<String, Long> now = states(batchId);
+                    long landed = now.getOrDefault("LANDED", 0L);
+                    return landed >= 1 && landed <= SHOTS - 1 - THREADS && now.getOrDefault("RUNNING", 0L) >= 1;
+                });
         if (killed) {
             first.kill();
         } else {

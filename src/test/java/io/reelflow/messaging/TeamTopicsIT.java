@@ -222,7 +222,7 @@ class TeamTopicsIT {
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl()
                     + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics.lines().filter(l -> l.startsWith("reelflow_outbox_set_aside_total")))
-                    .singleElement().satisfies(l -> assertThat(l).endsWith(" 1.0"));
+                    .singleElement().satisfies(l -> assertThat(l).startsWith("reelflow_outbox_set_aside_total 1.0"));
             assertThat(it.db.count("select count(*) from outbox_event where published_at is null and set_aside_at is null"
                     + " and attempts > 0")).as("events waiting for another try").isZero();
         } finally {

@@ -293,6 +293,9 @@ class OpenAiContractIT {
         assertThat(prism.check("POST", "/videos", Map.of("Authorization", "Bearer x",
                 "Content-Type", "application/json"), "{\"prompt\":\"a\",\"seconds\":\"5\"}".getBytes(StandardCharsets.UTF_8)))
                 .singleElement().asString().contains("seconds");
+        // Every error Prism gives counts, not only some statuses: a body in a media type the contract does not take.
+        assertThat(prism.check("POST", "/videos", Map.of("Authorization", "Bearer x", "Content-Type", "text/plain"),
+                "a prompt".getBytes(StandardCharsets.UTF_8))).singleElement().asString().contains("-> 4");
     }
 
     private boolean running(String marker) {

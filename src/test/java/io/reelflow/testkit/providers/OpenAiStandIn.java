@@ -77,6 +77,9 @@ public final class OpenAiStandIn extends StandInServer {
 
     private final String apiKey;
     private final PrismContract contract;
+    private final java.util.concurrent.atomic.AtomicBoolean holdNext = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.BlockingQueue<String> held = new java.util.concurrent.LinkedBlockingQueue<>();
+    private volatile java.util.concurrent.CountDownLatch answerHeld = new java.util.concurrent.CountDownLatch(0);
     private final Map<String, Video> videos = new ConcurrentHashMap<>();
     private final List<String> deletes = Collections.synchronizedList(new ArrayList<>());
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
@@ -170,6 +173,26 @@ public final class OpenAiStandIn extends StandInServer {
     }
 
     /** Requests that broke the contract, with Prism's reasons. */
+    /**
+     * The next create call is accepted (its video made) but not answered until {@link #answerHeldCreate}: whatever
+     * happens to the caller meanwhile happens between its {@code SUBMITTING} and the create call's answer.
+     */
+    public void holdNextCreateAnswer() {
+        answerHeld = new java.util.concurrent.CountDownLatch(1);
+        holdNext.set(true);
+    }
+
+    /** The id of the video whose create answer is being held, once one is (null if none came in time). */
+    public String awaitHeldCreate(Duration atMost) throws InterruptedException {
+        return held.poll(atMost.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends the held answer (to a caller that may be gone). */
+    public void answerHeldCreate() {
+        holdNext.set(false);
+        answerHeld.countDown();
+    }
+
     public List<String> violations() {
         synchronized (violations) {
             return List.copyOf(violations);
@@ -266,6 +289,11 @@ public final class OpenAiStandIn extends StandInServer {
                 prompt.contains("[hold]") ? Instant.MAX : now.plus(latency()));
         videos.put(video.id, video);
         recordCreate(new CreateCall(now, prompt, 200, video.id, details));
+        if (holdNext.compareAndSet(true, false)) {
+            // The video is made; its answer waits until the test has done what it must (kill the caller, say).
+            held.add(video.id);
+            answerHeld.await(2, java.util.concurrent.TimeUnit.MINUTES);
+        }
         if (webhookUrl != null) {
             long delay = Math.max(0, Duration.between(Instant.now(), video.readyAt).toMillis());
             webhookSender.schedule(() -> sendWebhook(video.id), delay, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -18,7 +18,8 @@ import io.reelflow.localstack.Ports;
 
 /**
  * Prism ({@code @stoplight/prism-cli}, from npm) serving a provider's OpenAPI document with {@code --errors}:
- * a request that breaks the contract is answered 422 with the rules it broke. A provider stand-in hands Prism
+ * a request that breaks the contract is answered with an error (422 with the rules it broke, 401, 404, 405, 406,
+ * 415, ...), and every answer that is not one of the contract's own 2xx responses counts as a violation. A provider stand-in hands Prism
  * a copy of every request it receives ({@link #check}), so every request Reelflow sends is validated against
  * the published specification. (Prism's proxy mode would re-encode binary video downloads as text, so the
  * stand-in answers itself and Prism only judges.) Prism is installed under {@code target/prism} with
@@ -78,9 +79,12 @@ public final class PrismContract implements AutoCloseable {
             }
         });
         HttpResponse<String> answer = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (answer.statusCode() == 422 || answer.statusCode() == 401 || answer.statusCode() == 404
-                || answer.statusCode() == 405) {
-            return List.of(method + " " + pathAndQuery + " -> " + answer.statusCode() + " " + answer.body());
+        // Prism answers a conforming request from the contract's 2xx responses; anything else it answers (an error of
+        // any status: 400, 401, 404, 405, 406, 415, 422, ...) or any violation it lists is the request's fault.
+        var listed = answer.headers().firstValue("sl-violations");
+        if (answer.statusCode() >= 300 || listed.isPresent()) {
+            return List.of(method + " " + pathAndQuery + " -> " + answer.statusCode() + " " + answer.body()
+                    + listed.map(v -> " violations: " + v).orElse(""));
         }
         return List.of();
     }
