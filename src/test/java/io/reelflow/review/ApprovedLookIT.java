@@ -83,9 +83,11 @@ class ApprovedLookIT {
         // Measured here too, not only by the service: the final opens on the draft's frame at 1.5 s.
         BufferedImage approved = Frames.fit(Frames.at(download(draft, "draft.mp4"), 1.5), FINAL_LANDSCAPE);
         Path finalCut = download(ready, "final.mp4");
+        // The same picture after H.264 scores 0.86 to 0.99 here, depending on the picture the draft's random seed
+        // gave (busy pictures lose more); another picture scores under 0.7 (the re-roll test below).
         double ssim = Similarity.ssim(approved, Frames.at(finalCut, 0));
-        assertThat(ssim).isGreaterThan(0.9);
-        assertThat(ready.path("startFrameSsim").asDouble()).isGreaterThan(0.9);
+        assertThat(ssim).isGreaterThan(0.8);
+        assertThat(ready.path("startFrameSsim").asDouble()).isGreaterThan(0.8);
         assertThat(ready.path("draftSimilarity").asDouble()).isBetween(0.0, 1.0);
         String prefix = ready.path("objectKey").asText().replace(".mp4", "");
         Path start = tmp.resolve(batchId + "-start.jpg");
