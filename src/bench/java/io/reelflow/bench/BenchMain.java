@@ -242,14 +242,12 @@ public final class BenchMain {
         int shots = 1000;
         int cap = 16;
         String mode = webhooks ? "webhooks" : "polling";
-        Path dir = Path.of("target", "bench", "saturation-" + mode).toAbsolutePath();
-        Files.createDirectories(dir);
-        String apiKey = "bench-" + HexFormat.of().formatHex(TestData.random(12));
-        String secret = TestData.webhookSecret();
-        String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
-        try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, database, true));
-                OpenAiStandIn standIn = new OpenAiStandIn(apiKey, dir.resolve("stand-in"), null)) {
-            Map<String, String> env = standInService(stack, standIn, apiKey, cap, dir);
+        StandInRun run = StandInRun.named("saturation-" + mode);
+        Path dir = run.dir();
+        String secret = run.secret();
+        try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, run.database(), true));
+                OpenAiStandIn standIn = new OpenAiStandIn(run.apiKey(), dir.resolve("stand-in"), null)) {
+            Map<String, String> env = standInService(stack, standIn, run.apiKey(), cap, dir);
             if (webhooks) {
                 env.put("REELFLOW_PROVIDERS_OPENAI_WEBHOOK_SECRET", secret);
             }
@@ -277,6 +275,17 @@ public final class BenchMain {
                 long failed = db.count("select count(*) from job where state = 'FAILED'");
                 return new Saturation(mode, shots, cap, failed, standIn.completions(), started, finished);
             }
+        }
+    }
+
+    /** A run against the OpenAI stand-in: its directory under {@code target/bench}, fresh keys and a fresh database. */
+    record StandInRun(Path dir, String apiKey, String secret, String database) {
+
+        static StandInRun named(String name) throws java.io.IOException {
+            Path dir = Path.of("target", "bench", name).toAbsolutePath();
+            Files.createDirectories(dir);
+            return new StandInRun(dir, "bench-" + HexFormat.of().formatHex(TestData.random(12)), TestData.webhookSecret(),
+                    "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8));
         }
     }
 

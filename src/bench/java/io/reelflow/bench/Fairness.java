@@ -1,21 +1,17 @@
 package io.reelflow.bench;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import io.reelflow.localstack.LocalStack;
 import io.reelflow.localstack.ServiceProcess;
 import io.reelflow.testkit.Database;
 import io.reelflow.testkit.Kafka;
-import io.reelflow.testkit.TestData;
 import io.reelflow.testkit.providers.OpenAiStandIn;
 
 /**
@@ -40,14 +36,12 @@ final class Fairness {
     }
 
     static Result run() throws Exception {
-        Path dir = Path.of("target", "bench", "fairness").toAbsolutePath();
-        Files.createDirectories(dir);
-        String apiKey = "bench-" + HexFormat.of().formatHex(TestData.random(12));
-        String secret = TestData.webhookSecret();
-        String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
-        try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, database, true));
-                OpenAiStandIn standIn = new OpenAiStandIn(apiKey, dir.resolve("stand-in"), null)) {
-            Map<String, String> env = BenchMain.standInService(stack, standIn, apiKey, CAP, dir);
+        BenchMain.StandInRun run = BenchMain.StandInRun.named("fairness");
+        Path dir = run.dir();
+        String secret = run.secret();
+        try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, run.database(), true));
+                OpenAiStandIn standIn = new OpenAiStandIn(run.apiKey(), dir.resolve("stand-in"), null)) {
+            Map<String, String> env = BenchMain.standInService(stack, standIn, run.apiKey(), CAP, dir);
             env.put("REELFLOW_PROVIDERS_OPENAI_WEBHOOK_SECRET", secret);
             Database db = new Database(stack);
             try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service.log"))) {

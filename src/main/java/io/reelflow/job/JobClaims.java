@@ -93,7 +93,9 @@ public class JobClaims {
         if (waiting.isEmpty()) {
             return List.of();
         }
-        FairShare share = new FairShare(busy(), team -> weights.getOrDefault(team, 1.0));
+        // One group waiting (one team's one batch): nothing to share, so the counts are not read.
+        FairShare share = new FairShare(waiting.size() == 1 ? List.of() : busy(),
+                team -> weights.getOrDefault(team, 1.0));
         List<UUID> ids = new ArrayList<>();
         while (ids.size() < limit && !waiting.isEmpty()) {
             FairShare.Group first = share.order(waiting).get(0);
