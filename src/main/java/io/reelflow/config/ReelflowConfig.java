@@ -269,6 +269,13 @@ public interface ReelflowConfig {
          */
         @WithDefault("1048576")
         int maxMessageBytes();
+
+        /**
+         * How long the relay waits for the broker to acknowledge a send; an event not acknowledged by then is sent
+         * again after a backoff (with the same {@code eventId}) and counted on {@code reelflow_outbox_send_failures_total}.
+         */
+        @WithDefault("PT30S")
+        Duration sendTimeout();
     }
 
     interface ReferenceImages {

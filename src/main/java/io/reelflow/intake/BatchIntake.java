@@ -145,9 +145,19 @@ public class BatchIntake {
         return Outcome.ACCEPTED;
     }
 
-    /** Keeps a refused batch with its reasons and answers it on {@code campaign-batches-rejected}. */
+    /**
+     * Keeps a refused batch with its reasons and answers it on {@code campaign-batches-rejected}: once per Kafka
+     * message (a message taken in again is not answered again).
+     */
     @Transactional
     public Outcome reject(String batchId, String team, List<Violation> violations, String rawPayload, Source source) {
+        if (source.topic() != null && BatchRejection.count("kafkaTopic = ?1 and kafkaPartition = ?2 and kafkaOffset = ?3",
+                source.topic(), source.partition(), source.offset()) > 0) {
+            // Taken in again after a crash before its offset was committed: answered already, under its first event.
+            LOG.infof("batch %s (team %s) at %s-%d@%d was rejected and answered before", batchId, team, source.topic(),
+                    source.partition(), source.offset());
+            return Outcome.REJECTED;
+        }
         BatchRejection rejection = new BatchRejection();
         rejection.batchKey = batchId;
         rejection.team = team;

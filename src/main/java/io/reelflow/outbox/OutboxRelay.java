@@ -34,8 +34,6 @@ import jakarta.persistence.EntityManager;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    /** How long one send may take; also how long a stopping relay waits for its last pass. */
-    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
     /** Below the default emitter buffer (128), so a large backlog never overflows it. */
     private static final int SEND_CHUNK = 64;
     /**
@@ -53,7 +51,9 @@ public class OutboxRelay {
     private final MutinyEmitter<String> kafka;
     private final PollingLoop loop;
     private final int maxMessageBytes;
+    private final Duration sendTimeout;
     private final io.micrometer.core.instrument.Counter setAside;
+    private final io.micrometer.core.instrument.Counter sendFailures;
     private Instant nextCleanup = Instant.now();
 
     public OutboxRelay(ReelflowConfig config, EntityManager em,
@@ -63,6 +63,10 @@ public class OutboxRelay {
         this.setAside = io.micrometer.core.instrument.Counter.builder("reelflow_outbox_set_aside")
                 .description("Outbox events set aside because Kafka will not take them (alert on any increase)")
                 .register(registry);
+        this.sendFailures = io.micrometer.core.instrument.Counter.builder("reelflow_outbox_send_failures")
+                .description("Sends the broker did not acknowledge in time or refused (each event is sent again or set aside)")
+                .register(registry);
+        this.sendTimeout = config.outbox().sendTimeout();
         this.em = em;
         this.kafka = kafka;
         this.loop = new PollingLoop("outbox-relay", config.outbox().poll(), Duration.ZERO, this::pass, LOG);
@@ -73,7 +77,7 @@ public class OutboxRelay {
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        loop.stop(SEND_TIMEOUT);
+        loop.stop(sendTimeout);
     }
 
     /** Asks the relay to look for new events now rather than at its next poll. */
@@ -121,7 +125,10 @@ public class OutboxRelay {
                 Throwable failure = failures.get(i);
                 if (failure == null) {
                     event.publishedAt = now;
-                } else if (passing(failure) && (event.attempts + 1 < STUCK_AFTER || !othersWent)) {
+                    continue;
+                }
+                sendFailures.increment();
+                if (passing(failure) && (event.attempts + 1 < STUCK_AFTER || !othersWent)) {
                     event.attempts++;
                     event.lastError = describe(failure);
                     event.nextAttemptAt = now.plus(backoff(event.attempts));
@@ -206,11 +213,11 @@ public class OutboxRelay {
                     } catch (RuntimeException e) {
                         sent = Uni.createFrom().failure(e);
                     }
-                    sends.add(sent.ifNoItem().after(SEND_TIMEOUT).fail()
+                    sends.add(sent.ifNoItem().after(sendTimeout).fail()
                             .onItemOrFailure().transform((ok, failure) -> failure));
                 }
             }
-            outcomes.addAll(Uni.join().all(sends).andCollectFailures().await().atMost(SEND_TIMEOUT.plusSeconds(5)));
+            outcomes.addAll(Uni.join().all(sends).andCollectFailures().await().atMost(sendTimeout.plusSeconds(5)));
         }
         return outcomes;
     }

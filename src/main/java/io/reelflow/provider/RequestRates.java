@@ -20,10 +20,13 @@ import jakarta.transaction.Transactional;
  * {@code requests-per-minute} and a provider's. Each limit spaces requests {@code 60 s / rate} apart and lets
  * through a burst of up to {@code max(3, rate / 12)} (five seconds' worth), so in any window of W seconds at
  * most {@code W * rate / 60 + burst} requests go out. A step that would pass a limit is not made: its job
- * waits until the schedule has room, without a call.
+ * waits until the schedule has room, without a call. Each grant is logged at DEBUG (this class's category) with
+ * the database time it was granted at.
  */
 @ApplicationScoped
 public class RequestRates {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RequestRates.class);
 
     /** One limit: its key in {@code request_rate} and its requests per minute. */
     public record Limit(String key, int perMinute) {
@@ -100,6 +103,9 @@ public class RequestRates {
                     .setParameter(2, OffsetDateTime.ofInstant(scheduled.get(i), java.time.ZoneOffset.UTC))
                     .executeUpdate();
         }
+        // The schedule as granted, on the database's clock that every replica shares (for audits of the rate).
+        LOG.debugf("request rate: took %d at %s under %s", requests, now,
+                limits.stream().map(Limit::key).collect(java.util.stream.Collectors.joining(",")));
         return Optional.empty();
     }
 

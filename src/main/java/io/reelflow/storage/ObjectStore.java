@@ -15,6 +15,11 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -33,15 +38,16 @@ public class ObjectStore {
     private final S3Client s3;
     private final software.amazon.awssdk.services.s3.presigner.S3Presigner presigner;
 
-    public ObjectStore(ReelflowConfig config) {
+    public ObjectStore(ReelflowConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
         this.config = config.storage();
-        this.s3 = client(this.config);
+        this.s3 = client(this.config, new FailureCount(registry));
         this.presigner = presigner(this.config);
     }
 
-    static S3Client client(StorageConfig config) {
+    static S3Client client(StorageConfig config, ExecutionInterceptor interceptor) {
         S3ClientBuilder builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(interceptor))
                 .region(Region.of(config.region()))
                 .forcePathStyle(config.pathStyle())
                 // S3-compatible servers differ in their support of the newer default checksums.
@@ -131,6 +137,30 @@ public class ObjectStore {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Counts the requests to the bucket that failed, by operation ({@code reelflow_storage_failures_total}): no
+     * answer, or an error status other than 404 (which {@link #exists} asks about on purpose).
+     */
+    static final class FailureCount implements ExecutionInterceptor {
+
+        private final io.micrometer.core.instrument.MeterRegistry registry;
+
+        FailureCount(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        @Override
+        public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+            if (context.exception() instanceof SdkServiceException answered && answered.statusCode() == 404) {
+                return;
+            }
+            io.micrometer.core.instrument.Counter.builder("reelflow_storage_failures")
+                    .description("Requests to the bucket that failed (no answer, or an error status other than 404)")
+                    .tag("operation", String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME)))
+                    .register(registry).increment();
         }
     }
 

@@ -187,11 +187,14 @@ public final class LocalStack implements AutoCloseable {
         return Optional.ofNullable(bucketDir).map(d -> Path.of(d, bucket()));
     }
 
-    /** Shuts the Kafka broker down, waits {@code down}, and starts it again on the same port and log. */
-    public void restartKafka(java.time.Duration down) throws Exception {
+    /** Shuts the Kafka broker down: clients get no answer until {@link #startKafka()}. */
+    public void stopKafka() throws Exception {
         embedded(kafka, "Kafka").close();
-        Thread.sleep(down.toMillis());
-        kafka.start();
+    }
+
+    /** Starts the broker again on the same port and log. */
+    public void startKafka() throws Exception {
+        embedded(kafka, "Kafka").start();
     }
 
     /** Stops PostgreSQL (open connections break), waits {@code down}, and starts it again on the same data. */

@@ -38,7 +38,6 @@ import io.reelflow.localstack.KafkaAcls;
 import io.reelflow.localstack.ServiceProcess;
 import io.reelflow.messaging.TeamTopics;
 import io.reelflow.messaging.Topics;
-import io.reelflow.outbox.OutboxRelay;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.NodePackages;
 import io.smallrye.config.WithName;
@@ -344,7 +343,11 @@ class DeploymentManifestsIT {
         assertThat(dockerfile).contains("-Djava.io.tmpdir=/tmp").contains("-Dorg.bytedeco.javacpp.cachedir=/tmp/")
                 .contains("REELFLOW_STORAGE_WORK_DIR=/tmp/").contains("REELFLOW_LOCAL_SPOOL_DIR=/tmp/");
         assertThat(container().path("resources").path("limits").path("memory").asText()).isNotEmpty();
-        long shutdown = JobWorker.SHUTDOWN_WAIT.plus(OutboxRelay.SEND_TIMEOUT).toSeconds();
+        // A stopping relay waits one send timeout (its default, unless the config map sets another) for its last pass.
+        java.time.Duration sendTimeout = java.time.Duration.parse(configMap().path("REELFLOW_OUTBOX_SEND_TIMEOUT")
+                .asText(io.reelflow.config.ReelflowConfig.Outbox.class.getMethod("sendTimeout")
+                        .getAnnotation(io.smallrye.config.WithDefault.class).value()));
+        long shutdown = JobWorker.SHUTDOWN_WAIT.plus(sendTimeout).toSeconds();
         assertThat(pod.path("terminationGracePeriodSeconds").asLong()).isGreaterThan(shutdown);
     }
 

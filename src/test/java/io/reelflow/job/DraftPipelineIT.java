@@ -192,6 +192,33 @@ class DraftPipelineIT {
         assertThat(awaitEvent(next, "BatchDrafted").path("draftsLanded").asInt()).isEqualTo(1);
     }
 
+    /**
+     * A refused batch taken in again (its offset replayed, as after a crash before the offset was committed) is not
+     * stored or answered a second time: one rejection, one answer, under its first event id.
+     */
+    @Test
+    void aRefusedBatchTakenInAgainIsAnsweredOnce() throws Exception {
+        String batchId = "refused-again-" + System.nanoTime();
+        ObjectNode batch = Batches.valid(TEAM, batchId, 1);
+        ((ObjectNode) batch.path("shots").get(0)).put("prompt", "   ");
+        var written = Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + batchId, Batches.json(batch));
+        assertThat(rejected.awaitRecord(r -> batchId.equals(EventStream.parse(r.value()).path("batchId").asText()), WAIT))
+                .isNotNull();
+
+        service.stop();
+        Kafka.rewind(it.stack.kafka(), "reelflow-intake", "campaign-batches", written.partition(), written.offset());
+        service.start();
+        Path log = it.dir.resolve("logs").resolve("service.log");
+        await().atMost(WAIT).until(() -> Files.readString(log).contains("batch " + batchId + " (team " + TEAM + ") at"
+                + " campaign-batches-" + written.partition() + "@" + written.offset() + " was rejected and answered before"));
+        String next = "after-replay-" + System.nanoTime();
+        submit(Batches.valid(TEAM, next, 1));
+        awaitEvent(next, "BatchDrafted");
+        assertThat(it.db.count("select count(*) from batch_rejection where batch_key = ?", batchId)).isEqualTo(1);
+        assertThat(rejected.records()).filteredOn(r -> batchId.equals(EventStream.parse(r.value()).path("batchId").asText()))
+                .hasSize(1);
+    }
+
     @Test
     void unreadableMessageGoesToTheDeadLetterTopicWithItsReasonAndTheNextBatchStillFlows() throws Exception {
         String garbage = "{\"batchId\": \"half-" + System.nanoTime() + "\", \"shots\": [";

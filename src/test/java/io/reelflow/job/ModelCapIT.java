@@ -21,6 +21,7 @@ import io.reelflow.testkit.EventStream;
 import io.reelflow.testkit.ItStack;
 import io.reelflow.testkit.Kafka;
 import io.reelflow.testkit.LocalProviderSpool;
+import io.reelflow.testkit.Metrics;
 
 /**
  * A model's cap on jobs in flight holds for two service instances together, and its slots are shared fairly
@@ -64,7 +65,7 @@ class ModelCapIT {
         Awaitility.await().atMost(Duration.ofMinutes(1)).until(() -> it.db.count(
                 "select count(*) from job where team = 'alpha' and submitted_at is not null") >= CAP);
         Kafka.send(it.stack.kafka(), "campaign-batches", "bravo/cap-2", Batches.json(Batches.valid("bravo", "cap-2", 2)));
-        String metrics = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> get(first, "/q/metrics"),
+        String metrics = Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Metrics.of(first).text(),
                 m -> m.lines().anyMatch(l -> l.startsWith("reelflow_team_jobs_waiting{") && l.contains("team=\"alpha\"")
                         && !l.endsWith(" 0.0")));
         assertThat(metrics).contains("reelflow_team_jobs_in_flight{");
@@ -81,9 +82,9 @@ class ModelCapIT {
         // Each instance's own count of the jobs it submitted and landed (reelflow_job_moves, per replica).
         double submitted = 0;
         for (ServiceProcess instance : List.of(first, second)) {
-            String own = get(instance, "/q/metrics");
-            double mine = moves(own, "SUBMITTING");
-            assertThat(mine + moves(own, "LANDED")).as("jobs %s submitted or landed", instance.baseUrl()).isPositive();
+            Metrics own = Metrics.of(instance);
+            double mine = own.sum("reelflow_job_moves_total", "to=\"SUBMITTING\"");
+            assertThat(mine + own.sum("reelflow_job_moves_total", "to=\"LANDED\"")).as("jobs %s submitted or landed", instance.baseUrl()).isPositive();
             submitted += mine;
         }
         assertThat(submitted).as("submissions counted by the two instances").isEqualTo(BACKLOG + 2);
@@ -98,17 +99,5 @@ class ModelCapIT {
                 bravo.get("submitted"));
         assertThat(alphaAfter).as("alpha jobs still waiting when bravo's last draft started").isGreaterThanOrEqualTo(6);
         assertThat(alphaBetween).as("alpha jobs started between bravo's arrival and bravo's last start").isLessThanOrEqualTo(2);
-    }
-
-    private static double moves(String metrics, String state) {
-        return metrics.lines().filter(l -> l.startsWith("reelflow_job_moves_total{") && l.contains("to=\"" + state + "\""))
-                // The value follows the labels; an exemplar (" # {trace_id=...} 1.0 <time>") may follow it.
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf("} ") + 2).split(" ")[0])).sum();
-    }
-
-    private static String get(ServiceProcess service, String path) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create(service.baseUrl() + path)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 }

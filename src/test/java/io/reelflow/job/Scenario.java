@@ -43,12 +43,12 @@ final class Scenario implements AutoCloseable {
 
     /** One line of the published table. */
     record Row(String scenario, int jobs, String faults, int landed, int failed, int held, int lost,
-            int duplicateCreates, int duplicateEvents, int redelivered, int shaChecked, BigDecimal budget,
+            int duplicateCreates, int duplicateEvents, int redelivered, int shaChecked, String budgets,
             BigDecimal committed, BigDecimal billed, BigDecimal overspend, Duration wall) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String CAMPAIGN = "faults";
+    static final String CAMPAIGN = "faults";
     private static final Set<String> SETTLED = Set.of("LANDED", "FAILED", "HELD");
     private static final Set<String> FACTS = Set.of("BatchAccepted", "DraftReady", "ShotFailed", "ShotHeld");
     private static final String[] SCENES = {
@@ -62,7 +62,11 @@ final class Scenario implements AutoCloseable {
     final String name;
     final String team;
     final OpenAiStandIn standIn;
-    private final BigDecimal budget;
+    /** The scenario's teams: its own first, then any other team whose work runs beside it. */
+    private final List<String> teams = new ArrayList<>();
+    /** The latest budget sent for each of the scenario team's campaigns. */
+    private final Map<String, BigDecimal> campaignBudgets = new LinkedHashMap<>();
+    private BigDecimal teamBudget;
     private final ItStack it;
     private final EventStream events;
     private final String apiKey;
@@ -77,7 +81,10 @@ final class Scenario implements AutoCloseable {
             throws Exception {
         this.name = name;
         this.team = "fi-" + name;
-        this.budget = budget;
+        this.teams.add(team);
+        if (budget != null) {
+            this.campaignBudgets.put(CAMPAIGN, budget);
+        }
         this.it = it;
         this.events = events;
         this.apiKey = apiKey;
@@ -91,17 +98,48 @@ final class Scenario implements AutoCloseable {
         return SCENES[i % SCENES.length] + " Take " + (i + 1) + ".";
     }
 
-    /** Starts a service instance with the scenario's provider settings and {@code extra} environment. */
-    ServiceProcess start(String instance, Map<String, String> extra) throws Exception {
+    /**
+     * Another team whose work runs beside the scenario's ({@code fi-<scenario>-<suffix>}): its jobs are checked
+     * with the scenario's.
+     */
+    String otherTeam(String suffix) {
+        String other = team + "-" + suffix;
+        teams.add(other);
+        return other;
+    }
+
+    /**
+     * The team budget the scenario's team runs under ({@code reelflow.budgets.teams}); instances started after
+     * this call get it.
+     */
+    void teamBudget(BigDecimal limit) {
+        teamBudget = limit;
+    }
+
+    /** One grant of the request-rate limiter: when (the database's clock) and for how many requests. */
+    record Grant(Instant at, int requests) {
+    }
+
+    /**
+     * Starts a service instance with the scenario's provider settings, {@code extra} environment and JVM options.
+     */
+    ServiceProcess start(String instance, Map<String, String> extra, String... jvmOptions) throws Exception {
         Map<String, String> env = new HashMap<>(ItStack.env(
                 "REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
                 "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
                 "REELFLOW_PROVIDERS_OPENAI_REQUEST_TIMEOUT", "PT5S",
+                // The stand-in lists a video the moment it made it: a job it does not list 15 s after its create
+                // call was never made (the default minute is for real providers' listings).
+                "REELFLOW_PROVIDERS_OPENAI_LISTING_DELAY", "PT15S",
                 "REELFLOW_WORKER_CONCURRENCY", "6",
                 "REELFLOW_WORKER_LEASE", "PT15S",
                 "REELFLOW_BREAKER_PAUSE", "PT3S"));
         env.putAll(extra);
         ServiceProcess service = it.service(name + "-" + instance, env);
+        service.jvmOptions(jvmOptions);
+        if (teamBudget != null) {
+            service.jvmOptions("-Dreelflow.budgets.teams.\"" + team + "\"=" + teamBudget.toPlainString());
+        }
         services.add(service);
         instances.add(instance);
         return service.start();
@@ -109,24 +147,34 @@ final class Scenario implements AutoCloseable {
 
     /** Sends the scenario's batch: {@link #expectedShots} drafts with the given prompts. */
     void submit(IntFunction<String> prompt) throws Exception {
-        send("main", expectedShots, prompt);
+        send(team, CAMPAIGN, "main", expectedShots, campaignBudgets.get(CAMPAIGN), prompt);
     }
 
     /** Sends another batch of the scenario's campaign. */
     void submitMore(String label, int count, IntFunction<String> prompt) throws Exception {
-        send(label, count, prompt);
+        send(team, CAMPAIGN, label, count, campaignBudgets.get(CAMPAIGN), prompt);
     }
 
-    private void send(String label, int count, IntFunction<String> prompt) throws Exception {
+    /**
+     * Sends a batch of {@code count} drafts to {@code campaign} of one of the scenario's teams, with a campaign
+     * budget when {@code budget} is not null (the latest batch naming one sets it).
+     */
+    void send(String batchTeam, String campaign, String label, int count, BigDecimal budget, IntFunction<String> prompt)
+            throws Exception {
         String batchId = name + "-" + label;
         ObjectNode batch = JSON.createObjectNode();
         batch.put("batchId", batchId);
-        batch.put("team", team);
-        batch.put("campaign", CAMPAIGN);
+        batch.put("team", batchTeam);
+        batch.put("campaign", campaign);
         ObjectNode defaults = batch.putObject("defaults");
         defaults.put("aspectRatio", "landscape");
         defaults.putObject("route").put("draftModel", "sora-2");
-        batch.putObject("budget").put("limitUsd", budget);
+        if (budget != null) {
+            batch.putObject("budget").put("limitUsd", budget);
+            if (batchTeam.equals(team)) {
+                campaignBudgets.put(campaign, budget);
+            }
+        }
         ArrayNode list = batch.putArray("shots");
         for (int i = 0; i < count; i++) {
             ObjectNode shot = list.addObject();
@@ -137,16 +185,16 @@ final class Scenario implements AutoCloseable {
             }
         }
         shots += count;
-        Kafka.send(it.stack.kafka(), "campaign-batches", team + "/" + batchId, batch.toString());
+        Kafka.send(it.stack.kafka(), "campaign-batches", batchTeam + "/" + batchId, batch.toString());
     }
 
-    /** The scenario's draft jobs. */
+    /** The draft jobs of the scenario's teams. */
     List<Map<String, Object>> jobs() {
         return it.db.query("""
-                select j.id, s.shot_key, b.batch_key, j.state, j.object_key, j.sha256, j.failure_kind,
-                       j.failure_reason, j.held_reason, j.provider_job_id, j.prompt
+                select j.id, s.shot_key, b.batch_key, b.team, b.campaign, j.state, j.object_key, j.sha256,
+                       j.failure_kind, j.failure_reason, j.held_reason, j.provider_job_id, j.prompt
                 from job j join shot s on s.id = j.shot_id join batch b on b.id = s.batch_id
-                where b.team = ? and j.stage = 'DRAFT'""", team);
+                where b.team = any(?) and j.stage = 'DRAFT'""", (Object) teams.toArray(String[]::new));
     }
 
     /** Whether every shot sent has a job and every job has ended (held by the budget counts as ended). */
@@ -227,16 +275,58 @@ final class Scenario implements AutoCloseable {
                 + " where team = ? and state = 'charged'", team).get(0).get("c");
     }
 
-    private BigDecimal ledgerCommitted() {
+    /** The ledger's committed spend (reserved and charged) of the scenario's team, or of one of its campaigns. */
+    BigDecimal ledgerCommitted(String campaign) {
         return (BigDecimal) it.db.query("select coalesce(sum(case state when 'reserved' then reserved_usd"
-                + " when 'charged' then charged_usd else 0 end), 0) as c from spend_ledger where team = ?", team)
-                .get(0).get("c");
+                + " when 'charged' then charged_usd else 0 end), 0) as c from spend_ledger where team = ?"
+                + " and (cast(? as text) is null or campaign = ?)", team, campaign, campaign).get(0).get("c");
+    }
+
+    /**
+     * What the provider bills the scenario's team, or one of its campaigns: the videos it finished for their jobs
+     * at the draft price (a video no job owns is billed to the team).
+     */
+    BigDecimal billed(String campaign) {
+        Map<String, String> campaignOf = new HashMap<>();
+        for (Map<String, Object> job : jobs()) {
+            if (team.equals(job.get("team")) && job.get("provider_job_id") != null) {
+                campaignOf.put((String) job.get("provider_job_id"), (String) job.get("campaign"));
+            }
+        }
+        Set<String> otherTeams = new HashSet<>();
+        for (Map<String, Object> job : jobs()) {
+            if (!team.equals(job.get("team")) && job.get("provider_job_id") != null) {
+                otherTeams.add((String) job.get("provider_job_id"));
+            }
+        }
+        long made = standIn.madeVideos().stream().filter(id -> !otherTeams.contains(id))
+                .filter(id -> campaign == null || campaign.equals(campaignOf.get(id))).count();
+        return FaultInjectionIT.DRAFT_PRICE.multiply(BigDecimal.valueOf(made));
+    }
+
+    /**
+     * The request-rate limiter's grants under {@code limitKey}, from every instance's log (logged at DEBUG by
+     * {@code RequestRates}), in the order of their times.
+     */
+    List<Grant> grants(String limitKey) throws Exception {
+        java.util.regex.Pattern grant = java.util.regex.Pattern.compile("request rate: took (\\d+) at (\\S+) under (\\S+)");
+        List<Grant> grants = new ArrayList<>();
+        for (String instance : new java.util.LinkedHashSet<>(instances)) {
+            for (String line : Files.readAllLines(it.dir.resolve("logs").resolve(name + "-" + instance + ".log"))) {
+                java.util.regex.Matcher m = grant.matcher(line);
+                if (m.find() && List.of(m.group(3).split(",")).contains(limitKey)) {
+                    grants.add(new Grant(Instant.parse(m.group(2)), Integer.parseInt(m.group(1))));
+                }
+            }
+        }
+        grants.sort(java.util.Comparator.comparing(Grant::at));
+        return grants;
     }
 
     /** Per instance of this scenario, the log lines that contain {@code marker} and name this team. */
     Map<String, Long> logLines(String marker) throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
-        for (String instance : instances) {
+        for (String instance : new java.util.LinkedHashSet<>(instances)) {
             Path log = it.dir.resolve("logs").resolve(name + "-" + instance + ".log");
             long n = Files.readAllLines(log).stream().filter(l -> l.contains(marker) && l.contains(team + "/")).count();
             if (n > 0) {
@@ -284,16 +374,27 @@ final class Scenario implements AutoCloseable {
                 .distinct().count();
         List<String> missing = missingEvents(jobs, facts);
 
-        BigDecimal committed = ledgerCommitted();
-        Instant now = Instant.now();
-        long made = standIn.generations().stream().filter(g -> !g[1].isAfter(now)).count();
-        BigDecimal billed = FaultInjectionIT.DRAFT_PRICE.multiply(BigDecimal.valueOf(made));
-        BigDecimal overspend = committed.max(billed).subtract(budget).max(BigDecimal.ZERO);
+        // Spend past any budget, by the ledger or by the provider's bill: each campaign's against its budget, and the
+        // team's against the team budget.
+        BigDecimal committed = ledgerCommitted(null);
+        BigDecimal billed = billed(null);
+        BigDecimal overspend = teamBudget == null ? BigDecimal.ZERO
+                : committed.max(billed).subtract(teamBudget).max(BigDecimal.ZERO);
+        List<String> budgets = new ArrayList<>();
+        for (Map.Entry<String, BigDecimal> campaign : campaignBudgets.entrySet()) {
+            BigDecimal over = ledgerCommitted(campaign.getKey()).max(billed(campaign.getKey()))
+                    .subtract(campaign.getValue()).max(BigDecimal.ZERO);
+            overspend = overspend.add(over);
+            budgets.add((campaignBudgets.size() > 1 ? campaign.getKey() + " " : "") + "$" + campaign.getValue().toPlainString());
+        }
+        if (teamBudget != null) {
+            budgets.add("team $" + teamBudget.toPlainString());
+        }
 
         Row row = new Row(name, shots, faults, states.getOrDefault("LANDED", 0L).intValue(),
                 states.getOrDefault("FAILED", 0L).intValue(), states.getOrDefault("HELD", 0L).intValue(), lost,
-                duplicateCreates, duplicateEvents, redelivered, shaChecked, budget, committed, billed, overspend,
-                Duration.between(started, Instant.now()));
+                duplicateCreates, duplicateEvents, redelivered, shaChecked, String.join(", ", budgets), committed,
+                billed, overspend, Duration.between(started, Instant.now()));
         rows.add(row);
         System.out.println("fault injection: " + row);
 
@@ -321,7 +422,7 @@ final class Scenario implements AutoCloseable {
     }
 
     private List<JsonNode> teamEvents() {
-        return events.events().stream().filter(e -> e != null && team.equals(e.path("team").asText())).toList();
+        return events.events().stream().filter(e -> e != null && teams.contains(e.path("team").asText())).toList();
     }
 
     /** Each fact (an event type about one job or batch) with the event ids it was published under. */

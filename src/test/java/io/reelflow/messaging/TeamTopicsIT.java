@@ -14,13 +14,9 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -193,7 +189,7 @@ class TeamTopicsIT {
      */
     @Test
     void anEventTheBrokerRefusesIsSetAsideAndTheOutboxFlowsOn() throws Exception {
-        maxMessageBytes("campaign-batches.alpha", "40000");
+        Kafka.maxMessageBytes(it.stack.kafka(), "campaign-batches.alpha", "40000");
         try {
             String big = "big-" + System.nanoTime();
             ObjectNode large = Batches.valid("alpha", big, 40);
@@ -219,24 +215,11 @@ class TeamTopicsIT {
                 assertThat(row.get("published_at")).isNull();
                 assertThat((String) row.get("last_error")).startsWith("the broker refused it: RecordTooLargeException");
             });
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl()
-                    + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics.lines().filter(l -> l.startsWith("reelflow_outbox_set_aside_total")))
-                    .singleElement().satisfies(l -> assertThat(l).startsWith("reelflow_outbox_set_aside_total 1.0"));
+            assertThat(io.reelflow.testkit.Metrics.of(service).sum("reelflow_outbox_set_aside_total")).isEqualTo(1.0);
             assertThat(it.db.count("select count(*) from outbox_event where published_at is null and set_aside_at is null"
                     + " and attempts > 0")).as("events waiting for another try").isZero();
         } finally {
-            maxMessageBytes("campaign-batches.alpha", null);
-        }
-    }
-
-    /** Sets the topic's own message limit, as an operator would (null: back to the broker's). */
-    private void maxMessageBytes(String topic, String bytes) throws Exception {
-        var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        var op = new AlterConfigOp(new ConfigEntry("max.message.bytes", bytes == null ? "" : bytes),
-                bytes == null ? AlterConfigOp.OpType.DELETE : AlterConfigOp.OpType.SET);
-        try (Admin admin = Admin.create(it.stack.kafka().clientProperties())) {
-            admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(op))).all().get(30, TimeUnit.SECONDS);
+            Kafka.maxMessageBytes(it.stack.kafka(), "campaign-batches.alpha", null);
         }
     }
 

@@ -160,8 +160,7 @@ class OpenAiContractIT {
                 .singleElement().satisfies(row -> assertThat(row.get("state")).isEqualTo("FAILED"));
         assertThat(standIn.createCalls("[moderation]")).hasSize(1);
         // Provider latency and errors are measured per call and outcome.
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.baseUrl()
-                + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        String metrics = io.reelflow.testkit.Metrics.of(service).text();
         assertThat(metrics).containsPattern(
                 "reelflow_provider_requests_seconds_count\\{call=\"create\",outcome=\"refused\",provider=\"openai\"} [1-9]")
                 .containsPattern("reelflow_provider_requests_seconds_count\\{call=\"create\",outcome=\"ok\",provider=\"openai\"} [1-9]");

@@ -162,6 +162,12 @@ public final class OpenAiStandIn extends StandInServer {
         return videos.values().stream().map(v -> new Instant[] {v.created, v.readyAt}).toList();
     }
 
+    /** The ids of the videos that have finished generating (what the provider bills). */
+    public List<String> madeVideos() {
+        Instant now = Instant.now();
+        return videos.values().stream().filter(v -> !v.readyAt.isAfter(now)).map(v -> v.id).toList();
+    }
+
     /** For each accepted video: created, finished generating, first answered {@code completed} (or null). */
     public List<Instant[]> completions() {
         return videos.values().stream().map(v -> new Instant[] {v.created, v.readyAt, v.seenDone}).toList();
