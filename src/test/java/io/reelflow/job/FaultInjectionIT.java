@@ -327,9 +327,9 @@ class FaultInjectionIT {
     /**
      * Two replicas, one team under a team budget of 18 drafts: its first campaign's budget covers 10 of its 24 shots,
      * its second campaign (24 shots, no budget of its own) runs into the team budget after 8. Replicas are killed
-     * with SIGKILL throughout (and once both while a create call's answer is held). Neither budget is passed by the
-     * ledger or by the provider's bill; the shots beyond each wait in HELD(budget) naming it; raising the campaign's
-     * budget alone moves nothing (the team budget still binds), raising the team's lets exactly the held shots go on.
+     * with SIGKILL while jobs are in flight (and while a create call's answer is held, before and after the raise). Neither budget is passed by the ledger or by the provider's bill; the shots beyond each wait in
+     * HELD(budget) naming it; raising the campaign's budget alone moves nothing (the team budget still binds), raising
+     * the team's lets exactly the held shots go on.
      */
     @Test
     @Order(7)
@@ -338,11 +338,12 @@ class FaultInjectionIT {
         BigDecimal teamBudget = DRAFT_PRICE.multiply(BigDecimal.valueOf(18));
         try (Scenario run = scenario("budgets", 0, null)) {
             run.teamBudget(teamBudget);
-            run.standIn.latency(Duration.ofSeconds(1), Duration.ofSeconds(2));
+            run.standIn.latency(Duration.ofSeconds(2), Duration.ofSeconds(4));
             Replicas replicas = new Replicas(run, Map.of("REELFLOW_BUDGETS_RECHECK", "PT2S"));
             replicas.start();
 
             run.send(run.team, "spring", "spring", 24, springBudget, i -> Scenario.scene(i) + " Spring.");
+            run.standIn.holdNextCreateAnswer();
             String adopted = replicas.killBothWhileACreateIsHeld();
             replicas.killUntilSettled();
             assertCampaign(run, "spring", 10, 14, "budget: the campaign 'spring' budget is $4.00");
@@ -368,20 +369,29 @@ class FaultInjectionIT {
             assertThat(run.standIn.accepted("")).as("create calls after the campaign budget alone was raised").hasSize(createsBefore);
 
             // The team's budget raised to cover everything (both replicas restarted with it): the held shots go on.
+            replicas.stop();
             run.teamBudget(DRAFT_PRICE.multiply(BigDecimal.valueOf(49)));
-            replicas.restart();
+            run.standIn.holdNextCreateAnswer();
+            String adoptedAfterRaise = replicas.startOneAndKillItWhileACreateIsHeld();
+            replicas.start();
             replicas.killUntilSettled();
             run.awaitEvents(Duration.ofMinutes(2));
             replicas.stop();
-            Scenario.Row row = run.verify(replicas.kills() + " SIGKILLs over 2 replicas (2 of them while a create call's"
-                    + " answer was held); campaign budget binding at 10 of 24, team budget at 18 of 48; both raised");
+            Scenario.Row row = run.verify(replicas.kills() + " SIGKILLs over 2 replicas, each while jobs were at the provider"
+                    + " or landing (3 of them while a create call's answer was held, before and after the raise);"
+                    + " campaign budget binding at 10 of 24, team budget at 18 of 48; both raised");
+            // Both replicas killed at the first held answer, one at the second, and at least one kill in the second
+            // campaign's run.
+            assertThat(replicas.kills()).as("kills").isGreaterThanOrEqualTo(4);
             assertThat(row.landed()).isEqualTo(49);
             assertThat(run.standIn.accepted("")).as("create calls in all").hasSize(49);
             assertThat(run.jobs()).filteredOn(j -> heldBefore.contains(j.get("id")))
                     .as("the shots held before the raise").hasSize(heldBefore.size())
                     .allSatisfy(j -> assertThat(j.get("state")).isEqualTo("LANDED"));
-            assertThat(it.db.count("select count(*) from job where provider_job_id = ? and state = 'LANDED'", adopted))
-                    .as("the video whose create answer a kill cut off, landed by its job").isEqualTo(1);
+            for (String video : List.of(adopted, adoptedAfterRaise)) {
+                assertThat(it.db.count("select count(*) from job where provider_job_id = ? and state = 'LANDED'", video))
+                        .as("the video %s whose create answer a kill cut off, landed by its job", video).isEqualTo(1);
+            }
         }
     }
 
@@ -521,18 +531,26 @@ class FaultInjectionIT {
             }
         }
 
-        void restart() throws Exception {
-            stop();
-            start();
+        /**
+         * Starts the first replica alone and kills it once the provider holds the answer of a create call it made
+         * ({@code holdNextCreateAnswer} was called before).
+         */
+        String startOneAndKillItWhileACreateIsHeld() throws Exception {
+            lives[0] = run.start(name(0), env);
+            String video = killWhileACreateIsHeld(run, lives[0]);
+            kills++;
+            return video;
         }
 
         int kills() {
             return kills;
         }
 
-        /** Kills both replicas while a create call's answer is held at the provider; restarts them. */
+        /**
+         * Kills both replicas once the provider holds the answer of a create call ({@code holdNextCreateAnswer} was
+         * called before the work began); restarts them.
+         */
         String killBothWhileACreateIsHeld() throws Exception {
-            run.standIn.holdNextCreateAnswer();
             String video = killWhileACreateIsHeld(run, lives);
             kills += lives.length;
             start();
@@ -540,22 +558,39 @@ class FaultInjectionIT {
         }
 
         /**
-         * Lets the replicas land a few drafts (2 to 6) at a time, or work 20 s when they cannot (a killed replica's
-         * leases run 15 s), killing one after each, until every job has ended.
+         * Kills one replica at a time while the scenario's jobs are at the provider or landing (a random time after
+         * such work is seen, at most 1.5 s), restarts it, lets the replicas land 1 to 4 more drafts (or work 20 s: a killed
+         * replica's leases run 15 s), and again, until every job has ended.
          */
         void killUntilSettled() throws Exception {
             while (!run.settled()) {
-                run.awaitProgress(2 + random.nextInt(5), Duration.ofSeconds(20));
-                if (run.settled()) {
-                    break;
+                if (!awaitInFlight(Duration.ofSeconds(20))) {
+                    continue;
+                }
+                // Less than the stand-in's shortest generation (2 s): the work just seen is still there.
+                Thread.sleep(random.nextInt(1_500));
+                if (run.inFlight() == 0) {
+                    continue;
                 }
                 int victim = random.nextInt(lives.length);
                 lives[victim].kill();
                 kills++;
                 lives[victim] = run.start(name(victim), env);
                 assertThat(kills).as("kills before the run settled").isLessThan(40);
+                run.awaitProgress(1 + random.nextInt(4), Duration.ofSeconds(20));
             }
             run.awaitSettled(Duration.ofMinutes(3));
+        }
+
+        /** Waits until some job is at the provider or landing; false when none is within {@code atMost}. */
+        private boolean awaitInFlight(Duration atMost) {
+            try {
+                Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                        .until(() -> run.inFlight() > 0 || run.settled());
+                return run.inFlight() > 0;
+            } catch (org.awaitility.core.ConditionTimeoutException nothingInFlight) {
+                return false;
+            }
         }
 
         private String name(int replica) {

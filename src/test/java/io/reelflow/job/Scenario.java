@@ -50,6 +50,7 @@ final class Scenario implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     static final String CAMPAIGN = "faults";
     private static final Set<String> SETTLED = Set.of("LANDED", "FAILED", "HELD");
+    private static final Set<String> IN_FLIGHT = Set.of("SUBMITTING", "UNKNOWN", "RUNNING", "DOWNLOADING");
     private static final Set<String> FACTS = Set.of("BatchAccepted", "DraftReady", "ShotFailed", "ShotHeld");
     private static final String[] SCENES = {
         "Slow dolly in on a ceramic cup on a marble counter at golden hour, steam rising; soft cafe chatter.",
@@ -233,6 +234,11 @@ final class Scenario implements AutoCloseable {
             // Progress, not a count, is what a life is given.
         }
         return landed() - before;
+    }
+
+    /** How many of the scenario's jobs are at the provider or landing (a kill now cuts live work). */
+    long inFlight() {
+        return jobs().stream().filter(j -> IN_FLIGHT.contains((String) j.get("state"))).count();
     }
 
     /** How many of the scenario's drafts have landed. */
