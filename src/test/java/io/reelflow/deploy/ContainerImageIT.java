@@ -115,6 +115,8 @@ class ContainerImageIT {
         int port = Ports.free();
         Path envFile = Path.of("target", "container", "service.env").toAbsolutePath();
         Files.writeString(envFile, envLines(environment(port)));
+        // A container left by an interrupted run would hold the name.
+        podman.run(Duration.ofMinutes(2), "rm", "-f", "-t", "0", CONTAINER);
         Instant started = Instant.now();
         podman.run(Duration.ofMinutes(2), "run", "-d", "--name", CONTAINER, "--network", "host",
                 "--read-only", "--tmpfs", "/tmp:rw,size=4g,mode=1777", "--cap-drop", "ALL",
