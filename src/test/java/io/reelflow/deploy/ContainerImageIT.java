@@ -173,6 +173,132 @@ class ContainerImageIT {
     }
 
     /**
+     * {@code docker/compose.yaml} runs the image as it was run here: the name the README builds, read-only with a
+     * tmpfs {@code /tmp}, no capabilities, no new privileges, JSON logs as the ConfigMap sets them, the pod's grace
+     * period, and the image's own health check (Compose defines none of its own). Compose itself is not run here.
+     */
+    @Test
+    @Order(4)
+    void theComposeFileRunsTheImageAsItWasRunHere() throws Exception {
+        JsonNode service = YAML.readTree(Files.readString(Path.of("docker/compose.yaml"))).path("services").path("reelflow");
+        assertThat(service.path("image").asText()).isEqualTo("reelflow:dev");
+        assertThat(Files.readString(Path.of("README.md"))).contains("-t reelflow:dev");
+        assertThat(service.path("build").path("dockerfile").asText()).isEqualTo("docker/Dockerfile");
+        assertThat(service.path("read_only").asBoolean()).isTrue();
+        assertThat(service.path("tmpfs").toString()).contains("/tmp");
+        assertThat(service.path("cap_drop").toString()).isEqualTo("[\"ALL\"]");
+        assertThat(service.path("security_opt").toString()).contains("no-new-privileges");
+        assertThat(service.has("healthcheck")).as("Compose uses the image's health check").isFalse();
+        assertThat(service.has("user")).as("Compose uses the image's user").isFalse();
+        JsonNode configMap = rendered().stream().filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst()
+                .orElseThrow();
+        assertThat(service.path("environment").path("QUARKUS_LOG_CONSOLE_JSON_ENABLED").asText())
+                .isEqualTo(configMap.path("data").path("QUARKUS_LOG_CONSOLE_JSON_ENABLED").asText());
+        int grace = YAML.readTree(Files.readString(Path.of("k8s/base/deployment.yaml"))).path("spec").path("template")
+                .path("spec").path("terminationGracePeriodSeconds").asInt();
+        assertThat(service.path("stop_grace_period").asText()).isEqualTo(grace + "s");
+    }
+
+    /**
+     * The rendered Deployment and ConfigMap played with {@code podman kube play} on the host network, their Secrets
+     * in Podman's secret store (Podman 4.3 reads {@code envFrom}/{@code secretKeyRef}/secret volumes from there, as a
+     * JSON object of base64 values): the pod runs the image with the manifest's security context and environment
+     * and answers its probes' paths. Changed for the play, and only that: one replica (two would share the host's
+     * port), no {@code containerPort} (port mappings need a bridge network), the probes on the service's port, the
+     * secret volume marked {@code optional: false} (Kubernetes' default; Podman 4.3 fails on the field's absence),
+     * the ConfigMap's and Secrets' cluster addresses replaced by the local stack's.
+     */
+    @Test
+    @Order(3)
+    void theRenderedManifestsArePlayed() throws Exception {
+        int port = Ports.free();
+        Map<String, String> env = environment(port);
+        List<JsonNode> docs = rendered();
+        ObjectNode deployment = (ObjectNode) docs.stream().filter(d -> d.path("kind").asText().equals("Deployment"))
+                .findFirst().orElseThrow();
+        ObjectNode configMap = (ObjectNode) docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")
+                && d.path("metadata").path("name").asText().equals("reelflow-config")).findFirst().orElseThrow();
+        JsonNode secret = docs.stream().filter(d -> d.path("kind").asText().equals("Secret")
+                && d.path("metadata").path("name").asText().equals("reelflow-secrets")).findFirst().orElseThrow();
+
+        Map<String, String> secrets = new TreeMap<>();
+        secret.path("stringData").fieldNames().forEachRemaining(key -> secrets.put(key, env.getOrDefault(key, "")));
+        ObjectNode data = configMap.putObject("data");
+        env.forEach((key, value) -> {
+            if (!secrets.containsKey(key) && !key.equals("KAFKA_SASL_JAAS_CONFIG")) {
+                data.put(key, value);
+            }
+        });
+        secret("reelflow-secrets", secrets);
+        secret("reelflow", Map.of("sasl.jaas.config", env.get("KAFKA_SASL_JAAS_CONFIG")));
+        secret("reelflow-cluster-ca-cert", Map.of("ca.crt", "the local broker has no TLS listener"));
+
+        ObjectNode spec = (ObjectNode) deployment.path("spec");
+        spec.put("replicas", 1);
+        ObjectNode pod = (ObjectNode) spec.path("template").path("spec");
+        ObjectNode container = (ObjectNode) pod.path("containers").get(0);
+        container.put("image", IMAGE);
+        container.remove("ports");
+        List<String> probePaths = new ArrayList<>();
+        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
+            ObjectNode get = (ObjectNode) container.path(probe).path("httpGet");
+            probePaths.add(get.path("path").asText());
+            get.put("port", port);
+        }
+        pod.path("volumes").forEach(v -> {
+            if (v.has("secret")) {
+                ((ObjectNode) v.path("secret")).put("optional", false);
+            }
+        });
+        Path play = Path.of("target", "container", "play.yaml").toAbsolutePath();
+        Files.writeString(play, YAML.writeValueAsString(configMap) + YAML.writeValueAsString(deployment));
+        podman.run(Duration.ofMinutes(1), "kube", "down", play.toString());
+        try {
+            podman.run(Duration.ofMinutes(3), "kube", "play", "--network", "host", play.toString()).orFail("podman kube play");
+            Awaitility.await("the played pod ready").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> ready(port));
+            for (String path : probePaths) {
+                assertThat(get(port, path)).as("probe path %s", path).isEqualTo(200);
+            }
+            String name = podman.run(Duration.ofSeconds(30), "ps", "--format", "{{.Names}}").orFail("podman ps").output()
+                    .lines().filter(n -> n.startsWith("reelflow-pod-") && n.endsWith("-reelflow")).findFirst().orElseThrow();
+            JsonNode played = JSON.readTree(podman.run(Duration.ofSeconds(30), "inspect", name).orFail("inspect").output())
+                    .get(0);
+            JsonNode security = deployment.path("spec").path("template").path("spec").path("securityContext");
+            assertThat(played.path("Config").path("User").asText())
+                    .isEqualTo(security.path("runAsUser").asText() + ":" + security.path("runAsGroup").asText());
+            assertThat(played.path("HostConfig").path("ReadonlyRootfs").asBoolean()).isTrue();
+            assertThat(played.path("HostConfig").path("SecurityOpt").toString()).contains("no-new-privileges");
+            assertThat(played.path("EffectiveCaps").isEmpty() || played.path("EffectiveCaps").isNull()).isTrue();
+            assertThat(played.path("Config").path("Env").toString())
+                    .contains("QUARKUS_LOG_CONSOLE_JSON_ENABLED=true")
+                    .contains("REELFLOW_WORKER_LEASE=" + configMap.path("data").path("REELFLOW_WORKER_LEASE").asText());
+            System.out.printf("kube play: pod %s ready, probes %s answered 200%n", name, probePaths);
+        } finally {
+            podman.run(Duration.ofMinutes(2), "kube", "down", play.toString());
+            for (String name : List.of("reelflow-secrets", "reelflow", "reelflow-cluster-ca-cert")) {
+                podman.run(Duration.ofSeconds(30), "secret", "rm", name);
+            }
+        }
+    }
+
+    /** A secret in Podman's store as {@code kube play} reads it: a JSON object of base64 values. */
+    private void secret(String name, Map<String, String> values) throws Exception {
+        ObjectNode json = JSON.createObjectNode();
+        values.forEach((k, v) -> json.put(k, java.util.Base64.getEncoder().encodeToString(v.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8))));
+        Path file = Path.of("target", "container", name + ".secret.json").toAbsolutePath();
+        Files.writeString(file, json.toString());
+        try {
+            java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            podman.run(Duration.ofSeconds(30), "secret", "rm", name);
+            podman.run(Duration.ofSeconds(30), "secret", "create", name, file.toString()).orFail("podman secret create");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /**
      * The service's environment as the pod gets it: the rendered ConfigMap and Secret of the example overlay, with
      * the addresses and credentials of the cluster's Kafka, PostgreSQL and S3 replaced by the local stack's (which
      * has no TLS listener, so the ConfigMap's truststore keys are left out).
@@ -247,8 +373,12 @@ class ContainerImageIT {
     }
 
     private static int status(int port) throws Exception {
+        return get(port, "/q/health/ready");
+    }
+
+    private static int get(int port, String path) throws Exception {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                java.net.URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
                 java.net.http.HttpResponse.BodyHandlers.discarding());
         return response.statusCode();
     }

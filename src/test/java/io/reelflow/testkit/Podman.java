@@ -44,9 +44,9 @@ public final class Podman {
         Files.writeString(conf, "[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = \"runc\"\n");
     }
 
-    /** Whether Podman and the tools to make a base image are installed. */
+    /** Whether Podman and the tools to make a base image and play a pod are installed. */
     public static boolean available() {
-        return Stream.of("podman", "runc", "debootstrap").allMatch(tool -> Stream.of("/usr/bin", "/usr/sbin", "/bin", "/sbin")
+        return Stream.of("podman", "runc", "debootstrap", "catatonit").allMatch(tool -> Stream.of("/usr/bin", "/usr/sbin", "/bin", "/sbin")
                 .anyMatch(bin -> Files.isExecutable(Path.of(bin, tool))));
     }
 
