@@ -104,8 +104,10 @@ public class RequestRates {
                     .executeUpdate();
         }
         // The schedule as granted, on the database's clock that every replica shares (for audits of the rate).
-        LOG.debugf("request rate: took %d at %s under %s", requests, now,
-                limits.stream().map(Limit::key).collect(java.util.stream.Collectors.joining(",")));
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("request rate: took %d at %s under %s", requests, now,
+                    limits.stream().map(Limit::key).collect(java.util.stream.Collectors.joining(",")));
+        }
         return Optional.empty();
     }
 
