@@ -57,6 +57,8 @@ class ContainerImageIT {
     private ItStack it;
     private EventStream events;
     private Duration build;
+    /** {@code kubectl kustomize k8s/overlays/example}, rendered once. */
+    private List<JsonNode> manifests;
 
     @BeforeAll
     void buildImage() throws Exception {
@@ -69,6 +71,7 @@ class ContainerImageIT {
                 "--build-arg", "VERSION=it", "--build-arg", "REVISION=" + revision(),
                 "-f", "docker/Dockerfile", "-t", IMAGE, ".").orFail("podman build");
         build = Duration.between(start, Instant.now());
+        manifests = rendered();
         it = new ItStack(ContainerImageIT.class);
         events = EventStream.open(it.stack.kafka(), "video-events");
     }
@@ -158,8 +161,7 @@ class ContainerImageIT {
         assertThat(lines).anyMatch(l -> l.contains(batchId));
 
         // SIGTERM, as Kubernetes stops a pod: the service ends by itself well within the grace period.
-        int grace = YAML.readTree(Files.readString(Path.of("k8s/base/deployment.yaml"))).path("spec").path("template")
-                .path("spec").path("terminationGracePeriodSeconds").asInt();
+        int grace = gracePeriod();
         Instant stopping = Instant.now();
         podman.run(Duration.ofSeconds(grace + 30), "stop", "-t", Integer.toString(grace), CONTAINER).orFail("podman stop");
         Duration stop = Duration.between(stopping, Instant.now());
@@ -190,12 +192,10 @@ class ContainerImageIT {
         assertThat(service.path("security_opt").toString()).contains("no-new-privileges");
         assertThat(service.has("healthcheck")).as("Compose uses the image's health check").isFalse();
         assertThat(service.has("user")).as("Compose uses the image's user").isFalse();
-        JsonNode configMap = rendered().stream().filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst()
-                .orElseThrow();
+        JsonNode configMap = manifest("ConfigMap", "reelflow-config");
         assertThat(service.path("environment").path("QUARKUS_LOG_CONSOLE_JSON_ENABLED").asText())
                 .isEqualTo(configMap.path("data").path("QUARKUS_LOG_CONSOLE_JSON_ENABLED").asText());
-        int grace = YAML.readTree(Files.readString(Path.of("k8s/base/deployment.yaml"))).path("spec").path("template")
-                .path("spec").path("terminationGracePeriodSeconds").asInt();
+        int grace = gracePeriod();
         assertThat(service.path("stop_grace_period").asText()).isEqualTo(grace + "s");
     }
 
@@ -213,13 +213,9 @@ class ContainerImageIT {
     void theRenderedManifestsArePlayed() throws Exception {
         int port = Ports.free();
         Map<String, String> env = environment(port);
-        List<JsonNode> docs = rendered();
-        ObjectNode deployment = (ObjectNode) docs.stream().filter(d -> d.path("kind").asText().equals("Deployment"))
-                .findFirst().orElseThrow();
-        ObjectNode configMap = (ObjectNode) docs.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")
-                && d.path("metadata").path("name").asText().equals("reelflow-config")).findFirst().orElseThrow();
-        JsonNode secret = docs.stream().filter(d -> d.path("kind").asText().equals("Secret")
-                && d.path("metadata").path("name").asText().equals("reelflow-secrets")).findFirst().orElseThrow();
+        ObjectNode deployment = manifest("Deployment", "reelflow");
+        ObjectNode configMap = manifest("ConfigMap", "reelflow-config");
+        JsonNode secret = manifest("Secret", "reelflow-secrets");
 
         Map<String, String> secrets = new TreeMap<>();
         secret.path("stringData").fieldNames().forEachRemaining(key -> secrets.put(key, env.getOrDefault(key, "")));
@@ -305,14 +301,10 @@ class ContainerImageIT {
      */
     private Map<String, String> environment(int port) throws Exception {
         Map<String, String> env = new TreeMap<>();
-        for (JsonNode doc : rendered()) {
-            String kind = doc.path("kind").asText();
-            if (kind.equals("ConfigMap") && doc.path("metadata").path("name").asText().equals("reelflow-config")) {
-                doc.path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-            } else if (kind.equals("Secret") && doc.path("metadata").path("name").asText().equals("reelflow-secrets")) {
-                doc.path("stringData").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-            }
-        }
+        manifest("ConfigMap", "reelflow-config").path("data").fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        manifest("Secret", "reelflow-secrets").path("stringData").fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         assertThat(env).containsKeys("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "REELFLOW_WORKER_LEASE", "QUARKUS_DATASOURCE_PASSWORD");
         // The overlay's OpenID provider is not here (sign-in is tested against Keycloak in SignInIT), and its bucket's
         // region is the cluster's S3, not the local one.
@@ -321,6 +313,19 @@ class ContainerImageIT {
         env.putAll(it.stack.serviceEnvironment());
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         return env;
+    }
+
+    /** The pod's termination grace period in the base Deployment, in seconds. */
+    private static int gracePeriod() throws Exception {
+        return YAML.readTree(Files.readString(Path.of("k8s/base/deployment.yaml"))).path("spec").path("template")
+                .path("spec").path("terminationGracePeriodSeconds").asInt();
+    }
+
+    /** A copy (the caller may change it) of the rendered manifest of that kind and name. */
+    private ObjectNode manifest(String kind, String name) {
+        return (ObjectNode) manifests.stream().filter(d -> d.path("kind").asText().equals(kind)
+                && d.path("metadata").path("name").asText().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in the rendered overlay")).deepCopy();
     }
 
     private static List<JsonNode> rendered() throws Exception {

@@ -293,16 +293,18 @@ final class Scenario implements AutoCloseable {
      * at the draft price (a video no job owns is billed to the team).
      */
     BigDecimal billed(String campaign) {
+        // Each video the provider made, to the campaign of its job (null for another team's or no job's).
         Map<String, String> campaignOf = new HashMap<>();
-        for (Map<String, Object> job : jobs()) {
-            if (team.equals(job.get("team")) && job.get("provider_job_id") != null) {
-                campaignOf.put((String) job.get("provider_job_id"), (String) job.get("campaign"));
-            }
-        }
         Set<String> otherTeams = new HashSet<>();
         for (Map<String, Object> job : jobs()) {
-            if (!team.equals(job.get("team")) && job.get("provider_job_id") != null) {
-                otherTeams.add((String) job.get("provider_job_id"));
+            String video = (String) job.get("provider_job_id");
+            if (video == null) {
+                continue;
+            }
+            if (team.equals(job.get("team"))) {
+                campaignOf.put(video, (String) job.get("campaign"));
+            } else {
+                otherTeams.add(video);
             }
         }
         long made = standIn.madeVideos().stream().filter(id -> !otherTeams.contains(id))
