@@ -28,7 +28,8 @@ try {
     await page.fill('#new-batch input[name=campaign]', 'e2e');
     await page.fill('#new-batch textarea[name=prompts]', [
       'Slow dolly in on a ceramic cup on a marble counter at golden hour, steam rising; soft cafe chatter.',
-      'Handheld tracking shot through a neon night market, light rain; sizzling woks and distant voices.'
+      'Handheld tracking shot through a neon night market, light rain; sizzling woks and distant voices.',
+      'Aerial pull-back over a harbour at dawn, gulls calling [refuse]'
     ].join('\n'));
     await page.click('#new-batch button[type=submit]');
     await page.waitForSelector('#submit-advice:not([hidden])');
@@ -45,6 +46,13 @@ try {
       if (Math.abs(seconds - 4) > 0.3) throw new Error(`draft of ${shot} is ${seconds} s long, not 4`);
     }
     await page.screenshot({ path: `${shots}/1-drafts.png`, fullPage: true });
+  });
+
+  await step('a draft refused by moderation says the prompt was refused', async () => {
+    await page.waitForFunction(() => {
+      const card = document.querySelector('[data-shot="s03"] .placeholder');
+      return card && card.textContent.includes('failed (the prompt was refused)');
+    });
   });
 
   await step('approve a draft; its final appears beside it', async () => {

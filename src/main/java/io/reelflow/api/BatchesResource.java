@@ -212,7 +212,8 @@ public class BatchesResource {
                 job.prompt, job.seconds, job.width + "x" + job.height,
                 job.failureKind == null ? null : job.failureKind.wireName(), reason, job.sha256, job.sizeBytes, links,
                 job.seed, job.stage == Stage.FINAL ? job.take : null, job.look, job.startSecond, job.startFrameSsim,
-                job.draftSimilarity);
+                job.draftSimilarity, job.refusedInput,
+                job.fallbackNote == null ? null : java.util.List.of(job.fallbackNote.split("\n")));
     }
 
     private Views.DeliverableView view(Deliverable d) {

@@ -51,13 +51,15 @@ public final class Views {
     /**
      * A job: its state and, once landed, short-lived links to its files. A final also says whether it starts from
      * the approved frame ({@code look}), from which second of the draft, its take, and how alike the draft it came
-     * out (SSIM of its first frame against the approved frame, and of its first seconds against the draft).
+     * out (SSIM of its first frame against the approved frame, and of its first seconds against the draft). A
+     * moderation refusal says what was refused where the provider told ({@code refusedInput}: prompt, image or
+     * output); {@code fallbacks} are the models the job left for the next of its route, and why.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record JobView(UUID jobId, String stage, int revision, String state, String model, String prompt,
             int seconds, String size, String failureKind, String reason, String sha256, Long sizeBytes,
             Links links, Long seed, Integer take, String look, Double fromSecond, Double startFrameSsim,
-            Double draftSimilarity) {
+            Double draftSimilarity, String refusedInput, java.util.List<String> fallbacks) {
     }
 
     /** Presigned links to a landed job's files (a final's contact sheet too), valid until {@code expiresAt}. */

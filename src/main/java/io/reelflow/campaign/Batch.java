@@ -37,6 +37,10 @@ public class Batch extends PanacheEntityBase {
     public String aspectRatio;
     public String draftModel;
     public String finalModel;
+    /** Models tried after {@link #draftModel} when it is paused, busy or not configured; comma separated, in order. */
+    public String draftFallbacks;
+    /** Models tried after {@link #finalModel}, as for drafts. */
+    public String finalFallbacks;
     public BigDecimal budgetUsd;
     public String payloadSha256;
     @Enumerated(EnumType.STRING)
@@ -63,5 +67,29 @@ public class Batch extends PanacheEntityBase {
 
     public static Optional<Batch> findByKey(String team, String batchKey) {
         return find("team = ?1 and batchKey = ?2", team, batchKey).firstResultOptional();
+    }
+
+    /** The draft route: its first model, then its fallbacks. */
+    public java.util.List<String> draftRoute() {
+        return route(draftModel, draftFallbacks);
+    }
+
+    /** The final route: its first model, then its fallbacks. */
+    public java.util.List<String> finalRoute() {
+        return route(finalModel, finalFallbacks);
+    }
+
+    /** Models after the first, joined as the batch keeps them (null when there are none). */
+    public static String joinFallbacks(java.util.List<String> route) {
+        return route.size() < 2 ? null : String.join(",", route.subList(1, route.size()));
+    }
+
+    private static java.util.List<String> route(String first, String fallbacks) {
+        java.util.List<String> route = new java.util.ArrayList<>();
+        route.add(first);
+        if (fallbacks != null && !fallbacks.isBlank()) {
+            route.addAll(java.util.List.of(fallbacks.split(",")));
+        }
+        return route;
     }
 }

@@ -1,13 +1,17 @@
 package io.reelflow.config;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.WithDefault;
 
 /** One model of the catalog ({@code reelflow.models."<name>".*}): its provider, what it makes, its price and limits. */
 public interface ModelConfig {
-    /** Provider that runs the model: {@code local}, {@code openai}, {@code veo} or {@code replicate}. */
+    /**
+     * Provider that runs the model: {@code local}, {@code openai}, {@code veo}, {@code replicate}, {@code kling},
+     * {@code fal} or {@code runway}.
+     */
     String provider();
 
     /**
@@ -16,9 +20,39 @@ public interface ModelConfig {
      */
     Optional<String> remoteModel();
 
+    /**
+     * The model's name at its provider when a reference image is sent, where the provider has a separate
+     * image-to-video endpoint (fal.ai); absent means {@link #remoteModel()}.
+     */
+    Optional<String> remoteImageModel();
+
+    /**
+     * The provider's request fields for this model, where they differ per model (fal.ai): field name to a value
+     * template. {@code {prompt}}, {@code {seconds}}, {@code {width}}, {@code {height}}, {@code {aspect-ratio}}
+     * (16:9, 9:16, 1:1), {@code {resolution}} (720p, 1080p, 4k), {@code {size}} (WxH), {@code {image}} (a data
+     * URL of the first frame) and {@code {seed}} are replaced; a template that is one placeholder with
+     * {@code :int} ({@code {seconds:int}}) is sent as a number, {@code true}/{@code false} as booleans, anything
+     * else as text. A field whose placeholder has no value (no image, no seed) is left out. Other providers add
+     * these fields as constants (Kling's {@code mode=pro}).
+     */
+    Map<String, String> input();
+
+    /**
+     * Where and when the model was retired, as {@code <host> <date>} ({@code api.openai.com 2026-09-24}): the model
+     * is refused while its provider's base URL is that host, and stays usable through another endpoint (a gateway
+     * that serves the same contract).
+     */
+    Optional<String> retired();
+
     /** Clip lengths the model makes in one call, in seconds. */
     @WithDefault("4,8,12")
     List<Integer> seconds();
+
+    /**
+     * Clip lengths the model makes in one call at sizes above 720p, where they are fewer (Veo 3.1 makes 1080p and
+     * 4k only at 8 s); absent means {@link #seconds()} at every size.
+     */
+    Optional<List<Integer>> highSeconds();
 
     /** Frame sizes the model makes, as {@code WIDTHxHEIGHT}. */
     @WithDefault("1280x720,720x1280,1792x1024,1024x1792")
@@ -60,8 +94,11 @@ public interface ModelConfig {
         @WithDefault("0")
         java.math.BigDecimal standard();
 
-        /** Per second at high resolution (1024p and up). */
+        /** Per second at high resolution (above 720p, up to 1080p). */
         @WithDefault("0")
         java.math.BigDecimal high();
+
+        /** Per second at 4k (2160p); absent means the high price. */
+        Optional<java.math.BigDecimal> ultra();
     }
 }

@@ -143,6 +143,9 @@ public interface ReelflowConfig {
             case "openai" -> Optional.of(config.providers().openai());
             case "veo" -> Optional.of(config.providers().veo());
             case "replicate" -> Optional.of(config.providers().replicate());
+            case "kling" -> Optional.of(config.providers().kling());
+            case "fal" -> Optional.of(config.providers().fal());
+            case "runway" -> Optional.of(config.providers().runway());
             default -> Optional.empty();
         };
     }
@@ -245,13 +248,13 @@ public interface ReelflowConfig {
     }
 
     interface Routes {
-        /** Model for drafts when a batch names none. */
+        /** Models for drafts when a batch names none: the first, then its fallbacks in order. */
         @WithDefault("local-preview")
-        String draftModel();
+        List<String> draftModel();
 
-        /** Model for finals when a batch names none. */
+        /** Models for finals when a batch names none: the first, then its fallbacks in order. */
         @WithDefault("local-preview")
-        String finalModel();
+        List<String> finalModel();
     }
 
     interface Outbox {

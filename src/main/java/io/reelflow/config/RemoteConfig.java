@@ -13,6 +13,21 @@ public interface RemoteConfig {
     /** The API key; the provider is off without one. Set it from the environment, never in a file. */
     Optional<String> apiKey();
 
+    /**
+     * A second secret where the provider signs its own tokens (Kling: the secret key that signs the short-lived
+     * JWT made from the access key in {@code api-key}). Set it from the environment, never in a file.
+     */
+    Optional<String> secretKey();
+
+    /** The API version the provider is asked for, where it versions its API by a header (Runway's X-Runway-Version). */
+    Optional<String> apiVersion();
+
+    /**
+     * Where the provider publishes the public keys that sign its webhooks (fal.ai's JWKS); webhooks signed with
+     * another key are refused.
+     */
+    Optional<String> webhookKeysUrl();
+
     /** Secret for verifying the provider's signed webhooks ({@code whsec_...}); webhooks are refused without one. */
     Optional<String> webhookSecret();
 

@@ -10,4 +10,13 @@ public interface RemoteProvidersConfig {
 
     /** Replicate predictions (Kling, Wan). */
     RemoteConfig replicate();
+
+    /** Kling's own API: {@code api-key} is the access key, {@code secret-key} signs the JWT sent with each call. */
+    RemoteConfig kling();
+
+    /** fal.ai's queue: many models (Kling, Wan, Veo, Seedance) behind one contract. */
+    RemoteConfig fal();
+
+    /** Runway's API (Gen-4.5). */
+    RemoteConfig runway();
 }

@@ -156,7 +156,7 @@ public class Delivery {
             Batch batch = shot.batch;
             outbox.append(new VideoEvent.ShotFailed(batch.team, batch.campaign, batch.batchKey, shot.shotKey, d.id,
                     "deliverable", d.master.revision, "delivery-error",
-                    "placement " + d.placement + ": " + error));
+                    "placement " + d.placement + ": " + error, null, null));
         }
         changes.touched(shot.batch);
     }

@@ -87,6 +87,8 @@ public class BatchIntake {
         batch.aspectRatio = request.aspectRatio().wireName();
         batch.draftModel = request.draftModel();
         batch.finalModel = request.finalModel();
+        batch.draftFallbacks = Batch.joinFallbacks(request.draftRoute());
+        batch.finalFallbacks = Batch.joinFallbacks(request.finalRoute());
         batch.budgetUsd = request.budgetUsd();
         batch.payloadSha256 = fingerprint;
         batch.state = Batch.State.DRAFTING;

@@ -75,8 +75,8 @@ public class BatchValidator {
                 .orElse(AspectRatio.LANDSCAPE);
         ReviewPolicy policy = ReviewPolicy.parse(defaults.path("reviewPolicy").asText("manual"))
                 .orElse(ReviewPolicy.MANUAL);
-        String draftModel = model(defaults.path("route"), "draftModel", config.routes().draftModel(), v);
-        String finalModel = model(defaults.path("route"), "finalModel", config.routes().finalModel(), v);
+        List<String> draftRoute = route(defaults.path("route"), "draftModel", config.routes().draftModel(), v);
+        List<String> finalRoute = route(defaults.path("route"), "finalModel", config.routes().finalModel(), v);
         String finalReview = defaults.path("finalReview").asText("none");
         List<Placement> deliverables = DeliveryRequests.placements(defaults.path("deliverables"),
                 "defaults.deliverables", v);
@@ -92,7 +92,7 @@ public class BatchValidator {
                             + p.name() + "' (at most " + p.maxSeconds() + " s) less than 1 s of picture"));
         }
         if (v.isEmpty()) {
-            checkCatalog(draftModel, finalModel, shots, v);
+            checkCatalog(draftRoute, finalRoute, shots, v);
         }
         if (!v.isEmpty()) {
             return new Result(null, v.list());
@@ -100,7 +100,7 @@ public class BatchValidator {
         JsonNode limit = root.path("budget").path("limitUsd");
         BigDecimal budget = limit.isNumber() ? limit.decimalValue() : null;
         return new Result(new CampaignBatch(root.get("batchId").textValue(), root.get("team").textValue(),
-                root.get("campaign").textValue(), aspect, policy, draftModel, finalModel, budget, shots, brand),
+                root.get("campaign").textValue(), aspect, policy, draftRoute, finalRoute, budget, shots, brand),
                 List.of());
     }
 
@@ -141,29 +141,68 @@ public class BatchValidator {
         return result;
     }
 
-    private String model(JsonNode route, String field, String fallback, Violations v) {
+    /**
+     * A route: one model, or models in the order they are tried ({@code ["kling-3", "veo-3.1"]}); each must be
+     * one this deployment has. The schema has checked the shape (1 to 4 names, none twice).
+     */
+    private List<String> route(JsonNode route, String field, List<String> fallback, Violations v) {
         JsonNode node = route.path(field);
-        if (!node.isTextual()) {
-            return fallback;
+        List<String> models = new ArrayList<>();
+        if (node.isTextual()) {
+            models.add(node.textValue());
+        } else if (node.isArray()) {
+            node.forEach(m -> models.add(m.asText()));
         }
-        catalog.unavailable(node.textValue()).ifPresent(reason -> v.add("defaults.route." + field, reason));
-        return node.textValue();
+        if (models.isEmpty()) {
+            return List.copyOf(fallback);
+        }
+        // A model this deployment knows but cannot call now (its provider is not configured here) may stand in a
+        // route beside one it can: jobs move past it. Unknown names are always refused.
+        boolean anyAvailable = models.stream().anyMatch(m -> catalog.unavailable(m).isEmpty());
+        for (int i = 0; i < models.size(); i++) {
+            String path = "defaults.route." + field + (node.isArray() ? "[" + i + "]" : "");
+            if (anyAvailable && catalog.known(models.get(i))) {
+                continue;
+            }
+            catalog.unavailable(models.get(i)).ifPresent(reason -> v.add(path, reason));
+        }
+        return List.copyOf(models);
     }
 
-    /** Every draft and every possible final of the batch must be something its model can make. */
-    private void checkCatalog(String draftModel, String finalModel, List<ShotRequest> shots, Violations v) {
-        if (config.review().requireApprovedLook() && !catalog.takesImage(finalModel)) {
-            v.add("defaults.route.finalModel", "model '" + finalModel + "' takes no image, so its finals cannot start"
-                    + " from the approved draft's frame; this deployment requires the approved look to carry"
-                    + " (reelflow.review.require-approved-look)");
+    /** Every draft and every possible final of the batch must be something each model of its route can make. */
+    private void checkCatalog(List<String> draftRoute, List<String> finalRoute, List<ShotRequest> shots,
+            Violations v) {
+        for (int m = 0; m < finalRoute.size(); m++) {
+            String finalModel = finalRoute.get(m);
+            if (config.review().requireApprovedLook() && !catalog.takesImage(finalModel)) {
+                v.add("defaults.route." + field("finalModel", finalRoute, m), "model '" + finalModel + "' takes no image, so its finals"
+                        + " cannot start from the approved draft's frame; this deployment requires the approved look"
+                        + " to carry (reelflow.review.require-approved-look)");
+            }
         }
         Set<String> reported = new HashSet<>();
         for (int i = 0; i < shots.size(); i++) {
-            check(draftModel, "draftModel", config.render().draft(), shots.get(i), i, reported, v);
+            for (int m = 0; m < draftRoute.size(); m++) {
+                if (catalog.unavailable(draftRoute.get(m)).isPresent()) {
+                    continue;
+                }
+                check(draftRoute.get(m), field("draftModel", draftRoute, m), config.render().draft(), shots.get(i), i,
+                        reported, v);
+            }
             for (AspectRatio master : shots.get(i).masters()) {
-                check(finalModel, "finalModel", config.render().finalCut(), master, shots.get(i), i, reported, v);
+                for (int m = 0; m < finalRoute.size(); m++) {
+                    if (catalog.unavailable(finalRoute.get(m)).isPresent()) {
+                        continue;
+                    }
+                    check(finalRoute.get(m), field("finalModel", finalRoute, m), config.render().finalCut(), master,
+                            shots.get(i), i, reported, v);
+                }
             }
         }
+    }
+
+    private static String field(String name, List<String> route, int index) {
+        return route.size() == 1 ? name : name + "[" + index + "]";
     }
 
     private void check(String model, String field, ReelflowConfig.Render.Profile profile, ShotRequest shot,

@@ -98,6 +98,14 @@ public class Job extends PanacheEntityBase {
     public Double draftSimilarity;
     /** The draft's frames above the final's, at the same seconds. */
     public String contactSheetKey;
+    /** Models of the job's route not tried yet, comma separated in order; null when none are left. */
+    public String fallbacks;
+    /** Why the job left each model it moved away from, one line per move. */
+    public String fallbackNote;
+    /** The key of the latest create attempt. */
+    public String createKey;
+    /** What a moderation refusal was about, where the provider said: prompt, image or output. */
+    public String refusedInput;
 
     /** The job's current provider call as the spend ledger sees it. */
     public SpendCall spendCall() {

@@ -25,4 +25,8 @@ public sealed interface JobEvent {
     /** The job first started waiting for budget; the reason is on the job. */
     record Held(Job job) implements JobEvent {
     }
+
+    /** The job left model {@code from} for the next model of its route (now on the job), for {@code reason}. */
+    record Rerouted(Job job, String from, String reason) implements JobEvent {
+    }
 }

@@ -35,12 +35,25 @@ public class JobFactory {
      * at intake, but the catalog is configuration and may have changed since); empty when it can.
      */
     public List<String> cannotMake(Shot shot, Stage stage) {
+        List<String> route = stage == Stage.DRAFT ? shot.batch.draftRoute() : shot.batch.finalRoute();
+        List<String> reasons = new java.util.ArrayList<>();
+        for (String model : route) {
+            List<String> cannot = cannotMake(shot, stage, model);
+            if (cannot.isEmpty()) {
+                return List.of();
+            }
+            reasons.addAll(cannot);
+        }
+        return reasons.stream().distinct().toList();
+    }
+
+    private List<String> cannotMake(Shot shot, Stage stage, String model) {
         if (stage == Stage.DRAFT) {
-            return catalog.cannotRender(shot.batch.draftModel, config.render().draft().seconds(),
+            return catalog.cannotRender(model, config.render().draft().seconds(),
                     config.render().draft().frame(shot.aspect()), shot.referenceImageUrl != null);
         }
         ReelflowConfig.Render.Profile profile = config.render().finalCut();
-        return shot.masters().stream().flatMap(master -> catalog.cannotRender(shot.batch.finalModel,
+        return shot.masters().stream().flatMap(master -> catalog.cannotRender(model,
                 profile.seconds(), profile.frame(master), shot.referenceImageUrl != null).stream()).distinct().toList();
     }
 
@@ -52,7 +65,7 @@ public class JobFactory {
     public Job draft(Shot shot, int revision, String prompt, Integer parentRevision, String requestedBy,
             String note, Long keptSeed) {
         Batch batch = shot.batch;
-        Job job = newJob(shot, Stage.DRAFT, revision, 1, batch.draftModel, prompt, config.render().draft(),
+        Job job = newJob(shot, Stage.DRAFT, revision, 1, batch.draftRoute(), prompt, config.render().draft(),
                 shot.aspect());
         job.seed = catalog.takesSeed(job.model) ? (keptSeed != null ? keptSeed : newSeed()) : null;
         job.parentRevision = parentRevision;
@@ -76,7 +89,7 @@ public class JobFactory {
     }
 
     private Job finalCut(Shot shot, AspectRatio master, Job approvedDraft, String approvedBy, double fromSecond) {
-        Job job = newJob(shot, Stage.FINAL, approvedDraft.revision, 1, shot.batch.finalModel, approvedDraft.prompt,
+        Job job = newJob(shot, Stage.FINAL, approvedDraft.revision, 1, shot.batch.finalRoute(), approvedDraft.prompt,
                 config.render().finalCut(), master);
         job.parentRevision = approvedDraft.revision;
         job.requestedBy = approvedBy;
@@ -95,7 +108,7 @@ public class JobFactory {
     /** Another take of a rejected final: the same start, a new seed (a new paid call, checked against budgets). */
     @Transactional(TxType.MANDATORY)
     public Job retake(Shot shot, Job rejected, String requestedBy) {
-        Job job = newJob(shot, Stage.FINAL, rejected.revision, rejected.take + 1, rejected.model, rejected.prompt,
+        Job job = newJob(shot, Stage.FINAL, rejected.revision, rejected.take + 1, List.of(rejected.model), rejected.prompt,
                 config.render().finalCut(), rejected.aspect());
         job.parentRevision = rejected.parentRevision;
         job.requestedBy = requestedBy;
@@ -114,9 +127,10 @@ public class JobFactory {
         return ThreadLocalRandom.current().nextLong(0, Integer.MAX_VALUE);
     }
 
-    private Job newJob(Shot shot, Stage stage, int revision, int take, String model, String prompt,
+    private Job newJob(Shot shot, Stage stage, int revision, int take, List<String> route, String prompt,
             ReelflowConfig.Render.Profile profile, AspectRatio aspect) {
         Batch batch = shot.batch;
+        String model = route.get(0);
         FrameSize size = profile.frame(aspect);
         Job job = new Job();
         job.id = UUID.randomUUID();
@@ -129,6 +143,7 @@ public class JobFactory {
         job.take = take;
         job.model = model;
         job.provider = config.models().get(model).provider();
+        job.fallbacks = Batch.joinFallbacks(route);
         job.prompt = prompt;
         job.seconds = profile.seconds();
         job.width = size.width();

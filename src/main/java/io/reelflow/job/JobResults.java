@@ -73,7 +73,7 @@ class JobResults {
             transitions.reschedule(job.id(), owner,
                     running.pollAfter() == null ? config.worker().statusPoll() : running.pollAfter());
         } else if (status instanceof RemoteStatus.Failed failed) {
-            transitions.failed(job.id(), owner, failed.kind(), failed.reason());
+            transitions.refused(job.id(), owner, failed.kind(), failed.reason(), failed.input());
         } else {
             transitions.downloading(job.id(), owner);
             land(job, provider, owner);
@@ -103,7 +103,7 @@ class JobResults {
                 boolean last = job.segmentIndex() == job.segmentCount() - 1;
                 ResultLanding.Part part = landing.landSegment(result, job.objectKey(), job.segmentIndex(), last);
                 transitions.segmentLanded(job.id(), owner, job.segmentIndex(), job.request().seconds(),
-                        job.providerJobId(), part.key(), part.sha256(), !last);
+                        job.providerJobId(), part.key(), part.sha256(), part.probe(), !last);
                 if (!last) {
                     provider.afterLanding(job.providerJobId());
                     LOG.infof("%s landed; the next segment starts from its last frame", job.label());
@@ -171,7 +171,7 @@ class JobResults {
     /** A status or download call failed: a refusal fails the job; anything else is tried again later. */
     private void refusedOrLater(JobView job, String owner, ProviderException e) {
         if (e.kind() == ProviderException.Kind.REFUSED) {
-            transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());
+            transitions.refused(job.id(), owner, e.failureKind(), e.getMessage(), e.refusedInput());
         } else {
             transitions.retryLater(job.id(), owner, e.getMessage(), e.retryAfter());
         }

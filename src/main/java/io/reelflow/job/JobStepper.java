@@ -90,6 +90,14 @@ public class JobStepper {
         UUID id = job.id();
         job = job.withRequest(catalog.forCall(job.request(), job.segmentIndex()));
         try {
+            Optional<VideoProvider> configured = providers.find(job.provider());
+            if (configured.isEmpty() || !catalog.callable(job.request().model())) {
+                String reason = configured.isEmpty() ? "provider '" + job.provider() + "' is not configured here"
+                        : catalog.unavailable(job.request().model()).orElse("model is not available here");
+                if (rerouted(job, owner, reason)) {
+                    return;
+                }
+            }
             VideoProvider provider = providers.get(job.provider());
             if (paused(job, provider, owner)) {
                 return;
@@ -147,7 +155,12 @@ public class JobStepper {
     }
 
     private void submit(JobView job, RenderRequest request, VideoProvider provider, String owner) {
-        if (transitions.submitting(job.id(), owner, request.seconds()).isPresent()) {
+        // Each attempt has its own key, kept before the call: where the provider takes it, the lost answer of
+        // this very attempt can be looked up exactly.
+        String createKey = "rf-" + job.id() + "-" + job.segmentIndex() + "-"
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() & 0xffffffffL);
+        request = request.withCreateKey(createKey);
+        if (transitions.submitting(job.id(), owner, request.seconds(), createKey).isPresent()) {
             return;
         }
         Optional<Duration> wait = rates.take(request.model(), provider.name(), 1);
@@ -163,8 +176,15 @@ public class JobStepper {
         } catch (ProviderException e) {
             breaker.failed(provider.name(), e);
             switch (e.kind()) {
-                case REFUSED -> transitions.failed(job.id(), owner, e.failureKind(), e.getMessage());
-                case RETRY_LATER -> transitions.pending(job.id(), owner, e.getMessage(), orDefault(e.retryAfter()));
+                // Moderation and invalid requests fail the job on its model: another model would be refused alike.
+                case REFUSED -> transitions.refused(job.id(), owner, e.failureKind(), e.getMessage(), e.refusedInput());
+                case RETRY_LATER -> {
+                    // The call certainly made nothing: a refusal for capacity may send the job to the next model.
+                    if (!(e.isCapacity() && rerouted(job, owner,
+                            provider.name() + " refused for capacity: " + e.getMessage()))) {
+                        transitions.pending(job.id(), owner, e.getMessage(), orDefault(e.retryAfter()));
+                    }
+                }
                 case OUTCOME_UNKNOWN -> transitions.unknown(job.id(), owner, e.getMessage(), RECONCILE_RETRY);
             }
             LOG.infof("%s create call to %s: %s (%s)", job.label(), provider.name(), e.kind(), e.getMessage());
@@ -228,8 +248,35 @@ public class JobStepper {
         if (until.isEmpty()) {
             return false;
         }
+        if (rerouted(job, owner, provider.name() + " is paused by the circuit breaker until " + until.get())) {
+            return true;
+        }
         transitions.paused(job.id(), owner, provider.name() + " is paused by the circuit breaker until " + until.get(),
                 Duration.between(Instant.now(), until.get()));
+        return true;
+    }
+
+    /**
+     * Moves the job to the next model of its route that can make it, when nothing can have been created for it
+     * where it is: before its create call or after one that certainly made nothing (never while a create's
+     * outcome is unknown, and never once a segment of it was made). Returns whether it moved.
+     */
+    private boolean rerouted(JobView job, String owner, String reason) {
+        boolean nothingCreated = job.state() == JobState.PENDING || job.state() == JobState.HELD
+                || job.state() == JobState.SUBMITTING && job.providerJobId() == null;
+        if (!nothingCreated || job.segmentIndex() > 0 || job.fallbacks().isEmpty()) {
+            return false;
+        }
+        FrameSize frame = new FrameSize(job.width(), job.height());
+        boolean hasImage = job.request().referenceImageUrl() != null;
+        boolean carried = job.startFrom() != null && job.startFrom().carried();
+        Optional<String> next = catalog.nextModel(job.fallbacks(), job.seconds(), frame, hasImage, carried);
+        if (next.isEmpty()) {
+            return false;
+        }
+        String provider = catalog.find(next.get()).orElseThrow().provider();
+        int segments = Math.max(1, catalog.plan(next.get(), job.seconds(), frame).size());
+        transitions.rerouted(job.id(), owner, next.get(), provider, segments, reason);
         return true;
     }
 

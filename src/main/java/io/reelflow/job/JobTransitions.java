@@ -59,7 +59,7 @@ public class JobTransitions {
      * must wait instead: the model has no free slot (the job stays as it was and tries again shortly), or the
      * call would pass a budget (the job is then {@code HELD} and looks again later).
      */
-    public Optional<String> submitting(UUID id, String owner, int callSeconds) {
+    public Optional<String> submitting(UUID id, String owner, int callSeconds, String createKey) {
         Job job = held(id, owner);
         Optional<String> full = slots.full(job.model);
         if (full.isPresent()) {
@@ -83,6 +83,7 @@ public class JobTransitions {
         job.heldReason = null;
         // The latest create attempt: what reconciliation looks for, and what the running time counts from.
         job.submittedAt = OffsetDateTime.now();
+        job.createKey = createKey;
         move(job, JobState.SUBMITTING);
         return over;
     }
@@ -129,10 +130,10 @@ public class JobTransitions {
      * its next segment, which starts with a create call of its own.
      */
     public void segmentLanded(UUID id, String owner, int index, int seconds, String providerJobId, String key,
-            String sha256, boolean advance) {
+            String sha256, io.reelflow.media.MediaProbe.Probe delivered, boolean advance) {
         Job job = held(id, owner);
         segments.landed(id, index, seconds, providerJobId, key, sha256);
-        budgets.charge(id, index);
+        budgets.charge(id, index, delivered(delivered));
         if (advance) {
             job.segmentIndex = index + 1;
             job.providerJobId = null;
@@ -141,6 +142,35 @@ public class JobTransitions {
             move(job, JobState.PENDING);
             release(job, Duration.ZERO);
         }
+    }
+
+    /**
+     * The job moves to the next model of its route ({@code model} on {@code provider}, made in
+     * {@code segmentCount} calls): nothing was created for it where it was (the caller has made sure), so its
+     * reservation there is given back and it is created anew, at the new model's price.
+     */
+    public void rerouted(UUID id, String owner, String model, String provider, int segmentCount, String reason) {
+        Job job = held(id, owner);
+        String from = job.model;
+        budgets.release(job.id);
+        java.util.List<String> left = new java.util.ArrayList<>(java.util.List.of(job.fallbacks.split(",")));
+        left.subList(0, left.indexOf(model) + 1).clear();
+        job.fallbacks = left.isEmpty() ? null : String.join(",", left);
+        String line = from + " -> " + model + ": " + reason;
+        job.fallbackNote = truncate(job.fallbackNote == null ? line : job.fallbackNote + "\n" + line);
+        job.model = model;
+        job.provider = provider;
+        job.segmentCount = segmentCount;
+        job.providerJobId = null;
+        job.submittedAt = null;
+        job.createKey = null;
+        job.heldReason = null;
+        job.attempts = 0;
+        job.lastError = truncate(reason);
+        move(job, JobState.PENDING);
+        release(job, Duration.ZERO);
+        events.fire(new JobEvent.Rerouted(job, from, reason));
+        LOG.infof("%s moved from %s to %s: %s", JobView.of(job).label(), from, model, reason);
     }
 
     /** The job's provider is paused: the job waits, without counting an attempt. */
@@ -186,7 +216,7 @@ public class JobTransitions {
         job.sizeBytes = landed.sizeBytes();
         job.probedSeconds = landed.probe().seconds();
         job.landedAt = OffsetDateTime.now();
-        budgets.charge(job.id, job.segmentIndex);
+        budgets.charge(job.id, job.segmentIndex, delivered(landed.served()));
         move(job, JobState.LANDED);
         release(job, Duration.ZERO);
         events.fire(new JobEvent.Landed(job, landed.thumbnailKey(), landed.qcFailures()));
@@ -196,6 +226,13 @@ public class JobTransitions {
 
     public void failed(UUID id, String owner, FailureKind kind, String reason) {
         fail(held(id, owner), kind, reason);
+    }
+
+    /** A refusal that says what it was about ({@code prompt}, {@code image} or {@code output}; null if not said). */
+    public void refused(UUID id, String owner, FailureKind kind, String reason, String refusedInput) {
+        Job job = held(id, owner);
+        job.refusedInput = refusedInput;
+        fail(job, kind, reason);
     }
 
     private void fail(Job job, FailureKind kind, String reason) {
@@ -210,6 +247,11 @@ public class JobTransitions {
         release(job, Duration.ZERO);
         events.fire(new JobEvent.Failed(job));
         LOG.infof("%s failed (%s): %s", JobView.of(job).label(), kind.wireName(), job.failureReason);
+    }
+
+    private static io.reelflow.spend.Budgets.Delivered delivered(io.reelflow.media.MediaProbe.Probe probe) {
+        return probe == null ? null : new io.reelflow.spend.Budgets.Delivered(probe.seconds(),
+                new io.reelflow.media.FrameSize(probe.width(), probe.height()));
     }
 
     /** Exponential backoff after {@code attempts} failed tries: 2, 4, 8 ... 60 seconds. */

@@ -11,7 +11,7 @@ import io.reelflow.storage.ResultLanding;
 public record JobView(UUID id, Stage stage, JobState state, String provider, String providerJobId, int attempts,
         String objectKey, String posterKey, RenderRequest request, String team, String batchKey, String shotKey,
         String reviewPolicy, String referenceImageFit, int seconds, int width, int height, int segmentIndex,
-        int segmentCount, String traceParent, StartFrame startFrom) {
+        int segmentCount, String traceParent, StartFrame startFrom, java.util.List<String> fallbacks) {
 
     /**
      * Where a final starts: the approved draft ({@code draftKey}), the second of it ({@code second}), where the
@@ -28,12 +28,13 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
                 job.objectKey, job.posterKey,
                 new RenderRequest(job.id, job.model, job.model, job.prompt, job.seconds, job.width, job.height,
                         job.shot.referenceImageUrl, job.submittedAt == null ? null : job.submittedAt.toInstant(),
-                        null, job.seed),
+                        null, job.seed, job.createKey),
                 job.shot.batch.team, job.shot.batch.batchKey, job.shot.shotKey, job.shot.reviewPolicy,
                 job.shot.referenceImageFit, job.seconds, job.width, job.height, job.segmentIndex, job.segmentCount,
                 job.traceParent, job.startFromKey == null ? null : new StartFrame(job.startFromKey,
                         job.startSecond == null ? 0 : job.startSecond, job.startFrameKey, "carried".equals(job.look),
-                        job.shot.focus()));
+                        job.shot.focus()),
+                job.fallbacks == null ? java.util.List.of() : java.util.List.of(job.fallbacks.split(",")));
     }
 
     /** What the delivered clip must be: the job's own length and frame size. */
@@ -45,7 +46,7 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
     public JobView withRequest(RenderRequest other) {
         return new JobView(id, stage, state, provider, providerJobId, attempts, objectKey, posterKey, other, team,
                 batchKey, shotKey, reviewPolicy, referenceImageFit, seconds, width, height, segmentIndex, segmentCount,
-                traceParent, startFrom);
+                traceParent, startFrom, fallbacks);
     }
 
     /** Whether an automatic quality check judges this job's result. */

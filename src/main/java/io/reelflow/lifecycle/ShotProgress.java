@@ -14,6 +14,7 @@ import io.reelflow.job.JobEvent;
 import io.reelflow.job.Stage;
 import io.reelflow.messaging.VideoEvent;
 import io.reelflow.outbox.Outbox;
+import io.reelflow.spend.Budgets;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,9 +36,11 @@ public class ShotProgress {
     private final JobFactory jobs;
     private final Delivery delivery;
     private final double minSsim;
+    private final Budgets budgets;
 
     public ShotProgress(BatchChanges changes, Outbox outbox, JobFactory jobs, Delivery delivery,
-            ReelflowConfig config) {
+            ReelflowConfig config, Budgets budgets) {
+        this.budgets = budgets;
         this.delivery = delivery;
         this.changes = changes;
         this.outbox = outbox;
@@ -63,7 +66,35 @@ public class ShotProgress {
                 job.sourceSha256, job.sizeBytes, job.seconds, job.width + "x" + job.height, job.model,
                 job.segmentCount > 1 ? job.segmentCount : null, job.seed, isFinal ? job.take : null, job.look,
                 isFinal ? job.startSecond : null, job.startFrameSsim, job.draftSimilarity, job.contactSheetKey,
-                isFinal ? shot.state.name() : null));
+                isFinal ? shot.state.name() : null, job.fallbackNote, charge(job)));
+    }
+
+    /** What the job's calls cost, as the ledger charged them for what was delivered. */
+    private VideoEvent.Charge charge(Job job) {
+        List<Budgets.JobSpend> calls = budgets.charged(job.id);
+        if (calls.isEmpty()) {
+            return null;
+        }
+        java.math.BigDecimal reserved = calls.stream().map(Budgets.JobSpend::reservedUsd)
+                .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+        java.math.BigDecimal charged = calls.stream().map(Budgets.JobSpend::chargedUsd)
+                .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+        boolean probed = calls.stream().allMatch(c -> c.deliveredSeconds() != null);
+        Double delivered = probed ? calls.stream().mapToDouble(c -> c.deliveredSeconds().doubleValue()).sum() : null;
+        String size = calls.get(calls.size() - 1).deliveredSize();
+        int asked = calls.stream().mapToInt(Budgets.JobSpend::askedSeconds).sum();
+        String note = charged.compareTo(reserved) == 0 ? null : "asked " + asked + " s, delivered "
+                + (delivered == null ? "?" : String.format(java.util.Locale.ROOT, "%.2f", delivered)) + " s at " + size
+                + ": charged $" + charged.toPlainString() + " for what was delivered, $" + reserved.toPlainString()
+                + " was reserved";
+        return new VideoEvent.Charge(calls.get(0).model(), reserved, charged, calls.size(), delivered, size, note);
+    }
+
+    void rerouted(@Observes @Priority(FIRST) JobEvent.Rerouted rerouted) {
+        Job job = rerouted.job();
+        Batch batch = job.shot.batch;
+        outbox.append(new VideoEvent.ShotRerouted(batch.team, batch.campaign, batch.batchKey, job.shot.shotKey,
+                job.id, stage(job), job.revision, rerouted.from(), job.model, rerouted.reason()));
     }
 
     /**
@@ -113,7 +144,7 @@ public class ShotProgress {
         }
         Batch batch = shot.batch;
         outbox.append(new VideoEvent.ShotFailed(batch.team, batch.campaign, batch.batchKey, shot.shotKey, job.id,
-                stage(job), job.revision, job.failureKind.wireName(), job.failureReason));
+                stage(job), job.revision, job.failureKind.wireName(), job.failureReason, job.model, job.refusedInput));
     }
 
     void held(@Observes @Priority(FIRST) JobEvent.Held held) {

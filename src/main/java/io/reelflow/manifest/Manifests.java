@@ -212,8 +212,18 @@ public class Manifests {
             }
             j.put("landedAt", job.landedAt.toString());
         }
+        if (job.fallbackNote != null) {
+            // The models the job left, and why: "kling-3 -> veo-3.1: kling is paused by the circuit breaker ...".
+            j.put("fallbacks", List.of(job.fallbackNote.split("\n")));
+        }
         if (job.failureKind != null) {
-            j.put("failure", Map.of("kind", job.failureKind.wireName(), "reason", job.failureReason));
+            Map<String, Object> failure = new LinkedHashMap<>();
+            failure.put("kind", job.failureKind.wireName());
+            failure.put("reason", job.failureReason);
+            if (job.refusedInput != null) {
+                failure.put("refusedInput", job.refusedInput);
+            }
+            j.put("failure", failure);
         }
         return j;
     }

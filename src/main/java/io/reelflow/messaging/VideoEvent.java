@@ -62,12 +62,26 @@ public sealed interface VideoEvent extends Published {
             int revision, String objectKey, String posterKey, String thumbnailKey, String sha256,
             String providerSha256, long sizeBytes, int seconds, String size, String model, Integer segments, Long seed,
             Integer take, String look, Double fromSecond, Double startFrameSsim, Double draftSimilarity,
-            String contactSheetKey, String shotState) implements VideoEvent {
+            String contactSheetKey, String shotState, String fallback, Charge charge) implements VideoEvent {
 
         @Override
         public String type() {
             return "final".equals(stage) ? "FinalReady" : "DraftReady";
         }
+    }
+
+    /**
+     * What a landed video cost: what was reserved before its calls and what was charged for what the provider
+     * delivered (probed length and size, which the charge follows), with a note when the two differ.
+     */
+    @JsonInclude(Include.NON_NULL)
+    record Charge(String model, BigDecimal reservedUsd, BigDecimal chargedUsd, int calls, Double deliveredSeconds,
+            String deliveredSize, String note) {
+    }
+
+    /** A shot's job moved from one model of its route to the next (nothing had been made at the first). */
+    record ShotRerouted(String team, String campaign, String batchId, String shotId, UUID jobId, String stage,
+            int revision, String fromModel, String toModel, String reason) implements VideoEvent {
     }
 
     /**
@@ -84,9 +98,13 @@ public sealed interface VideoEvent extends Published {
             double seconds, String size, Double integratedLufs, Double truePeakDbtp, UUID masterJobId) {
     }
 
-    /** A shot's job failed for good. */
+    /**
+     * A shot's job failed for good, on {@code model}; a moderation refusal says what was refused where the provider
+     * told ({@code refusedInput}: prompt, image or output).
+     */
+    @JsonInclude(Include.NON_NULL)
     record ShotFailed(String team, String campaign, String batchId, String shotId, UUID jobId, String stage,
-            int revision, String failureKind, String reason) implements VideoEvent {
+            int revision, String failureKind, String reason, String model, String refusedInput) implements VideoEvent {
     }
 
     /** A shot's job waits because its create call would pass a budget. */

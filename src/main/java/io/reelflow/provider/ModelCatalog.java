@@ -35,7 +35,7 @@ public class ModelCatalog {
     /** Models whose provider is configured here, sorted by name. */
     public List<String> available() {
         return config.models().entrySet().stream()
-                .filter(e -> providers.contains(e.getValue().provider()))
+                .filter(e -> providers.contains(e.getValue().provider()) && retiredHere(e.getValue()).isEmpty())
                 .map(java.util.Map.Entry::getKey)
                 .sorted()
                 .toList();
@@ -43,6 +43,25 @@ public class ModelCatalog {
 
     public Optional<ModelConfig> find(String name) {
         return Optional.ofNullable(config.models().get(name)).filter(m -> providers.contains(m.provider()));
+    }
+
+    /**
+     * The next model of {@code remaining} (a route's untried models, in order) that can be called here and can make
+     * this job, with the models passed over; empty when none can.
+     */
+    public Optional<String> nextModel(List<String> remaining, int seconds, FrameSize size, boolean referenceImage,
+            boolean needsImage) {
+        for (String model : remaining) {
+            if (cannotRender(model, seconds, size, referenceImage).isEmpty() && (!needsImage || takesImage(model))) {
+                return Optional.of(model);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the catalog has a model of this name (whether or not it can be called here). */
+    public boolean known(String name) {
+        return config.models().containsKey(name);
     }
 
     /** Why {@code name} cannot be used here, if it cannot. */
@@ -55,7 +74,43 @@ public class ModelCatalog {
             return Optional.of("model '" + name + "' runs on provider '" + model.provider()
                     + "', which is not configured in this deployment; available models: " + available());
         }
+        Optional<String> retired = retiredHere(model);
+        if (retired.isPresent()) {
+            return Optional.of("model '" + name + "' " + retired.get() + "; available models: " + available());
+        }
         return Optional.empty();
+    }
+
+    /**
+     * Why a retired model cannot be called where its provider points now: it was retired on the host its
+     * provider's base URL names. Through another endpoint serving the same contract (a gateway) it stays usable.
+     */
+    private Optional<String> retiredHere(ModelConfig model) {
+        if (model.retired().isEmpty()) {
+            return Optional.empty();
+        }
+        String[] hostAndDate = model.retired().get().trim().split("\\s+", 2);
+        String host = ReelflowConfig.remote(config, model.provider()).flatMap(r -> r.baseUrl())
+                .map(ModelCatalog::host).orElse("");
+        if (!host.equalsIgnoreCase(hostAndDate[0])) {
+            return Optional.empty();
+        }
+        return Optional.of("was retired on " + hostAndDate[0] + (hostAndDate.length > 1 ? " on " + hostAndDate[1] : "")
+                + "; set reelflow.providers." + model.provider() + ".base-url to a gateway that still serves it");
+    }
+
+    private static String host(String url) {
+        try {
+            String host = java.net.URI.create(url.trim()).getHost();
+            return host == null ? "" : host;
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+    /** Whether {@code model} can be called here: known, its provider configured, not retired where it points. */
+    public boolean callable(String model) {
+        return unavailable(model).isEmpty();
     }
 
     /** Every reason why {@code name} cannot make this clip; empty when it can. */
@@ -67,11 +122,14 @@ public class ModelCatalog {
             return reasons;
         }
         ModelConfig model = config.models().get(name);
-        if (callSeconds(model, seconds).isEmpty() && !model.referenceImage()) {
-            reasons.add("model '" + name + "' cannot make " + seconds + "-second clips: it makes " + model.seconds()
-                    + " seconds in one call and takes no reference image to chain longer clips from segments");
+        Optional<FrameSize> call = callSize(model, size);
+        FrameSize at = call.orElse(size);
+        if (callSeconds(model, seconds, at).isEmpty() && !model.referenceImage()) {
+            reasons.add("model '" + name + "' cannot make " + seconds + "-second clips: it makes "
+                    + lengths(model, at) + " seconds in one call" + (model.highSeconds().isPresent() ? " at " + at : "")
+                    + " and takes no reference image to chain longer clips from segments");
         }
-        if (callSize(model, size).isEmpty()) {
+        if (call.isEmpty()) {
             reasons.add("model '" + name + "' cannot make " + size + "; it makes " + model.sizes());
         }
         if (referenceImage && !model.referenceImage()) {
@@ -94,21 +152,21 @@ public class ModelCatalog {
         if (callSize.isEmpty()) {
             return List.of();
         }
-        Optional<Integer> single = callSeconds(model, seconds);
+        Optional<Integer> single = callSeconds(model, seconds, callSize.get());
         if (single.isPresent()) {
             return List.of(new Call(single.get(), callSize.get()));
         }
         if (!model.referenceImage()) {
             return List.of();
         }
-        int longest = model.seconds().stream().max(Integer::compare).orElseThrow();
+        int longest = lengths(model, callSize.get()).stream().max(Integer::compare).orElseThrow();
         List<Call> segments = new ArrayList<>();
         int left = seconds;
         while (left > longest) {
             segments.add(new Call(longest, callSize.get()));
             left -= longest;
         }
-        segments.add(new Call(callSeconds(model, left).orElseThrow(), callSize.get()));
+        segments.add(new Call(callSeconds(model, left, callSize.get()).orElseThrow(), callSize.get()));
         return segments;
     }
 
@@ -116,9 +174,18 @@ public class ModelCatalog {
     public record Call(int seconds, FrameSize size) {
     }
 
-    /** The job's length if the model makes it, else the shortest longer length (the clip is then cut). */
-    static Optional<Integer> callSeconds(ModelConfig model, int seconds) {
-        return model.seconds().stream().filter(s -> s >= seconds).min(Integer::compare);
+    /**
+     * The job's length if the model makes it at {@code size}, else the shortest longer length (the clip is then
+     * cut).
+     */
+    static Optional<Integer> callSeconds(ModelConfig model, int seconds, FrameSize size) {
+        return lengths(model, size).stream().filter(s -> s >= seconds).min(Integer::compare);
+    }
+
+    /** The lengths the model makes in one call at {@code size}. */
+    static List<Integer> lengths(ModelConfig model, FrameSize size) {
+        boolean high = (long) size.width() * size.height() > 1280L * 720L;
+        return high && model.highSeconds().isPresent() ? model.highSeconds().get() : model.seconds();
     }
 
     /**
@@ -154,7 +221,7 @@ public class ModelCatalog {
         Call call = segmentIndex < plan.size() ? plan.get(segmentIndex) : new Call(request.seconds(), frame);
         return new RenderRequest(request.reference(), request.model(), remote, request.prompt(), call.seconds(),
                 call.size().width(), call.size().height(), request.referenceImageUrl(), request.submittedAt(), null,
-                takesSeed(request.model()) ? request.seed() : null);
+                takesSeed(request.model()) ? request.seed() : null, request.createKey());
     }
 
     /** Whether {@code model} takes a seed. */

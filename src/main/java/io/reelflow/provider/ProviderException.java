@@ -24,6 +24,8 @@ public class ProviderException extends Exception {
     private final FailureKind failureKind;
     private final Duration retryAfter;
     private boolean outage;
+    private boolean capacity;
+    private String refusedInput;
 
     private ProviderException(Kind kind, FailureKind failureKind, Duration retryAfter, String message,
             Throwable cause) {
@@ -53,6 +55,30 @@ public class ProviderException extends Exception {
 
     public boolean isOutage() {
         return outage;
+    }
+
+    /**
+     * Marks a call that certainly had no effect as refused for capacity (the provider is overloaded, down for
+     * maintenance, or the account's concurrency is used up): a job whose route has another model may move on.
+     */
+    public ProviderException capacity() {
+        this.capacity = true;
+        return this;
+    }
+
+    public boolean isCapacity() {
+        return capacity;
+    }
+
+    /** Says what a refusal was about, where the provider tells: {@code prompt}, {@code image} or {@code output}. */
+    public ProviderException about(String input) {
+        this.refusedInput = input;
+        return this;
+    }
+
+    /** What the refusal was about, or null when the provider did not say. */
+    public String refusedInput() {
+        return refusedInput;
     }
 
     public Kind kind() {

@@ -35,6 +35,11 @@ public class Providers {
         return byName.keySet();
     }
 
+    /** The provider of this name, if this deployment configured it. */
+    public java.util.Optional<VideoProvider> find(String name) {
+        return java.util.Optional.ofNullable(byName.get(name));
+    }
+
     public VideoProvider get(String name) {
         VideoProvider provider = byName.get(name);
         if (provider == null) {

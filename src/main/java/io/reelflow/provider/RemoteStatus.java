@@ -15,7 +15,13 @@ public sealed interface RemoteStatus {
     record Succeeded() implements RemoteStatus {
     }
 
-    /** The provider gave up on the job, for a reason of the given kind. */
-    record Failed(FailureKind kind, String reason) implements RemoteStatus {
+    /**
+     * The provider gave up on the job, for a reason of the given kind; for a moderation refusal {@code input} says
+     * what was refused where the provider tells ({@code prompt}, {@code image} or {@code output}), else null.
+     */
+    record Failed(FailureKind kind, String reason, String input) implements RemoteStatus {
+        public Failed(FailureKind kind, String reason) {
+            this(kind, reason, null);
+        }
     }
 }

@@ -1,10 +1,12 @@
 package io.reelflow.spend;
 
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 import io.reelflow.config.ReelflowConfig;
+import io.reelflow.media.FrameSize;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -75,20 +77,68 @@ public class Budgets {
         }
         em.createNativeQuery("insert into spend_ledger (job_id, segment_index, team, campaign, batch_key, model,"
                 + " provider, seconds, reserved_usd, state) values (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'reserved')"
-                + " on conflict (job_id, segment_index) do update set state = 'reserved',"
-                + " reserved_usd = excluded.reserved_usd, updated_at = now()")
+                + " on conflict (job_id, segment_index) do update set state = 'reserved', model = excluded.model,"
+                + " provider = excluded.provider, seconds = excluded.seconds, reserved_usd = excluded.reserved_usd,"
+                + " updated_at = now()")
                 .setParameter(1, call.jobId()).setParameter(2, call.segmentIndex()).setParameter(3, team)
                 .setParameter(4, campaign).setParameter(5, call.batchKey()).setParameter(6, call.model())
                 .setParameter(7, call.provider()).setParameter(8, callSeconds).setParameter(9, price).executeUpdate();
         return Optional.empty();
     }
 
-    /** The call landed: its reservation becomes spend (at the catalog's price: providers bill what they made). */
+    /** What a provider delivered for one call, as probed: its length and frame size. */
+    public record Delivered(double seconds, FrameSize size) {
+    }
+
+    /**
+     * The call's video arrived: its reservation becomes spend. Providers bill what they made, so the charge follows
+     * the catalog's price of what was {@code delivered} (its whole seconds and its resolution), which may differ
+     * from what was asked and reserved; without a probe (a finished video that could not be landed) the
+     * reservation is charged as it stands.
+     */
+    @Transactional(TxType.MANDATORY)
+    public void charge(UUID jobId, int segmentIndex, Delivered delivered) {
+        if (delivered == null) {
+            charge(jobId, segmentIndex);
+            return;
+        }
+        Object model = em.createNativeQuery("select model from spend_ledger where job_id = ?1 and segment_index = ?2"
+                + " and state = 'reserved'").setParameter(1, jobId).setParameter(2, segmentIndex).getResultStream()
+                .findFirst().orElse(null);
+        if (model == null) {
+            return;
+        }
+        BigDecimal price = pricing.call((String) model, Pricing.billedSeconds(delivered.seconds()), delivered.size());
+        em.createNativeQuery("update spend_ledger set state = 'charged', charged_usd = ?3, delivered_seconds = ?4,"
+                + " delivered_size = ?5, updated_at = now() where job_id = ?1 and segment_index = ?2"
+                + " and state = 'reserved'")
+                .setParameter(1, jobId).setParameter(2, segmentIndex).setParameter(3, price)
+                .setParameter(4, BigDecimal.valueOf(delivered.seconds()).setScale(3, java.math.RoundingMode.HALF_UP))
+                .setParameter(5, delivered.size().width() + "x" + delivered.size().height()).executeUpdate();
+    }
+
+    /** The call's video arrived but was not probed: its reservation is charged as it stands. */
     @Transactional(TxType.MANDATORY)
     public void charge(UUID jobId, int segmentIndex) {
         em.createNativeQuery("update spend_ledger set state = 'charged', charged_usd = reserved_usd, updated_at = now()"
                 + " where job_id = ?1 and segment_index = ?2 and state = 'reserved'")
                 .setParameter(1, jobId).setParameter(2, segmentIndex).executeUpdate();
+    }
+
+    /** A job's spend: what was reserved and charged for its calls, and what they delivered. */
+    public record JobSpend(String model, BigDecimal reservedUsd, BigDecimal chargedUsd, int askedSeconds,
+            BigDecimal deliveredSeconds, String deliveredSize) {
+    }
+
+    /** The charged calls of a job, in segment order. */
+    @SuppressWarnings("unchecked")
+    @Transactional(TxType.MANDATORY)
+    public List<JobSpend> charged(UUID jobId) {
+        List<Object[]> rows = em.createNativeQuery("select model, reserved_usd, charged_usd, seconds,"
+                + " delivered_seconds, delivered_size from spend_ledger where job_id = ?1 and state = 'charged'"
+                + " order by segment_index").setParameter(1, jobId).getResultList();
+        return rows.stream().map(r -> new JobSpend((String) r[0], (BigDecimal) r[1], (BigDecimal) r[2],
+                ((Number) r[3]).intValue(), (BigDecimal) r[4], (String) r[5])).toList();
     }
 
     /**

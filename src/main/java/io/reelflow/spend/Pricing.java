@@ -31,8 +31,17 @@ public class Pricing {
         if (m == null) {
             return BigDecimal.ZERO;
         }
-        BigDecimal perSecond = high(frame) ? m.pricePerSecond().high() : m.pricePerSecond().standard();
+        BigDecimal perSecond = ultra(frame) ? m.pricePerSecond().ultra().orElse(m.pricePerSecond().high())
+                : high(frame) ? m.pricePerSecond().high() : m.pricePerSecond().standard();
         return perSecond.multiply(BigDecimal.valueOf(seconds)).setScale(2, RoundingMode.HALF_UP);
+    }
+
+    /**
+     * The whole seconds a delivered clip is billed as: its probed length rounded to the nearest second (a 5.04 s
+     * clip is a 5-second clip), at least one.
+     */
+    public static int billedSeconds(double probedSeconds) {
+        return (int) Math.max(1, Math.round(probedSeconds));
     }
 
     /** The price of a whole job: every call of its plan. */
@@ -43,6 +52,11 @@ public class Pricing {
             total = total.add(call(model, call.seconds(), frame));
         }
         return total;
+    }
+
+    /** 4k: a short side of 2160 pixels or more. */
+    static boolean ultra(FrameSize frame) {
+        return Math.min(frame.width(), frame.height()) >= 2160;
     }
 
     /** High resolution is anything above 720p (1024p finals). */

@@ -34,12 +34,13 @@ public class ResultLanding {
     /**
      * What was stored. {@code sourceSha256} is the provider's file as served; it differs from {@code sha256}
      * when the clip was cut or fitted to the job. {@code qcFailures} is null when no quality check was asked for.
+     * {@code served} is the provider's file as probed before any cut: what the provider delivered (and bills).
      */
     public record Landed(String sha256, long sizeBytes, String sourceSha256, MediaProbe.Probe probe,
-            List<String> qcFailures, String thumbnailKey) {
+            List<String> qcFailures, String thumbnailKey, MediaProbe.Probe served) {
 
         public Landed withThumbnail(String key) {
-            return new Landed(sha256, sizeBytes, sourceSha256, probe, qcFailures, key);
+            return new Landed(sha256, sizeBytes, sourceSha256, probe, qcFailures, key, served);
         }
     }
 
@@ -69,6 +70,7 @@ public class ResultLanding {
             String sourceSha256 = receive(result, served);
             long size = Files.size(served);
             MediaProbe.Probe probe = MediaProbe.probe(served);
+            MediaProbe.Probe delivered = probe;
             Path video = served;
             String sha256 = sourceSha256;
             if (!Conformer.conforms(probe, target.size(), target.seconds())) {
@@ -82,7 +84,7 @@ public class ResultLanding {
             PosterExtractor.writePoster(video, poster);
             store.put(videoKey, video, "video/mp4");
             store.put(posterKey, poster, "image/jpeg");
-            return new Landed(sha256, size, sourceSha256, probe, qcFailures, null);
+            return new Landed(sha256, size, sourceSha256, probe, qcFailures, null, delivered);
         } finally {
             Files.deleteIfExists(served);
             Files.deleteIfExists(conformed);
@@ -103,8 +105,8 @@ public class ResultLanding {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** A stored segment: its key and the sha256 of the provider's bytes. */
-    public record Part(String key, String sha256) {
+    /** A stored segment: its key, the sha256 of the provider's bytes and what they probe as. */
+    public record Part(String key, String sha256, MediaProbe.Probe probe) {
     }
 
     /**
@@ -116,14 +118,14 @@ public class ResultLanding {
         Path frame = Files.createTempFile(workDir, "segment-", ".png");
         try {
             String sha256 = receive(result, video);
-            MediaProbe.probe(video);
+            MediaProbe.Probe probe = MediaProbe.probe(video);
             String key = ObjectKeys.segment(videoKey, index);
             store.put(key, video, "video/mp4");
             if (!last) {
                 Segments.writeLastFrame(video, frame);
                 store.put(ObjectKeys.segmentLastFrame(videoKey, index), frame, "image/png");
             }
-            return new Part(key, sha256);
+            return new Part(key, sha256, probe);
         } finally {
             Files.deleteIfExists(video);
             Files.deleteIfExists(frame);

@@ -18,9 +18,11 @@ import io.reelflow.job.JobQueries;
 import io.reelflow.provider.Providers;
 import io.reelflow.provider.VideoProvider;
 import io.reelflow.provider.http.RemoteProvider;
+import io.reelflow.provider.http.WebhookSignature;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -68,16 +70,16 @@ public class WebhookResource {
     @Path("/{provider}")
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receive(@PathParam("provider") String name, @HeaderParam("webhook-id") String id,
-            @HeaderParam("webhook-timestamp") String timestamp, @HeaderParam("webhook-signature") String signature,
-            byte[] body) {
+    public Response receive(@PathParam("provider") String name, @Context HttpHeaders headers, byte[] body) {
         Optional<RemoteProvider> provider = remote(name);
-        if (provider.isEmpty() || provider.get().webhookSecret().isEmpty()) {
+        if (provider.isEmpty() || !provider.get().receivesWebhooks()) {
             return problem(Response.Status.NOT_FOUND, "no webhooks are configured for provider '" + name + "'");
         }
+        byte[] raw = body == null ? new byte[0] : body;
+        String id;
         try {
-            WebhookSignature.verify(provider.get().webhookSecret().get(), id, timestamp, body == null ? new byte[0] : body,
-                    signature, Instant.now(), config.webhooks().tolerance());
+            id = provider.get().verifyWebhook(new RemoteProvider.WebhookDelivery(headers::getHeaderString, raw),
+                    Instant.now(), config.webhooks().tolerance());
         } catch (WebhookSignature.Refused e) {
             LOG.warnf("%s webhook refused: %s", name, e.getMessage());
             return problem(Response.Status.UNAUTHORIZED, e.getMessage());
@@ -87,16 +89,19 @@ public class WebhookResource {
         }
         JsonNode payload;
         try {
-            payload = json.readTree(body);
+            payload = json.readTree(raw);
         } catch (java.io.IOException e) {
             return problem(Response.Status.BAD_REQUEST, "body is not JSON");
         }
-        Optional<String> jobId = provider.get().webhookJobId(payload);
-        boolean matched = jobId.isPresent() && jobs.nudge(name, jobId.get());
+        // The payload only says which job to look at: its state is read from the provider by the worker.
+        boolean matched = false;
+        for (String jobId : provider.get().webhookJobIds(payload)) {
+            matched |= jobs.nudge(name, jobId);
+        }
         if (matched) {
             signals.wake();
         }
-        LOG.debugf("%s webhook %s for %s: %s", name, id, jobId.orElse("no job"), matched ? "job nudged" : "no running job");
+        LOG.debugf("%s webhook %s: %s", name, id, matched ? "job nudged" : "no running job");
         return Response.ok(Map.of("accepted", true, "jobNudged", matched)).build();
     }
 

@@ -133,7 +133,9 @@
         element('figcaption', { class: kind + '-revision' }, `${label} r${job.revision} · ${job.seconds} s · ${job.size}`),
         look(job));
     }
-    const text = job.state === 'FAILED' ? `${label} r${job.revision} failed: ${job.reason || job.failureKind}`
+    const refused = { prompt: 'the prompt was refused', image: 'the image was refused', output: 'the video made was refused' };
+    const what = job.failureKind === 'moderation' && refused[job.refusedInput] ? ` (${refused[job.refusedInput]})` : '';
+    const text = job.state === 'FAILED' ? `${label} r${job.revision} failed${what}: ${job.reason || job.failureKind}`
       : job.state === 'HELD' ? `${label} r${job.revision} held: ${job.reason}` : `${label} r${job.revision}: ${job.state.toLowerCase()}…`;
     return element('figure', { class: kind }, element('div', { class: 'placeholder' }, text));
   }

@@ -43,7 +43,8 @@ class ReviewPageIT {
         it = new ItStack(ReviewPageIT.class);
         service = it.service("service", ItStack.env(
                 "REELFLOW_API_KEYS", ApiKeys.entry("studio", key),
-                "REELFLOW_LOCAL_LATENCY", "PT1S")).start();
+                "REELFLOW_LOCAL_LATENCY", "PT1S",
+                "REELFLOW_LOCAL_REFUSE_PATTERN", "\\[refuse\\]")).start();
     }
 
     @AfterAll

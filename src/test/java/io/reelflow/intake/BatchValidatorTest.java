@@ -152,6 +152,43 @@ class BatchValidatorTest {
     }
 
     @Test
+    void aRouteNamesModelsInTheOrderTheyAreTriedAndEveryOneIsChecked() throws Exception {
+        assertThat(reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "defaults": {"route": {"draftModel": ["local-preview", "nope"]}},
+                 "shots": [{"shotId": "1", "prompt": "A pan."}]}""").get("defaults.route.draftModel[1]"))
+                .startsWith("names unknown model 'nope'");
+        // A model known here but whose provider is not configured may stand beside one that is: jobs move past it.
+        BatchValidator.Result accepted = validate("""
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "defaults": {"route": {"draftModel": ["sora-2", "local-preview"]}},
+                 "shots": [{"shotId": "1", "prompt": "A pan."}]}""");
+        assertThat(accepted.violations()).isEmpty();
+        assertThat(accepted.batch().draftRoute()).containsExactly("sora-2", "local-preview");
+        assertThat(accepted.batch().draftModel()).isEqualTo("sora-2");
+        // Alone, it cannot make anything here.
+        assertThat(reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "defaults": {"route": {"draftModel": ["sora-2"]}},
+                 "shots": [{"shotId": "1", "prompt": "A pan."}]}""").get("defaults.route.draftModel[0]"))
+                .contains("not configured in this deployment");
+        // Every model of a final route must make every final.
+        assertThat(reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "defaults": {"route": {"finalModel": ["local-preview", "draft-only"]}},
+                 "shots": [{"shotId": "1", "prompt": "A pan."}]}""").get("defaults.route.finalModel[1]"))
+                .contains("model 'draft-only' cannot make");
+        assertThat(validate("""
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "defaults": {"route": {"draftModel": ["local-preview", "local-preview"]}},
+                 "shots": [{"shotId": "1", "prompt": "A pan."}]}""").violations()).isNotEmpty();
+        assertThat(validate("""
+                {"batchId": "b", "team": "t", "campaign": "c",
+                 "defaults": {"route": {"draftModel": []}},
+                 "shots": [{"shotId": "1", "prompt": "A pan."}]}""").violations()).isNotEmpty();
+    }
+
+    @Test
     void referenceImagesMayBeInlineImagesAndNameHowTheyAreFitted() throws Exception {
         Map<String, String> reasons = reasons("""
                 {"batchId": "b", "team": "t", "campaign": "c",

@@ -12,15 +12,64 @@ import io.reelflow.testkit.TestConfig;
 
 class ModelCatalogTest {
 
-    private final ModelCatalog catalog = new ModelCatalog(TestConfig.reelflow(Map.of(
+    private final ModelCatalog catalog = new ModelCatalog(TestConfig.reelflow(props(
             "reelflow.models.kling.provider", "replicate",
             "reelflow.models.kling.seconds", "5,10",
             "reelflow.models.kling.sizes", "1920x1080,1080x1920",
             "reelflow.models.veo.provider", "veo",
             "reelflow.models.veo.seconds", "4,6,8",
             "reelflow.models.veo.sizes", "1280x720,720x1280,1920x1080,1080x1920",
-            "reelflow.models.veo.reference-image", "true")),
-            Set.of("local", "replicate", "veo"));
+            "reelflow.models.veo.reference-image", "true",
+            "reelflow.models.veo-hd.provider", "veo",
+            "reelflow.models.veo-hd.seconds", "4,6,8",
+            "reelflow.models.veo-hd.high-seconds", "8",
+            "reelflow.models.veo-hd.sizes", "1280x720,1920x1080",
+            "reelflow.models.veo-hd.reference-image", "true",
+            "reelflow.models.sora.provider", "openai",
+            "reelflow.models.sora.retired", "api.openai.com 2026-09-24",
+            "reelflow.providers.openai.base-url", "https://api.openai.com/v1")),
+            Set.of("local", "replicate", "veo", "openai"));
+
+    private static Map<String, String> props(String... keysAndValues) {
+        Map<String, String> props = new java.util.HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            props.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return props;
+    }
+
+    private final ModelCatalog throughAGateway = new ModelCatalog(TestConfig.reelflow(Map.of(
+            "reelflow.models.sora.provider", "openai",
+            "reelflow.models.sora.retired", "api.openai.com 2026-09-24",
+            "reelflow.providers.openai.base-url", "https://llm-gateway.example.com/v1")),
+            Set.of("local", "openai"));
+
+    @Test
+    void aModelThatMakesFewerLengthsAbove720pIsPlannedWithThoseThere() {
+        assertThat(catalog.plan("veo-hd", 4, new FrameSize(1280, 720)))
+                .containsExactly(new ModelCatalog.Call(4, new FrameSize(1280, 720)));
+        // 1080p only at 8 s: a 12-second final is two 8-second calls (the second cut to 4 s).
+        assertThat(catalog.plan("veo-hd", 12, new FrameSize(1792, 1024))).containsExactly(
+                new ModelCatalog.Call(8, new FrameSize(1920, 1080)), new ModelCatalog.Call(8, new FrameSize(1920, 1080)));
+    }
+
+    @Test
+    void aRetiredModelIsRefusedWhereItWasRetiredAndUsableThroughAGateway() {
+        assertThat(catalog.unavailable("sora")).hasValueSatisfying(reason -> assertThat(reason)
+                .contains("was retired on api.openai.com on 2026-09-24").contains("reelflow.providers.openai.base-url"));
+        assertThat(catalog.available()).doesNotContain("sora");
+        assertThat(throughAGateway.unavailable("sora")).isEmpty();
+    }
+
+    @Test
+    void theNextModelOfARouteIsTheFirstThatCanMakeTheJob() {
+        FrameSize draft = new FrameSize(1280, 720);
+        assertThat(catalog.nextModel(java.util.List.of("nope", "sora", "kling", "veo"), 4, draft, false, false))
+                .contains("kling");
+        // A final that carries the approved frame needs a model that takes it.
+        assertThat(catalog.nextModel(java.util.List.of("kling", "veo"), 4, draft, false, true)).contains("veo");
+        assertThat(catalog.nextModel(java.util.List.of("sora"), 4, draft, false, false)).isEmpty();
+    }
 
     @Test
     void aModelThatMakesTheExactClipIsAskedForItAsIs() {

@@ -42,7 +42,7 @@ import io.reelflow.testkit.providers.ReplicateStandIn;
 import io.reelflow.testkit.providers.StandInServer;
 import io.reelflow.testkit.providers.VeoStandIn;
 import io.reelflow.storage.Hashing;
-import io.reelflow.webhook.WebhookSignature;
+import io.reelflow.provider.http.WebhookSignature;
 
 /**
  * The {@code veo} and {@code replicate} providers through the packaged service against stand-ins built from each

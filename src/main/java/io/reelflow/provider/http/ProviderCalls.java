@@ -19,7 +19,8 @@ import io.reelflow.provider.ProviderException;
  *
  * <ul>
  * <li>moderation and invalid-request refusals fail the job with the provider's reason, never retried;
- * <li>429 and 503 are retried later, honouring {@code Retry-After};
+ * <li>429 and 503 are retried later, honouring {@code Retry-After}; 503, 529 and a 429 that names capacity
+ * (overload, concurrency, maintenance) are refusals for capacity, which let a job move to its route's next model;
  * <li>other server errors are retried with backoff, except on a create call, where the provider may have
  * accepted the job before failing: that outcome is unknown and is reconciled, never created again;
  * <li>a transport failure before the request was sent (refused connection, unknown host) is retried; any
@@ -32,6 +33,10 @@ public final class ProviderCalls {
     private static final Pattern MODERATION = Pattern.compile(
             "moderation|safety|content[ _-]?policy|policy[ _-]?violation|nsfw|flagged|sensitive|rai[ _-]?filter"
                     + "|prohibited|blocked",
+            Pattern.CASE_INSENSITIVE);
+    /** Words providers use when they refuse for capacity rather than for this caller's request rate. */
+    private static final Pattern CAPACITY = Pattern.compile(
+            "capacity|overload|concurren|busy|resource[ _-]?pack|unavailable|maintenance|parallel",
             Pattern.CASE_INSENSITIVE);
     private static final Duration DEFAULT_RETRY = Duration.ofSeconds(5);
     private static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
@@ -59,10 +64,12 @@ public final class ProviderCalls {
             String code, String reason, String retryAfter) {
         String what = provider + " " + call + " answered HTTP " + status + (reason == null ? "" : ": " + clip(reason));
         if (status == 429) {
-            return ProviderException.retryLater(retryAfter(retryAfter, Instant.now()), what, null);
+            ProviderException limited = ProviderException.retryLater(retryAfter(retryAfter, Instant.now()), what, null);
+            String text = (code == null ? "" : code) + " " + (reason == null ? "" : reason);
+            return CAPACITY.matcher(text).find() ? limited.capacity() : limited;
         }
-        if (status == 503) {
-            return ProviderException.retryLater(retryAfter(retryAfter, Instant.now()), what, null).outage();
+        if (status == 503 || status == 529) {
+            return ProviderException.retryLater(retryAfter(retryAfter, Instant.now()), what, null).outage().capacity();
         }
         if (status == 408 || status == 409 || status == 425) {
             return create ? ProviderException.outcomeUnknown(what, null)

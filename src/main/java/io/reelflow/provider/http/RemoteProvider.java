@@ -50,12 +50,47 @@ public abstract class RemoteProvider implements VideoProvider {
         return remote.webhookSecret().filter(s -> !s.isBlank());
     }
 
+    /** One webhook delivery as it arrived: its headers (by name, any case) and its raw body. */
+    public record WebhookDelivery(java.util.function.Function<String, String> headers, byte[] body) {
+        public String header(String name) {
+            return headers.apply(name);
+        }
+    }
+
+    /** Whether this deployment receives the provider's webhooks (by default: when their signing secret is set). */
+    public boolean receivesWebhooks() {
+        return webhookSecret().isPresent();
+    }
+
+    /**
+     * Checks that a delivery came from the provider and returns an id for it, the same for every retry of the
+     * delivery (so a retried one is acknowledged without acting twice). By default the Standard Webhooks scheme
+     * (OpenAI, Replicate): an HMAC under the {@code whsec_} secret, with a timestamp inside {@code tolerance}.
+     */
+    public String verifyWebhook(WebhookDelivery delivery, java.time.Instant now, Duration tolerance)
+            throws WebhookSignature.Refused {
+        WebhookSignature.verify(webhookSecret().orElseThrow(), delivery.header("webhook-id"),
+                delivery.header("webhook-timestamp"), delivery.body(), delivery.header("webhook-signature"), now,
+                tolerance);
+        return delivery.header("webhook-id");
+    }
+
     /** The provider job a verified webhook payload is about, if it names one. */
     public abstract Optional<String> webhookJobId(JsonNode payload);
 
+    /** The provider job ids a verified webhook payload may be about (where an id can be written more than one way). */
+    public java.util.List<String> webhookJobIds(JsonNode payload) {
+        return webhookJobId(payload).map(java.util.List::of).orElse(java.util.List.of());
+    }
+
     /** The provider's REST client, built on first use (the provider may be off and never need one). */
-    @SuppressWarnings("unchecked")
     protected <A> A client(Class<A> api, java.util.Map<String, String> headers) {
+        return client(api, () -> headers);
+    }
+
+    /** The provider's REST client, with headers made for each request. */
+    @SuppressWarnings("unchecked")
+    protected <A> A client(Class<A> api, Supplier<java.util.Map<String, String>> headers) {
         Object current = client;
         if (current == null) {
             synchronized (this) {
@@ -77,10 +112,15 @@ public abstract class RemoteProvider implements VideoProvider {
      * {@link ProviderException}.
      */
     protected Answer call(String call, boolean create, Supplier<Response> request) throws ProviderException {
+        return timed(call, create, false, request);
+    }
+
+    private Answer timed(String call, boolean create, boolean missingOk, Supplier<Response> request)
+            throws ProviderException {
         long started = System.nanoTime();
         String outcome = "ok";
         try {
-            return answer(call, create, request);
+            return answer(call, create, missingOk, request);
         } catch (ProviderException e) {
             outcome = e.kind().name().toLowerCase(java.util.Locale.ROOT);
             throw e;
@@ -94,7 +134,13 @@ public abstract class RemoteProvider implements VideoProvider {
         }
     }
 
-    private Answer answer(String call, boolean create, Supplier<Response> request) throws ProviderException {
+    /** Like {@link #call}, but a 404 answer is "no such thing" (empty) rather than a failure. */
+    protected Optional<Answer> callOrMissing(String call, Supplier<Response> request) throws ProviderException {
+        return Optional.ofNullable(timed(call, false, true, request));
+    }
+
+    private Answer answer(String call, boolean create, boolean missingOk, Supplier<Response> request)
+            throws ProviderException {
         Response response;
         try {
             response = request.get();
@@ -108,15 +154,26 @@ public abstract class RemoteProvider implements VideoProvider {
             if (status >= 200 && status < 300) {
                 return new Answer(parsed, response.getHeaders());
             }
+            if (status == 404 && missingOk) {
+                return null;
+            }
             String retryAfter = response.getHeaderString("Retry-After");
-            throw ProviderCalls.fromStatus(name(), call, create, status, errorCode(parsed), errorMessage(parsed, body),
-                    retryAfter);
+            throw refine(ProviderCalls.fromStatus(name(), call, create, status, errorCode(parsed),
+                    errorMessage(parsed, body), retryAfter), status, parsed);
         } catch (ProviderException e) {
             throw e;
         } catch (RuntimeException e) {
             // The answer broke off while being read: for a create call the job may exist.
             throw ProviderCalls.fromTransport(name(), call, create, e);
         }
+    }
+
+    /**
+     * Adds what only this provider's error body tells to a classified failure (what a refusal was about, a
+     * refusal for capacity); the classification itself stays {@link ProviderCalls}'s.
+     */
+    protected ProviderException refine(ProviderException failure, int status, JsonNode body) {
+        return failure;
     }
 
     private JsonNode parse(String body) {
@@ -167,6 +224,25 @@ public abstract class RemoteProvider implements VideoProvider {
             return Lookup.neverReceived();
         }
         return Lookup.matching(matches);
+    }
+
+    /** The prepared first frame as bare base64; an unreadable work file is retried later (nothing was sent). */
+    protected static String base64(java.nio.file.Path image) throws ProviderException {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(java.nio.file.Files.readAllBytes(image));
+        } catch (java.io.IOException e) {
+            throw ProviderException.retryLater(Duration.ofSeconds(5), "reference image unreadable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The prepared first frame as a data URL of its own type. */
+    protected static String dataUrl(java.nio.file.Path image) throws ProviderException {
+        String base64 = base64(image);
+        try {
+            return "data:" + io.reelflow.media.ImageType.of(image).mediaType() + ";base64," + base64;
+        } catch (java.io.IOException e) {
+            throw ProviderException.retryLater(Duration.ofSeconds(5), "reference image unreadable: " + e.getMessage(), e);
+        }
     }
 
     protected static Duration millis(Optional<String> value) {

@@ -20,8 +20,13 @@ public final class RestClients {
     }
 
     public static <T> T build(Class<T> api, RemoteConfig remote, Map<String, String> headers) {
+        return build(api, remote, () -> headers);
+    }
+
+    /** A client whose headers are made for each request (a token that is renewed before it expires). */
+    public static <T> T build(Class<T> api, RemoteConfig remote, java.util.function.Supplier<Map<String, String>> headers) {
         String baseUrl = remote.baseUrl().orElseThrow(() -> new IllegalStateException("no base URL configured"));
-        ClientRequestFilter authenticate = request -> headers.forEach((name, value) -> request.getHeaders()
+        ClientRequestFilter authenticate = request -> headers.get().forEach((name, value) -> request.getHeaders()
                 .putSingle(name, value));
         return QuarkusRestClientBuilder.newBuilder()
                 .baseUri(URI.create(stripSlash(baseUrl)))

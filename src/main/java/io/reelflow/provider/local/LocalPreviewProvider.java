@@ -93,7 +93,7 @@ public class LocalPreviewProvider implements VideoProvider {
     public Submission create(RenderRequest request) throws ProviderException {
         if (refuse.isPresent() && refuse.get().matcher(request.prompt()).find()) {
             throw ProviderException.refused(FailureKind.MODERATION,
-                    "prompt refused by the local provider's moderation rule");
+                    "prompt refused by the local provider's moderation rule").about("prompt");
         }
         Instant now = Instant.now();
         LocalJob job = new LocalJob("local_" + UUID.randomUUID(), request.reference(), request.model(),

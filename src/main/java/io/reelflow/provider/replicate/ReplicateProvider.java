@@ -1,14 +1,11 @@
 package io.reelflow.provider.replicate;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.reelflow.media.ImageType;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ProviderException;
@@ -91,13 +87,7 @@ public class ReplicateProvider extends RemoteProvider {
             input.put("seed", request.seed());
         }
         if (request.referenceImage() != null) {
-            try {
-                String dataUrl = "data:" + ImageType.of(request.referenceImage()).mediaType() + ";base64,"
-                        + Base64.getEncoder().encodeToString(Files.readAllBytes(request.referenceImage()));
-                input.put(kling ? "start_image" : "image", dataUrl);
-            } catch (IOException e) {
-                throw ProviderException.retryLater(Duration.ofSeconds(5), "reference image unreadable: " + e.getMessage(), e);
-            }
+            input.put(kling ? "start_image" : "image", dataUrl(request.referenceImage()));
         }
         webhookUrl.ifPresent(url -> {
             body.put("webhook", url);

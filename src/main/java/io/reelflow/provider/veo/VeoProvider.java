@@ -1,12 +1,9 @@
 package io.reelflow.provider.veo;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import io.reelflow.media.ImageType;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.provider.FailureKind;
 import io.reelflow.provider.ProviderException;
@@ -31,7 +27,7 @@ import jakarta.inject.Singleton;
 /**
  * The {@code veo} provider: Google Veo 3.1 through the Gemini API. Create is
  * {@code POST /v1beta/models/{model}:predictLongRunning} with the prompt, the first-frame {@code image} and the
- * parameters {@code durationSeconds} (4, 6 or 8), {@code resolution} (720p or 1080p) and {@code aspectRatio}
+ * parameters {@code durationSeconds} (4, 6 or 8), {@code resolution} (720p, 1080p or 4k) and {@code aspectRatio}
  * (16:9 or 9:16); the answer names an operation that is polled until {@code done}. A finished operation without
  * a video and with {@code raiMediaFilteredReasons} was filtered by Google's safety systems: a moderation
  * failure, never retried.
@@ -79,17 +75,14 @@ public class VeoProvider extends RemoteProvider {
         ObjectNode instance = body.putArray("instances").addObject();
         instance.put("prompt", request.prompt());
         if (request.referenceImage() != null) {
-            try {
-                instance.putObject("image")
-                        .put("bytesBase64Encoded", Base64.getEncoder().encodeToString(Files.readAllBytes(request.referenceImage())))
-                        .put("mimeType", ImageType.of(request.referenceImage()).mediaType());
-            } catch (IOException e) {
-                throw ProviderException.retryLater(Duration.ofSeconds(5), "reference image unreadable: " + e.getMessage(), e);
-            }
+            String dataUrl = dataUrl(request.referenceImage());
+            instance.putObject("image").put("bytesBase64Encoded", dataUrl.substring(dataUrl.indexOf(',') + 1))
+                    .put("mimeType", dataUrl.substring("data:".length(), dataUrl.indexOf(';')));
         }
         ObjectNode parameters = body.putObject("parameters");
         parameters.put("aspectRatio", request.portrait() ? "9:16" : "16:9");
-        parameters.put("resolution", Math.min(request.width(), request.height()) >= 1080 ? "1080p" : "720p");
+        int shortSide = Math.min(request.width(), request.height());
+        parameters.put("resolution", shortSide >= 2160 ? "4k" : shortSide >= 1080 ? "1080p" : "720p");
         parameters.put("durationSeconds", request.seconds());
         if (request.seed() != null) {
             parameters.put("seed", request.seed());

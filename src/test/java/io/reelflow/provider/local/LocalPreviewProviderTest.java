@@ -54,7 +54,7 @@ class LocalPreviewProviderTest {
     /** Creates a job, sees it finished, downloads it to {@code name} and tells the provider it landed. */
     private Path land(LocalPreviewProvider provider, String prompt, String name) throws Exception {
         RenderRequest request = new RenderRequest(UUID.randomUUID(), "local-preview", "local-preview", prompt, 4, 1280,
-                720, null, null, null, null);
+                720, null, null, null, null, null);
         String id = provider.create(request).providerJobId();
         assertThat(provider.status(id)).isInstanceOf(RemoteStatus.Succeeded.class);
         Path out = dir.resolve(name);

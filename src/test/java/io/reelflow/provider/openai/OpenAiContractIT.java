@@ -44,7 +44,7 @@ import io.reelflow.testkit.providers.OpenAiStandIn;
 import io.reelflow.testkit.providers.PrismContract;
 import io.reelflow.testkit.providers.StandInServer;
 import io.reelflow.storage.Hashing;
-import io.reelflow.webhook.WebhookSignature;
+import io.reelflow.provider.http.WebhookSignature;
 
 /**
  * The {@code openai} provider against the OpenAI Videos API contract: the packaged service talks to a stand-in

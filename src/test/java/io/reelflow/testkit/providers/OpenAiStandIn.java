@@ -132,7 +132,7 @@ public final class OpenAiStandIn extends StandInServer {
                 + "\"created_at\":" + timestamp + ",\"type\":\"video.completed\",\"data\":{\"id\":\"" + videoId
                 + "\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         String signature = "v1," + java.util.Base64.getEncoder().encodeToString(
-                io.reelflow.webhook.WebhookSignature.sign(webhookSecret, id, timestamp, body));
+                io.reelflow.provider.http.WebhookSignature.sign(webhookSecret, id, timestamp, body));
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(webhookUrl))
                 .header("Content-Type", "application/json").header("webhook-id", id)
                 .header("webhook-timestamp", timestamp).header("webhook-signature", signature)

@@ -31,7 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 
 import io.reelflow.media.FrameSize;
-import io.reelflow.webhook.WebhookSignature;
+import io.reelflow.provider.http.WebhookSignature;
 
 /**
  * A local server playing Replicate's predictions API for Kling v2.5 and Wan 2.5, built from the documented

@@ -1,4 +1,4 @@
-package io.reelflow.webhook;
+package io.reelflow.provider.http;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.reelflow.webhook;
+package io.reelflow.provider.http;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
