@@ -209,7 +209,7 @@ class KlingFalRunwayContractIT {
         assertThat(refused.path("failureKind").asText()).isEqualTo("moderation");
         assertThat(refused.path("reason").asText()).contains("content security policy");
         assertThat(refused.path("refusedInput").asText()).isEqualTo("prompt");
-        assertThat(kling.createCalls("[nsfw]")).hasSize(1);
+        assertThat(kling.createCalls("[nsfw], " + klingBatch)).hasSize(1);
         JsonNode risk = awaitEvent(klingBatch, "ShotFailed", "risk");
         assertThat(risk.path("failureKind").asText()).isEqualTo("moderation");
         assertThat(risk.path("reason").asText()).contains("risk control");

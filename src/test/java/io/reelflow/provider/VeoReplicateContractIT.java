@@ -143,7 +143,7 @@ class VeoReplicateContractIT {
     }
 
     @Test
-    void aTwelveSecondVeoFinalIsMadeOfAnEightAndAFourSecondSegmentChainedByTheLastFrame() throws Exception {
+    void aTwelveSecondVeoFinalIsMadeOfTwoEightSecondSegmentsAt1080pChainedByTheLastFrame() throws Exception {
         awaitEvent(veoBatch, "DraftReady", "ok");
         ObjectNode approve = JSON.createObjectNode().put("decisionId", "approve-" + veoBatch).put("team", TEAM)
                 .put("campaign", "provider-contracts").put("batchId", veoBatch).put("shotId", "ok").put("revision", 1)
@@ -155,7 +155,7 @@ class VeoReplicateContractIT {
                 .filter(c -> !c.prompt().contains("[")).skip(1).toList();
         assertThat(segments).hasSize(2);
         assertThat(segments).extracting(c -> JSON.readTree((String) c.details().get("parameters")).path("durationSeconds")
-                .asInt()).containsExactly(8, 4);
+                .asInt()).containsExactly(8, 8);
         assertThat(segments).extracting(c -> JSON.readTree((String) c.details().get("parameters")).path("resolution")
                 .asText()).containsOnly("1080p");
         assertThat(segments).extracting(c -> c.details().get("imageSize")).containsOnly("1920x1080");

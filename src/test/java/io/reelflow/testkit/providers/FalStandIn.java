@@ -163,11 +163,6 @@ public final class FalStandIn extends TaskStandIn {
                     "type", "value_error"))), Map.of());
             return;
         }
-        if (dropBeforeCreate(prompt)) {
-            recordCreate(new CreateCall(prompt, -1, null, details));
-            exchange.close();
-            return;
-        }
         if (rateLimitFirst(prompt)) {
             recordCreate(new CreateCall(prompt, 429, null, details));
             json(exchange, 429, Map.of("detail", "Rate limit exceeded"), Map.of("Retry-After", "2"));

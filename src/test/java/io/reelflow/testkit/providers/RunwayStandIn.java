@@ -104,11 +104,6 @@ public final class RunwayStandIn extends TaskStandIn {
             json(exchange, 400, Map.of("error", invalid), Map.of());
             return;
         }
-        if (dropBeforeCreate(prompt)) {
-            recordCreate(new CreateCall(prompt, -1, null, details));
-            exchange.close();
-            return;
-        }
         if (rateLimitFirst(prompt)) {
             recordCreate(new CreateCall(prompt, 429, null, details));
             json(exchange, 429, Map.of("error", "You have exceeded the rate limit"), Map.of("Retry-After", "2"));

@@ -34,8 +34,8 @@ import io.reelflow.media.FrameSize;
  * <li>{@code [ratelimit]}: the first create answers 429 with {@code Retry-After: 2};
  * <li>{@code [flaky]}: the first two reads of the task answer 500;
  * <li>{@code [reset]}: the task is made, then the connection is dropped before the answer (a lost answer);
- * <li>{@code [lost]}: the connection is dropped before anything is made (the create never arrived);
- * <li>{@code [busy]}: every create answers a refusal for capacity (after {@code [lost]}'s first drop);
+ * <li>{@code [lost]}: the connection is dropped before anything is made (the create never arrived), and
+ * {@code [busy]}: every create answers a refusal for capacity, where the stand-in plays them (Kling);
  * <li>{@code [expired]}: the result's file is gone (404);
  * <li>{@code [short]}: a 4-second clip is delivered whatever was asked; {@code [upscaled]}: a 1920x1080 one.
  * </ul>

@@ -26,7 +26,8 @@ import io.reelflow.media.FrameSize;
  * https://ai.google.dev/api/models#method:-models.predictlongrunning): {@code POST
  * /v1beta/models/{model}:predictLongRunning} with {@code instances[0].prompt}, an optional
  * {@code instances[0].image} ({@code bytesBase64Encoded}, {@code mimeType}) and {@code parameters}
- * ({@code aspectRatio} 16:9 or 9:16, {@code resolution} 720p or 1080p, {@code durationSeconds} 4, 6 or 8);
+ * ({@code aspectRatio} 16:9 or 9:16, {@code resolution} 720p, 1080p or 4k, {@code durationSeconds} 4, 6 or 8, and
+ * only 8 above 720p);
  * an operation polled at {@code GET /v1beta/{name}} until {@code done}; the video at
  * {@code response.generateVideoResponse.generatedSamples[0].video.uri}, downloaded with the API key. Requests
  * outside those shapes are answered 400 {@code INVALID_ARGUMENT} and counted as contract violations.
@@ -124,9 +125,11 @@ public final class VeoStandIn extends StandInServer {
             return;
         }
         boolean portrait = parameters.path("aspectRatio").asText().equals("9:16");
-        boolean full = parameters.path("resolution").asText().equals("1080p");
-        FrameSize size = full ? (portrait ? new FrameSize(1080, 1920) : new FrameSize(1920, 1080))
-                : (portrait ? new FrameSize(720, 1280) : new FrameSize(1280, 720));
+        FrameSize size = switch (parameters.path("resolution").asText()) {
+            case "4k" -> portrait ? new FrameSize(2160, 3840) : new FrameSize(3840, 2160);
+            case "1080p" -> portrait ? new FrameSize(1080, 1920) : new FrameSize(1920, 1080);
+            default -> portrait ? new FrameSize(720, 1280) : new FrameSize(1280, 720);
+        };
         String name = "models/" + model + "/operations/" + UUID.randomUUID().toString().replace("-", "");
         operations.put(name, new Operation(name, prompt, size, parameters.path("durationSeconds").asInt(),
                 Instant.now().plusMillis(1000), new AtomicInteger()));
@@ -145,8 +148,11 @@ public final class VeoStandIn extends StandInServer {
         if (!Set.of(4, 6, 8).contains(parameters.path("durationSeconds").asInt(-1))) {
             return "parameters.durationSeconds must be 4, 6 or 8: " + parameters.path("durationSeconds");
         }
-        if (!Set.of("720p", "1080p").contains(parameters.path("resolution").asText())) {
-            return "parameters.resolution must be 720p or 1080p";
+        if (!Set.of("720p", "1080p", "4k").contains(parameters.path("resolution").asText())) {
+            return "parameters.resolution must be 720p, 1080p or 4k";
+        }
+        if (!parameters.path("resolution").asText().equals("720p") && parameters.path("durationSeconds").asInt() != 8) {
+            return "parameters.durationSeconds must be 8 at " + parameters.path("resolution").asText();
         }
         if (!Set.of("16:9", "9:16").contains(parameters.path("aspectRatio").asText())) {
             return "parameters.aspectRatio must be 16:9 or 9:16";
