@@ -74,6 +74,42 @@ class StatusMappingTest {
                         f -> assertThat(f.kind()).isEqualTo(FailureKind.CANCELLED));
     }
 
+    @Test
+    void klingTasks() throws Exception {
+        assertThat(io.reelflow.provider.kling.KlingProvider.statusOf(json("{\"task_status\":\"processing\"}")))
+                .isInstanceOf(RemoteStatus.Running.class);
+        assertThat(io.reelflow.provider.kling.KlingProvider.statusOf(json("{\"task_status\":\"succeed\","
+                + "\"task_result\":{\"videos\":[{\"url\":\"https://cdn.klingai.com/x.mp4\"}]}}")))
+                .isInstanceOf(RemoteStatus.Succeeded.class);
+        assertThat(io.reelflow.provider.kling.KlingProvider.statusOf(json("{\"task_status\":\"succeed\"}")))
+                .isInstanceOfSatisfying(RemoteStatus.Failed.class, f -> assertThat(f.kind()).isEqualTo(FailureKind.PROVIDER_ERROR));
+        assertThat(io.reelflow.provider.kling.KlingProvider.statusOf(json("{\"task_status\":\"failed\","
+                + "\"task_status_msg\":\"Failure to pass the risk control system\"}")))
+                .isEqualTo(new RemoteStatus.Failed(FailureKind.MODERATION, "kling: Failure to pass the risk control system",
+                        "prompt"));
+        assertThat(io.reelflow.provider.kling.KlingProvider.statusOf(json("{\"task_status\":\"failed\","
+                + "\"task_status_msg\":\"image failed the risk control check\"}")))
+                .isInstanceOfSatisfying(RemoteStatus.Failed.class, f -> assertThat(f.input()).isEqualTo("image"));
+    }
+
+    @Test
+    void runwayTasksSayWhatWasRefused() throws Exception {
+        assertThat(io.reelflow.provider.runway.RunwayProvider.statusOf(json("{\"status\":\"THROTTLED\"}")))
+                .isInstanceOf(RemoteStatus.Running.class);
+        assertThat(io.reelflow.provider.runway.RunwayProvider.statusOf(json("{\"status\":\"SUCCEEDED\","
+                + "\"output\":[\"https://dnznrvs05pmza.cloudfront.net/x.mp4\"]}"))).isInstanceOf(RemoteStatus.Succeeded.class);
+        for (String[] codeAndInput : new String[][] { { "SAFETY.INPUT.TEXT", "prompt" }, { "SAFETY.INPUT.IMAGE", "image" },
+                { "SAFETY.OUTPUT.VIDEO", "output" } }) {
+            assertThat(io.reelflow.provider.runway.RunwayProvider.statusOf(json("{\"status\":\"FAILED\","
+                    + "\"failure\":\"refused\",\"failureCode\":\"" + codeAndInput[0] + "\"}")))
+                    .isEqualTo(new RemoteStatus.Failed(FailureKind.MODERATION, "runway: refused (" + codeAndInput[0] + ")",
+                            codeAndInput[1]));
+        }
+        assertThat(io.reelflow.provider.runway.RunwayProvider.statusOf(json("{\"status\":\"FAILED\","
+                + "\"failure\":\"bad output\",\"failureCode\":\"INTERNAL.BAD_OUTPUT.CODE01\"}")))
+                .isInstanceOfSatisfying(RemoteStatus.Failed.class, f -> assertThat(f.kind()).isEqualTo(FailureKind.PROVIDER_ERROR));
+    }
+
     private static JsonNode json(String text) throws Exception {
         return JSON.readTree(text);
     }
