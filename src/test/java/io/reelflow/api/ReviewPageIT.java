@@ -81,11 +81,13 @@ class ReviewPageIT {
             assertThat(new String(png, 1, 3, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("PNG");
         }
         List<Map<String, Object>> jobs = it.db.query("""
-                select s.shot_key, j.stage, j.revision, j.state, j.prompt from job j join shot s on s.id = j.shot_id
+                select s.shot_key, j.stage, j.revision, j.state, j.prompt, j.refused_input from job j join shot s on s.id = j.shot_id
                 join batch b on b.id = s.batch_id where b.team = 'studio' and b.campaign = 'e2e' order by s.shot_key, j.stage, j.revision""");
         assertThat(jobs).extracting(j -> j.get("shot_key") + " " + j.get("stage") + " r" + j.get("revision") + " "
                 + j.get("state")).containsExactly("s01 DRAFT r1 LANDED", "s01 FINAL r1 LANDED", "s02 DRAFT r1 LANDED",
-                        "s02 DRAFT r2 LANDED");
+                        "s02 DRAFT r2 LANDED", "s03 DRAFT r1 FAILED");
         assertThat((String) jobs.get(3).get("prompt")).startsWith("Slow crane up");
+        // The page said the refused draft's prompt was refused because the job records it so.
+        assertThat(jobs.get(4).get("refused_input")).isEqualTo("prompt");
     }
 }
