@@ -72,6 +72,7 @@ class KlingFalRunwayContractIT {
     private final String runwayBatch = "runway-" + run;
     private final String routesBatch = "routes-" + run;
     private final String pausedBatch = "paused-" + run;
+    private final String elsewhereBatch = "elsewhere-" + run;
 
     @TempDir
     Path tmp;
@@ -123,6 +124,8 @@ class KlingFalRunwayContractIT {
                 "flaky", "reset", "expired"), reference);
         submit(routesBatch, List.of("kling-3", "runway-gen-4.5"), List.of("lost busy", "nsfw"), null);
         submit(pausedBatch, List.of("kling-v2.5", "runway-gen-4.5"), List.of("paused"), null);
+        // sora-2 is in the catalog, but this deployment has no openai provider configured.
+        submit(elsewhereBatch, List.of("sora-2", "runway-gen-4.5"), List.of("elsewhere"), null);
     }
 
     @AfterAll
@@ -380,6 +383,15 @@ class KlingFalRunwayContractIT {
         assertThat(ready.path("fallback").asText()).startsWith("kling-v2.5 -> runway-gen-4.5");
         assertThat(replicate.createCalls("[paused]")).isEmpty();
         assertThat(runway.accepted("[paused]")).hasSize(1);
+        assertChargedOnceOn(ready, "runway-gen-4.5", "0.60");
+    }
+
+    @Test
+    void aModelWhoseProviderIsNotConfiguredHereIsPassedOver() throws Exception {
+        JsonNode moved = awaitEvent(elsewhereBatch, "ShotRerouted", "elsewhere");
+        assertThat(moved.path("fromModel").asText()).isEqualTo("sora-2");
+        assertThat(moved.path("reason").asText()).isEqualTo("provider 'openai' is not configured here");
+        JsonNode ready = awaitEvent(elsewhereBatch, "DraftReady", "elsewhere");
         assertChargedOnceOn(ready, "runway-gen-4.5", "0.60");
     }
 
