@@ -262,8 +262,9 @@ public class JobStepper {
      * outcome is unknown, and never once a segment of it was made). Returns whether it moved.
      */
     private boolean rerouted(JobView job, String owner, String reason) {
-        boolean nothingCreated = job.state() == JobState.PENDING || job.state() == JobState.HELD
-                || job.state() == JobState.SUBMITTING && job.providerJobId() == null;
+        // As the step read it: waiting to be created (a refusal for capacity comes back from a create made in this
+        // step, read as PENDING or HELD). A SUBMITTING job was left by a worker that died during its create call.
+        boolean nothingCreated = job.state() == JobState.PENDING || job.state() == JobState.HELD;
         if (!nothingCreated || job.segmentIndex() > 0 || job.fallbacks().isEmpty()) {
             return false;
         }
