@@ -193,7 +193,12 @@ public class BatchesResource {
     private Views.BatchSummary summary(Batch b, BatchChanges.Pending open) {
         return new Views.BatchSummary(b.batchKey, b.campaign, b.state.name(), b.shotCount,
                 b.shotCount - open.drafts(), b.shotCount - open.shots(),
-                b.draftModel, b.finalModel, b.budgetUsd, b.createdAt, location(b.batchKey));
+                b.draftModel, b.finalModel, b.budgetUsd, b.createdAt, location(b.batchKey), fallbacks(b.draftRoute()),
+                fallbacks(b.finalRoute()));
+    }
+
+    private static List<String> fallbacks(List<String> route) {
+        return route.size() < 2 ? null : route.subList(1, route.size());
     }
 
     private Views.JobView view(Job job) {

@@ -15,11 +15,14 @@ public final class Views {
     private Views() {
     }
 
-    /** A batch and how far it has come: drafts done (landed or failed) and shots closed, out of its shots. */
+    /**
+     * A batch and how far it has come: drafts done (landed or failed) and shots closed, out of its shots; each
+     * route's first model and, when it names more, the fallbacks tried after it in order.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record BatchSummary(String batchId, String campaign, String state, int shots, int draftsDone,
             int shotsClosed, String draftModel, String finalModel, BigDecimal budgetUsd, OffsetDateTime createdAt,
-            String location) {
+            String location, List<String> draftFallbacks, List<String> finalFallbacks) {
     }
 
     /** A batch with its shots. */

@@ -39,6 +39,8 @@ public class JobTransitions {
     private final java.util.Map<JobState, io.micrometer.core.instrument.Counter> moves = new java.util.EnumMap<>(
             JobState.class);
 
+    private final io.micrometer.core.instrument.MeterRegistry registry;
+
     public JobTransitions(Budgets budgets, ModelSlots slots, JobSegments segments, ReelflowConfig config,
             JobSignals signals, Event<JobEvent> events, io.micrometer.core.instrument.MeterRegistry registry) {
         for (JobState state : JobState.values()) {
@@ -46,6 +48,7 @@ public class JobTransitions {
                     .description("Job state changes this replica made, by the state entered (per replica: sum them)")
                     .tag("to", state.name()).register(registry));
         }
+        this.registry = registry;
         this.budgets = budgets;
         this.slots = slots;
         this.segments = segments;
@@ -170,6 +173,10 @@ public class JobTransitions {
         move(job, JobState.PENDING);
         release(job, Duration.ZERO);
         events.fire(new JobEvent.Rerouted(job, from, reason));
+        // How often routes fall back, and between which models: reelflow_jobs_rerouted_total{from, to}.
+        io.micrometer.core.instrument.Counter.builder("reelflow_jobs_rerouted")
+                .description("Jobs this replica moved to the next model of their route (per replica: sum them)")
+                .tags("from", from, "to", model).register(registry).increment();
         LOG.infof("%s moved from %s to %s: %s", JobView.of(job).label(), from, model, reason);
     }
 

@@ -108,7 +108,7 @@
     const b = detail.batch;
     // replaceChildren would write a null as the text "null": only present parts are passed.
     $('.batch-head', root).replaceChildren(...[
-      element('h2', {}, b.batchId), element('span', { class: 'muted' }, `${b.campaign} · ${b.draftModel} → ${b.finalModel}`),
+      element('h2', {}, b.batchId), element('span', { class: 'muted' }, `${b.campaign} · ${route(b.draftModel, b.draftFallbacks)} → ${route(b.finalModel, b.finalFallbacks)}`),
       element('div', { class: 'progress' }, bar(b.draftsDone, b.shots, 'drafts'), bar(b.shotsClosed, b.shots, 'shots closed')),
       detail.shots.some(s => (s.deliverables || []).some(d => d.state === 'DELIVERED'))
         ? element('button', { type: 'button', class: 'secondary', 'data-action': 'zip', onclick: () => downloadZip(b.batchId) }, 'Download deliverables (ZIP)') : null
@@ -124,13 +124,19 @@
     }
   }
 
+  // A route's first model, and the fallbacks tried after it.
+  function route(model, fallbacks) {
+    return fallbacks && fallbacks.length ? `${model} (then ${fallbacks.join(', ')})` : model;
+  }
+
   function clip(job, kind, label) {
     if (!job) return null;
     if (job.links) {
       return element('figure', { class: kind },
         element('video', { class: kind, src: job.links.video, poster: job.links.poster, controls: true, muted: true,
           playsinline: true, preload: 'metadata', 'data-revision': job.revision }),
-        element('figcaption', { class: kind + '-revision' }, `${label} r${job.revision} · ${job.seconds} s · ${job.size}`),
+        element('figcaption', { class: kind + '-revision', title: (job.fallbacks || []).join('\n') },
+          `${label} r${job.revision} · ${job.seconds} s · ${job.size} · ${job.model}${job.fallbacks ? ' (fallback)' : ''}`),
         look(job));
     }
     const refused = { prompt: 'the prompt was refused', image: 'the image was refused', output: 'the video made was refused' };

@@ -393,6 +393,8 @@ class KlingFalRunwayContractIT {
         assertThat(moved.path("reason").asText()).isEqualTo("provider 'openai' is not configured here");
         JsonNode ready = awaitEvent(elsewhereBatch, "DraftReady", "elsewhere");
         assertChargedOnceOn(ready, "runway-gen-4.5", "0.60");
+        assertThat(io.reelflow.testkit.Metrics.of(service).sum("reelflow_jobs_rerouted_total", "from=\"sora-2\"",
+                "to=\"runway-gen-4.5\"")).isEqualTo(1.0);
     }
 
     @Test
