@@ -48,6 +48,16 @@ try {
     await page.screenshot({ path: `${shots}/1-drafts.png`, fullPage: true });
   });
 
+  await step('each draft shows its content credentials', async () => {
+    for (const shot of ['s01', 's02']) {
+      const badge = await page.waitForSelector(`[data-shot="${shot}"] .credentials:not(.missing)`);
+      const title = await badge.getAttribute('title');
+      if (!title.includes('AI-generated (local-preview (local))') || !title.includes('urn:c2pa:')) {
+        throw new Error(`the credentials badge of ${shot} says: ${title}`);
+      }
+    }
+  });
+
   await step('a draft refused by moderation says the prompt was refused', async () => {
     await page.waitForFunction(() => {
       const card = document.querySelector('[data-shot="s03"] .placeholder');

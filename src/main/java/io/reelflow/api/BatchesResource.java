@@ -218,7 +218,8 @@ public class BatchesResource {
                 job.failureKind == null ? null : job.failureKind.wireName(), reason, job.sha256, job.sizeBytes, links,
                 job.seed, job.stage == Stage.FINAL ? job.take : null, job.look, job.startSecond, job.startFrameSsim,
                 job.draftSimilarity, job.refusedInput,
-                job.fallbackNote == null ? null : java.util.List.of(job.fallbackNote.split("\n")));
+                job.fallbackNote == null ? null : java.util.List.of(job.fallbackNote.split("\n")),
+                Views.ContentCredentialsView.of(job.credentials, job.credentialsSummary));
     }
 
     private Views.DeliverableView view(Deliverable d) {
@@ -232,7 +233,8 @@ public class BatchesResource {
         }
         return new Views.DeliverableView(d.placement, d.state.name(), d.width == null ? null : d.width + "x" + d.height,
                 d.seconds, d.integratedLufs, d.truePeakDbtp, d.sizeBytes, d.sha256,
-                d.state == Deliverable.State.FAILED ? d.lastError : null, links);
+                d.state == Deliverable.State.FAILED ? d.lastError : null, links,
+                Views.ContentCredentialsView.of(d.credentials, d.credentialsSummary));
     }
 
     static String location(String batchId) {

@@ -43,7 +43,16 @@ public final class Views {
     /** A placement file of a shot: its state and, once stored, its measures and short-lived links. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record DeliverableView(String placement, String state, String size, Double seconds, Double integratedLufs,
-            Double truePeakDbtp, Long sizeBytes, String sha256, String error, DeliverableLinks links) {
+            Double truePeakDbtp, Long sizeBytes, String sha256, String error, DeliverableLinks links,
+            ContentCredentialsView contentCredentials) {
+    }
+
+    /** The content credentials (C2PA) a stored video carries: its manifest's label and what it says, in one line. */
+    public record ContentCredentialsView(String manifest, String summary) {
+
+        static ContentCredentialsView of(String manifest, String summary) {
+            return manifest == null ? null : new ContentCredentialsView(manifest, summary);
+        }
     }
 
     /** Links to a placement file and its caption files (null without captions), valid until {@code expiresAt}. */
@@ -62,7 +71,8 @@ public final class Views {
     public record JobView(UUID jobId, String stage, int revision, String state, String model, String prompt,
             int seconds, String size, String failureKind, String reason, String sha256, Long sizeBytes,
             Links links, Long seed, Integer take, String look, Double fromSecond, Double startFrameSsim,
-            Double draftSimilarity, String refusedInput, java.util.List<String> fallbacks) {
+            Double draftSimilarity, String refusedInput, java.util.List<String> fallbacks,
+            ContentCredentialsView contentCredentials) {
     }
 
     /** Presigned links to a landed job's files (a final's contact sheet too), valid until {@code expiresAt}. */

@@ -41,6 +41,8 @@ public class Batch extends PanacheEntityBase {
     public String draftFallbacks;
     /** Models tried after {@link #finalModel}, as for drafts. */
     public String finalFallbacks;
+    /** Whether the content credentials of this batch's videos record their prompts. */
+    public boolean credentialsPrompt;
     public BigDecimal budgetUsd;
     public String payloadSha256;
     @Enumerated(EnumType.STRING)

@@ -63,6 +63,9 @@ public interface ReelflowConfig {
     /** How the slots of a model and of a provider are shared among teams that wait for them. */
     FairShare fairShare();
 
+    /** Content credentials (C2PA) written into every stored video. */
+    Credentials credentials();
+
     /** The pipeline's gauges. */
     Metrics metrics();
 
@@ -245,6 +248,39 @@ public interface ReelflowConfig {
                 return FrameSize.of(resolution(), aspect);
             }
         }
+    }
+
+    /**
+     * The key and certificates that sign content credentials. Give them as PEM text (from the environment, a
+     * Secret's keys) or as files (a mounted Secret); the key is ECDSA P-256 (ES256), the chain starts with the
+     * signing certificate and leaves out the root.
+     */
+    interface Credentials {
+        /** The private key as PEM text ({@code REELFLOW_CREDENTIALS_KEY}); never in a file of the repository. */
+        Optional<String> key();
+
+        /** The private key as a PEM file. */
+        Optional<Path> keyFile();
+
+        /** The certificate chain as PEM text ({@code REELFLOW_CREDENTIALS_CERTIFICATES}). */
+        Optional<String> certificates();
+
+        /** The certificate chain as a PEM file. */
+        Optional<Path> certificatesFile();
+
+        /**
+         * Sign with a chain made at start under a new root, for demos and tests: valid credentials that no one
+         * trusts unless given that root ({@code throwaway-root-file}).
+         */
+        @WithDefault("false")
+        boolean throwaway();
+
+        /** Where the throwaway root is written (PEM), for a validator that should trust it. */
+        Optional<Path> throwawayRootFile();
+
+        /** Refuse to start without a signing key, rather than store videos without credentials. */
+        @WithDefault("false")
+        boolean required();
     }
 
     interface Routes {

@@ -61,6 +61,10 @@ public class Deliverable extends PanacheEntityBase {
     public String vttKey;
     public String srtKey;
     public String sha256;
+    /** The label of the content credentials the stored file carries; null when it carries none. */
+    public String credentials;
+    /** What those credentials say, in one line for people. */
+    public String credentialsSummary;
     public Long sizeBytes;
     public Double seconds;
     public Integer width;

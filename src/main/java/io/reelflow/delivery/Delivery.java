@@ -14,6 +14,8 @@ import io.reelflow.campaign.Batch;
 import io.reelflow.campaign.BatchChanges;
 import io.reelflow.campaign.Shot;
 import io.reelflow.job.Job;
+import io.reelflow.job.JobView;
+import io.reelflow.provenance.ContentCredentials;
 import io.reelflow.media.AspectRatio;
 import io.reelflow.media.MasterPlan;
 import io.reelflow.media.Placement;
@@ -94,7 +96,9 @@ public class Delivery {
         Batch batch = shot.batch;
         return new DeliveryTask(d.id, batch.team + "/" + batch.batchKey + "/" + shot.shotKey + " " + d.placement,
                 d.master.objectKey, d.objectKey, d.placement(), shot.focus(), shot.cues(), batch.brand(),
-                ObjectKeys.brandLogo(batch.team, batch.campaign, batch.batchKey));
+                ObjectKeys.brandLogo(batch.team, batch.campaign, batch.batchKey),
+                JobView.of(d.master).origin(List.of(new ContentCredentials.Ingredient("master " + d.master.objectKey,
+                        "video/mp4", d.master.sha256, "componentOf"))));
     }
 
     /**
@@ -112,6 +116,10 @@ public class Delivery {
         d.vttKey = made.vttKey();
         d.srtKey = made.srtKey();
         d.sha256 = made.sha256();
+        if (made.credentials() != null) {
+            d.credentials = made.credentials().label();
+            d.credentialsSummary = made.credentials().summary();
+        }
         d.sizeBytes = made.sizeBytes();
         d.seconds = made.seconds();
         d.width = made.width();

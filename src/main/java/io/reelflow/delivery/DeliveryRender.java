@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 import javax.imageio.ImageIO;
 
@@ -15,6 +16,9 @@ import io.reelflow.media.BrandKit;
 import io.reelflow.media.Captions;
 import io.reelflow.media.Deliverables;
 import io.reelflow.media.MediaProbe;
+import io.reelflow.media.Placement;
+import io.reelflow.provenance.ContentCredentials;
+import io.reelflow.provenance.CredentialSigning;
 import io.reelflow.reference.ReferenceImageException;
 import io.reelflow.reference.ReferenceImages;
 import io.reelflow.storage.Hashing;
@@ -34,8 +38,11 @@ public class DeliveryRender {
     private final ObjectStore store;
     private final ReferenceImages images;
     private final Path workDir;
+    private final CredentialSigning credentials;
 
-    public DeliveryRender(ObjectStore store, ReferenceImages images, ReelflowConfig config) {
+    public DeliveryRender(ObjectStore store, ReferenceImages images, ReelflowConfig config,
+            CredentialSigning credentials) {
+        this.credentials = credentials;
         this.store = store;
         this.images = images;
         this.workDir = config.storage().workDirectory();
@@ -64,16 +71,56 @@ public class DeliveryRender {
                 store.put(srtKey, Captions.srt(cues).getBytes(StandardCharsets.UTF_8),
                         "application/x-subrip; charset=utf-8");
             }
-            String sha256 = Hashing.sha256Hex(out);
-            long size = Files.size(out);
+            String sha256;
+            long size;
+            ContentCredentials.Signed label = null;
+            Optional<ContentCredentials> signer = credentials.signer();
+            if (signer.isPresent()) {
+                // The last step before upload: the placement file says it was generated, and what was done to it.
+                ContentCredentials.Signed signed = signer.get().sign(out, task.origin().statement(
+                        task.objectKey().substring(task.objectKey().lastIndexOf('/') + 1), edits(task, made, brand)));
+                sha256 = signed.sha256();
+                size = signed.sizeBytes();
+                label = signed;
+            } else {
+                sha256 = Hashing.sha256Hex(out);
+                size = Files.size(out);
+            }
             store.put(task.objectKey(), out, "video/mp4");
             return new DeliveryTask.Made(vttKey, srtKey, sha256, size, made.seconds(), probe.width(), probe.height(),
                     made.loudness() == null ? null : made.loudness().integratedLufs(),
-                    made.loudness() == null ? null : made.loudness().truePeakDbtp(), made.passes());
+                    made.loudness() == null ? null : made.loudness().truePeakDbtp(), made.passes(), label);
         } finally {
             Files.deleteIfExists(master);
             Files.deleteIfExists(out);
         }
+    }
+
+    /** What making the placement file did to its master, for the file's content credentials. */
+    private static List<ContentCredentials.Action> edits(DeliveryTask task, Deliverables.Made made, BrandKit brand) {
+        List<ContentCredentials.Action> edits = new java.util.ArrayList<>();
+        Placement placement = task.placement();
+        edits.add(ContentCredentials.Action.edited("c2pa.cropped", "reframed to the shape of " + placement.size()
+                + " for placement '" + placement.name() + "'"));
+        edits.add(ContentCredentials.Action.edited("c2pa.resized", "scaled to " + placement.size()));
+        if (made.loudness() != null) {
+            edits.add(ContentCredentials.Action.edited("c2pa.edited", String.format(java.util.Locale.ROOT,
+                    "audio normalised to %.1f LUFS integrated", made.loudness().integratedLufs())));
+        }
+        if (placement.burnCaptions() && !task.cues().isEmpty()) {
+            edits.add(ContentCredentials.Action.edited("c2pa.edited", "captions burned in"));
+        }
+        if (brand.logo() != null) {
+            edits.add(ContentCredentials.Action.edited("c2pa.placed", "brand logo placed"));
+        }
+        if (brand.endCard() != null) {
+            edits.add(ContentCredentials.Action.edited("c2pa.edited", "end card added"));
+        }
+        if (brand.aiLabel()) {
+            edits.add(ContentCredentials.Action.edited("c2pa.edited", "visible AI label added"));
+        }
+        edits.add(ContentCredentials.Action.edited("c2pa.transcoded", "re-encoded as H.264/AAC"));
+        return edits;
     }
 
     /** The batch's brand kit with its logo: fetched the first time and kept beside the batch, read from there after. */

@@ -89,6 +89,7 @@ public class BatchIntake {
         batch.finalModel = request.finalModel();
         batch.draftFallbacks = Batch.joinFallbacks(request.draftRoute());
         batch.finalFallbacks = Batch.joinFallbacks(request.finalRoute());
+        batch.credentialsPrompt = request.promptInCredentials();
         batch.budgetUsd = request.budgetUsd();
         batch.payloadSha256 = fingerprint;
         batch.state = Batch.State.DRAFTING;

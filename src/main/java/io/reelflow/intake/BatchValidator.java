@@ -100,7 +100,8 @@ public class BatchValidator {
         JsonNode limit = root.path("budget").path("limitUsd");
         BigDecimal budget = limit.isNumber() ? limit.decimalValue() : null;
         return new Result(new CampaignBatch(root.get("batchId").textValue(), root.get("team").textValue(),
-                root.get("campaign").textValue(), aspect, policy, draftRoute, finalRoute, budget, shots, brand),
+                root.get("campaign").textValue(), aspect, policy, draftRoute, finalRoute, budget, shots, brand,
+                root.path("contentCredentials").path("includePrompt").asBoolean(false)),
                 List.of());
     }
 

@@ -23,10 +23,11 @@ import io.reelflow.review.ReviewPolicy;
  * always did.
  */
 @JsonPropertyOrder({ "batchId", "team", "campaign", "aspectRatio", "reviewPolicy", "draftModel", "finalModel",
-        "budgetUsd", "shots", "brand", "draftFallbacks", "finalFallbacks" })
+        "budgetUsd", "shots", "brand", "draftFallbacks", "finalFallbacks", "promptInCredentials" })
 public record CampaignBatch(String batchId, String team, String campaign, AspectRatio aspectRatio,
         ReviewPolicy reviewPolicy, @JsonIgnore List<String> draftRoute, @JsonIgnore List<String> finalRoute,
-        BigDecimal budgetUsd, List<ShotRequest> shots, @JsonInclude(Include.NON_NULL) Brand brand) {
+        BigDecimal budgetUsd, List<ShotRequest> shots, @JsonInclude(Include.NON_NULL) Brand brand,
+        @JsonInclude(Include.NON_DEFAULT) boolean promptInCredentials) {
 
     /** The model drafts are made with first; the others of the route are its fallbacks. */
     @JsonProperty("draftModel")

@@ -106,6 +106,10 @@ public class Job extends PanacheEntityBase {
     public String createKey;
     /** What a moderation refusal was about, where the provider said: prompt, image or output. */
     public String refusedInput;
+    /** The label of the content credentials the stored file carries; null when it carries none. */
+    public String credentials;
+    /** What those credentials say, in one line for people. */
+    public String credentialsSummary;
 
     /** The job's current provider call as the spend ledger sees it. */
     public SpendCall spendCall() {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.jboss.logging.Logger;
@@ -17,6 +18,8 @@ import io.reelflow.provider.ProviderException;
 import io.reelflow.provider.RemoteStatus;
 import io.reelflow.provider.RequestRates;
 import io.reelflow.provider.VideoProvider;
+import io.reelflow.provenance.ContentCredentials;
+import io.reelflow.provenance.Origin;
 import io.reelflow.storage.ResultLanding;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -37,10 +40,12 @@ class JobResults {
     private final RequestRates rates;
     private final Tracer tracer;
     private final LookCheck lookCheck;
+    private final JobSegments segments;
 
     JobResults(JobTransitions transitions, ResultLanding landing, ReelflowConfig config, ProviderBreaker breaker,
-            RequestRates rates, Tracer tracer, LookCheck lookCheck) {
+            RequestRates rates, Tracer tracer, LookCheck lookCheck, JobSegments segments) {
         this.lookCheck = lookCheck;
+        this.segments = segments;
         this.transitions = transitions;
         this.landing = landing;
         this.config = config;
@@ -109,10 +114,13 @@ class JobResults {
                     LOG.infof("%s landed; the next segment starts from its last frame", job.label());
                     return;
                 }
+                List<ContentCredentials.Ingredient> parts = segments.landedFiles(job.id()).stream()
+                        .map(s -> Origin.providerFile(provider.name(), s[0], s[1])).toList();
                 landed = landing.landSegments(job.segmentCount(), job.objectKey(), job.posterKey(), job.target(),
-                        job.autoQc());
+                        job.autoQc(), job.origin(parts));
             } else {
-                landed = landing.land(result, job.objectKey(), job.posterKey(), job.target(), job.autoQc());
+                landed = landing.land(result, job.objectKey(), job.posterKey(), job.target(), job.autoQc(),
+                        job.origin(List.of()), job.providerJobId());
             }
         } catch (ProviderException e) {
             breaker.failed(provider.name(), e);

@@ -30,6 +30,15 @@ public class JobSegments {
                 .setParameter(5, key).setParameter(6, sha256).executeUpdate();
     }
 
+    /** A landed segment's provider job and the SHA-256 of the file it served, in segment order. */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<String[]> landedFiles(UUID jobId) {
+        return ((List<Object[]>) em.createNativeQuery("select provider_job_id, sha256 from job_segment where job_id = ?1"
+                + " order by segment_index").setParameter(1, jobId).getResultList()).stream()
+                .map(r -> new String[] { (String) r[0], (String) r[1] }).toList();
+    }
+
     /**
      * The first of {@code candidates} (provider jobs that could be job {@code id}'s) that no other job owns,
      * neither as its current provider job nor as a landed segment.

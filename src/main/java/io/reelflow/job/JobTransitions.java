@@ -222,6 +222,10 @@ public class JobTransitions {
         job.sourceSha256 = landed.sourceSha256().equals(landed.sha256()) ? null : landed.sourceSha256();
         job.sizeBytes = landed.sizeBytes();
         job.probedSeconds = landed.probe().seconds();
+        if (landed.credentials() != null) {
+            job.credentials = landed.credentials().label();
+            job.credentialsSummary = landed.credentials().summary();
+        }
         job.landedAt = OffsetDateTime.now();
         budgets.charge(job.id, job.segmentIndex, delivered(landed.served()));
         move(job, JobState.LANDED);

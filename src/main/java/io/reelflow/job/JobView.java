@@ -11,7 +11,8 @@ import io.reelflow.storage.ResultLanding;
 public record JobView(UUID id, Stage stage, JobState state, String provider, String providerJobId, int attempts,
         String objectKey, String posterKey, RenderRequest request, String team, String batchKey, String shotKey,
         String reviewPolicy, String referenceImageFit, int seconds, int width, int height, int segmentIndex,
-        int segmentCount, String traceParent, StartFrame startFrom, java.util.List<String> fallbacks) {
+        int segmentCount, String traceParent, StartFrame startFrom, java.util.List<String> fallbacks, String campaign,
+        int revision, boolean promptInCredentials) {
 
     /**
      * Where a final starts: the approved draft ({@code draftKey}), the second of it ({@code second}), where the
@@ -23,7 +24,7 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
             Deliverables.Focus focus) {
     }
 
-    static JobView of(Job job) {
+    public static JobView of(Job job) {
         return new JobView(job.id, job.stage, job.state, job.provider, job.providerJobId, job.attempts,
                 job.objectKey, job.posterKey,
                 new RenderRequest(job.id, job.model, job.model, job.prompt, job.seconds, job.width, job.height,
@@ -34,7 +35,8 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
                 job.traceParent, job.startFromKey == null ? null : new StartFrame(job.startFromKey,
                         job.startSecond == null ? 0 : job.startSecond, job.startFrameKey, "carried".equals(job.look),
                         job.shot.focus()),
-                job.fallbacks == null ? java.util.List.of() : java.util.List.of(job.fallbacks.split(",")));
+                job.fallbacks == null ? java.util.List.of() : java.util.List.of(job.fallbacks.split(",")),
+                job.shot.batch.campaign, job.revision, job.shot.batch.credentialsPrompt);
     }
 
     /** What the delivered clip must be: the job's own length and frame size. */
@@ -46,7 +48,27 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
     public JobView withRequest(RenderRequest other) {
         return new JobView(id, stage, state, provider, providerJobId, attempts, objectKey, posterKey, other, team,
                 batchKey, shotKey, reviewPolicy, referenceImageFit, seconds, width, height, segmentIndex, segmentCount,
-                traceParent, startFrom, fallbacks);
+                traceParent, startFrom, fallbacks, campaign, revision, promptInCredentials);
+    }
+
+    /**
+     * What the stored file's content credentials say of where it came from: the model and provider, and the job
+     * (the prompt only where the campaign allows it); {@code ingredients} are the provider files it was made from
+     * when already known (a segmented job's segments).
+     */
+    public io.reelflow.provenance.Origin origin(java.util.List<io.reelflow.provenance.ContentCredentials.Ingredient> ingredients) {
+        java.util.Map<String, Object> record = new java.util.LinkedHashMap<>();
+        record.put("team", team);
+        record.put("campaign", campaign);
+        record.put("batch", batchKey);
+        record.put("shot", shotKey);
+        record.put("stage", stage.name().toLowerCase(java.util.Locale.ROOT));
+        record.put("revision", revision);
+        record.put("job", id.toString());
+        if (promptInCredentials) {
+            record.put("prompt", request.prompt());
+        }
+        return new io.reelflow.provenance.Origin(request.model(), provider, ingredients, record);
     }
 
     /** Whether an automatic quality check judges this job's result. */

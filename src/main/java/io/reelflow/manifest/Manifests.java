@@ -25,7 +25,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Writes {@code {team}/{campaign}/{batch}/manifest.json}: the batch and, for every shot, its prompt, state, jobs
  * (model, length, size, sha256, object keys, failures), the review decisions applied to it, and its placement files
- * (sha256, size, length, frame size, measured loudness and true peak).
+ * (sha256, size, length, frame size, measured loudness and true peak), and for every stored video whether it carries
+ * content credentials.
  */
 @ApplicationScoped
 public class Manifests {
@@ -134,11 +135,17 @@ public class Manifests {
             m.put("integratedLufs", d.integratedLufs);
             m.put("truePeakDbtp", d.truePeakDbtp);
             m.put("deliveredAt", d.deliveredAt.toString());
+            m.put("contentCredentials", credentials(d.credentials));
         }
         if (d.lastError != null) {
             m.put("lastError", d.lastError);
         }
         return m;
+    }
+
+    /** Whether a stored video carries content credentials, and the label of their manifest when it does. */
+    private static Map<String, Object> credentials(String label) {
+        return label == null ? Map.of("present", false) : Map.of("present", true, "manifest", label);
     }
 
     private static Map<String, Object> decision(ReviewDecision d) {
@@ -205,6 +212,7 @@ public class Manifests {
         }
         if (job.sha256 != null) {
             j.put("sha256", job.sha256);
+            j.put("contentCredentials", credentials(job.credentials));
             j.put("sizeBytes", job.sizeBytes);
             j.put("probedSeconds", job.probedSeconds);
             if (job.sourceSha256 != null) {

@@ -23,8 +23,6 @@ import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import com.fasterxml.jackson.dataformat.cbor.databind.CBORMapper;
 
-import io.reelflow.storage.Hashing;
-
 /**
  * Writes C2PA content credentials (C2PA 2.1) into an MP4: a manifest store in a top-level {@code uuid} box appended
  * after the file's own boxes, so no sample offset moves and nothing is copied. The manifest's claim (v2) lists its
@@ -71,6 +69,13 @@ public final class ContentCredentials {
             Map<String, Object> job) {
     }
 
+    /**
+     * What was written: the manifest's label, the whole signed file's SHA-256 (hex) and size, and a one-line summary
+     * of what the credentials say (for people: the manifest itself is the record).
+     */
+    public record Signed(String label, String sha256, long sizeBytes, String summary) {
+    }
+
     /** A top-level box of the file: where it starts, how long it is, its type. */
     record TopBox(long offset, long size, String type, boolean c2pa) {
     }
@@ -87,26 +92,48 @@ public final class ContentCredentials {
         return identity;
     }
 
-    /** Appends signed credentials to {@code mp4}; returns the manifest's label ({@code urn:c2pa:...}). */
-    public String sign(Path mp4, Statement statement) throws IOException {
+    /**
+     * Appends signed credentials to {@code mp4} in one read of the file (the BMFF hash and the whole file's hash are
+     * taken together) and one append; returns what was written.
+     */
+    public Signed sign(Path mp4, Statement statement) throws IOException {
         try (FileChannel file = FileChannel.open(mp4, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             List<TopBox> boxes = topBoxes(file);
             if (boxes.stream().anyMatch(TopBox::c2pa)) {
                 throw new IOException(mp4.getFileName() + " already carries a C2PA manifest store");
             }
-            byte[] hash = bmffHash(file, boxes);
+            MessageDigest whole = sha256();
+            byte[] hash = bmffHash(file, boxes, whole);
             String label = "urn:c2pa:" + UUID.randomUUID();
             byte[] store = Jumbf.superbox(Jumbf.STORE, "c2pa", manifest(label, statement, hash));
             file.position(file.size());
             ByteBuffer box = ByteBuffer.allocate(8 + 16 + 4 + 9 + 8 + store.length);
             box.putInt(box.capacity()).put("uuid".getBytes(StandardCharsets.US_ASCII)).put(C2PA_UUID).putInt(0)
                     .put("manifest\0".getBytes(StandardCharsets.US_ASCII)).putLong(0).put(store).flip();
+            whole.update(box.duplicate());
             while (box.hasRemaining()) {
                 file.write(box);
             }
             file.force(false);
-            return label;
+            return new Signed(label, java.util.HexFormat.of().formatHex(whole.digest()), file.size(),
+                    summary(statement));
         }
+    }
+
+    private String summary(Statement statement) {
+        StringBuilder text = new StringBuilder();
+        List<String> edits = new ArrayList<>();
+        for (Action action : statement.actions()) {
+            if (action.action().equals("c2pa.created")) {
+                text.append("AI-generated (").append(action.softwareAgent()).append(")");
+            } else {
+                edits.add(action.action().substring(action.action().indexOf('.') + 1));
+            }
+        }
+        if (!edits.isEmpty()) {
+            text.append("; then ").append(String.join(", ", edits)).append(" by Reelflow");
+        }
+        return text.append("; signed by ").append(identity.signer()).toString();
     }
 
     /** The file's top-level boxes; a box that claims to run to the end of the file (size 0) is refused. */
@@ -150,15 +177,18 @@ public final class ContentCredentials {
         return boxes;
     }
 
-    /** SHA-256 over every top-level box but {@code ftyp} and the manifest box, each after its 8-byte offset. */
-    static byte[] bmffHash(FileChannel file, List<TopBox> boxes) throws IOException {
-        MessageDigest digest = Hashing.sha256();
+    /**
+     * SHA-256 over every top-level box but {@code ftyp}, {@code mfra} and the manifest box, each after its 8-byte
+     * offset; every byte read is also given to {@code whole}.
+     */
+    static byte[] bmffHash(FileChannel file, List<TopBox> boxes, MessageDigest whole) throws IOException {
+        MessageDigest digest = sha256();
         ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
         for (TopBox box : boxes) {
-            if (box.type().equals("ftyp") || box.type().equals("mfra") || box.c2pa()) {
-                continue;
+            boolean excluded = box.type().equals("ftyp") || box.type().equals("mfra") || box.c2pa();
+            if (!excluded) {
+                digest.update(ByteBuffer.allocate(8).putLong(box.offset()).array());
             }
-            digest.update(ByteBuffer.allocate(8).putLong(box.offset()).array());
             long position = box.offset();
             long end = box.offset() + box.size();
             while (position < end) {
@@ -168,7 +198,10 @@ public final class ContentCredentials {
                     throw new IOException("the file ended inside box '" + box.type() + "'");
                 }
                 buffer.flip();
-                digest.update(buffer);
+                whole.update(buffer.duplicate());
+                if (!excluded) {
+                    digest.update(buffer);
+                }
                 position += read;
             }
         }
@@ -194,7 +227,7 @@ public final class ContentCredentials {
             store.writeBytes(Jumbf.superboxOf(content));
             Map<String, Object> uri = new LinkedHashMap<>();
             uri.put("url", "self#jumbf=/c2pa/" + label + "/c2pa.assertions/" + assertion.getKey());
-            uri.put("hash", Hashing.sha256().digest(content));
+            uri.put("hash", sha256().digest(content));
             created.add(uri);
         }
         Map<String, Object> claim = new LinkedHashMap<>();
@@ -299,6 +332,14 @@ public final class ContentCredentials {
             g.writeBinary(signature);
             g.writeEndArray();
         });
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static byte[] der(X509Certificate certificate) throws IOException {

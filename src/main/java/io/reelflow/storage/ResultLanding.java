@@ -9,7 +9,9 @@ import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.ClipInspector;
@@ -21,7 +23,9 @@ import io.reelflow.media.ImageType;
 import io.reelflow.media.MediaProbe;
 import io.reelflow.media.PosterExtractor;
 import io.reelflow.media.Segments;
-import io.reelflow.storage.Hashing;
+import io.reelflow.provenance.ContentCredentials;
+import io.reelflow.provenance.CredentialSigning;
+import io.reelflow.provenance.Origin;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -35,12 +39,13 @@ public class ResultLanding {
      * What was stored. {@code sourceSha256} is the provider's file as served; it differs from {@code sha256}
      * when the clip was cut or fitted to the job. {@code qcFailures} is null when no quality check was asked for.
      * {@code served} is the provider's file as probed before any cut: what the provider delivered (and bills).
+     * {@code credentials} is the content credentials the stored file carries (null: none).
      */
     public record Landed(String sha256, long sizeBytes, String sourceSha256, MediaProbe.Probe probe,
-            List<String> qcFailures, String thumbnailKey, MediaProbe.Probe served) {
+            List<String> qcFailures, String thumbnailKey, MediaProbe.Probe served, ContentCredentials.Signed credentials) {
 
         public Landed withThumbnail(String key) {
-            return new Landed(sha256, sizeBytes, sourceSha256, probe, qcFailures, key, served);
+            return new Landed(sha256, sizeBytes, sourceSha256, probe, qcFailures, key, served, credentials);
         }
     }
 
@@ -50,19 +55,28 @@ public class ResultLanding {
 
     private final ObjectStore store;
     private final Path workDir;
+    private final CredentialSigning credentials;
 
-    public ResultLanding(ObjectStore store, ReelflowConfig config) throws IOException {
+    public ResultLanding(ObjectStore store, ReelflowConfig config, CredentialSigning credentials) throws IOException {
         this.store = store;
         this.workDir = config.storage().workDirectory();
+        this.credentials = credentials;
         Files.createDirectories(workDir);
     }
 
     /**
      * Lands a result as {@code target}: a clip of another size or a longer one is first cut and fitted to it.
-     * With {@code qc} the stored clip is also inspected by the automatic quality check.
+     * With {@code qc} the stored clip is also inspected by the automatic quality check. The stored file carries
+     * content credentials where the deployment signs: made by {@code origin}'s model, from the provider's file
+     * ({@code providerJobId}), then what was done to fit it.
      */
-    public Landed land(InputStream result, String videoKey, String posterKey, Expected target, boolean qc)
-            throws IOException {
+    public Landed land(InputStream result, String videoKey, String posterKey, Expected target, boolean qc,
+            Origin origin, String providerJobId) throws IOException {
+        return land(result, videoKey, posterKey, target, qc, origin, providerJobId, List.of());
+    }
+
+    private Landed land(InputStream result, String videoKey, String posterKey, Expected target, boolean qc,
+            Origin origin, String providerJobId, List<ContentCredentials.Action> before) throws IOException {
         Path served = Files.createTempFile(workDir, "result-", ".mp4");
         Path conformed = Files.createTempFile(workDir, "conformed-", ".mp4");
         Path poster = Files.createTempFile(workDir, "poster-", ".jpg");
@@ -73,23 +87,60 @@ public class ResultLanding {
             MediaProbe.Probe delivered = probe;
             Path video = served;
             String sha256 = sourceSha256;
-            if (!Conformer.conforms(probe, target.size(), target.seconds())) {
+            boolean fitted = !Conformer.conforms(probe, target.size(), target.seconds());
+            if (fitted) {
                 Segments.join(List.of(served), target.size(), target.seconds(), conformed);
                 video = conformed;
                 probe = MediaProbe.probe(conformed);
                 size = Files.size(conformed);
-                sha256 = Hashing.sha256Hex(conformed);
             }
             List<String> qcFailures = qc ? ClipInspector.inspect(video, probe, target.seconds(), target.size()) : null;
             PosterExtractor.writePoster(video, poster);
+            ContentCredentials.Signed label = null;
+            Optional<ContentCredentials> signer = credentials.signer();
+            if (signer.isPresent() && origin != null) {
+                // Signing is the last step before upload: one read of the work file, one append, and its hash.
+                Origin from = before.isEmpty() ? origin.with(Origin.providerFile(origin.provider(), providerJobId,
+                        sourceSha256)) : origin;
+                List<ContentCredentials.Action> edits = new ArrayList<>(before);
+                if (fitted) {
+                    edits.addAll(fitting(delivered, target));
+                }
+                ContentCredentials.Signed signed = signer.get().sign(video, from.statement(fileName(videoKey), edits));
+                sha256 = signed.sha256();
+                size = signed.sizeBytes();
+                label = signed;
+            } else if (fitted) {
+                sha256 = Hashing.sha256Hex(conformed);
+            }
             store.put(videoKey, video, "video/mp4");
             store.put(posterKey, poster, "image/jpeg");
-            return new Landed(sha256, size, sourceSha256, probe, qcFailures, null, delivered);
+            return new Landed(sha256, size, sourceSha256, probe, qcFailures, null, delivered, label);
         } finally {
             Files.deleteIfExists(served);
             Files.deleteIfExists(conformed);
             Files.deleteIfExists(poster);
         }
+    }
+
+    /** What fitting a clip of {@code served}'s length and size to {@code target} did to it. */
+    static List<ContentCredentials.Action> fitting(MediaProbe.Probe served, Expected target) {
+        List<ContentCredentials.Action> edits = new ArrayList<>();
+        if (served.seconds() > target.seconds() + 0.05) {
+            edits.add(ContentCredentials.Action.edited("c2pa.edited", String.format(java.util.Locale.ROOT,
+                    "cut from %.2f s to %d s", served.seconds(), target.seconds())));
+        }
+        if (served.width() != target.size().width() || served.height() != target.size().height()) {
+            edits.add(ContentCredentials.Action.edited("c2pa.cropped", "centre-cropped from " + served.width() + "x"
+                    + served.height() + " to the shape of " + target.size()));
+            edits.add(ContentCredentials.Action.edited("c2pa.resized", "scaled to " + target.size()));
+        }
+        edits.add(ContentCredentials.Action.edited("c2pa.transcoded", "re-encoded as H.264/AAC"));
+        return edits;
+    }
+
+    private static String fileName(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
     }
 
     /** Streams a provider's file into {@code file} and returns its sha256; an empty file is an error. */
@@ -133,8 +184,8 @@ public class ResultLanding {
     }
 
     /** Joins the stored segments of {@code videoKey} and lands the result as {@code target}. */
-    public Landed landSegments(int count, String videoKey, String posterKey, Expected target, boolean qc)
-            throws IOException {
+    public Landed landSegments(int count, String videoKey, String posterKey, Expected target, boolean qc,
+            Origin origin) throws IOException {
         List<Path> parts = new java.util.ArrayList<>();
         Path joined = Files.createTempFile(workDir, "joined-", ".mp4");
         try {
@@ -144,7 +195,12 @@ public class ResultLanding {
                 store.download(ObjectKeys.segment(videoKey, i), part);
             }
             Segments.join(parts, target.size(), target.seconds(), joined);
-            return land(Files.newInputStream(joined), videoKey, posterKey, target, qc);
+            List<ContentCredentials.Action> joining = List.of(
+                    ContentCredentials.Action.edited("c2pa.edited", "joined " + count + " generated segments, each"
+                            + " started from the previous one's last frame, cut to " + target.seconds() + " s"),
+                    ContentCredentials.Action.edited("c2pa.resized", "fitted to " + target.size()),
+                    ContentCredentials.Action.edited("c2pa.transcoded", "re-encoded as H.264/AAC"));
+            return land(Files.newInputStream(joined), videoKey, posterKey, target, qc, origin, null, joining);
         } finally {
             for (Path part : parts) {
                 Files.deleteIfExists(part);

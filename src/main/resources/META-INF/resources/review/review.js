@@ -137,6 +137,7 @@
           playsinline: true, preload: 'metadata', 'data-revision': job.revision }),
         element('figcaption', { class: kind + '-revision', title: (job.fallbacks || []).join('\n') },
           `${label} r${job.revision} · ${job.seconds} s · ${job.size} · ${job.model}${job.fallbacks ? ' (fallback)' : ''}`),
+        credentialsBadge(job.contentCredentials),
         look(job));
     }
     const refused = { prompt: 'the prompt was refused', image: 'the image was refused', output: 'the video made was refused' };
@@ -170,6 +171,13 @@
     return card;
   }
 
+  // The content credentials (C2PA) a stored video carries: a badge, with what they say on hover and for readers.
+  function credentialsBadge(credentials) {
+    if (!credentials) return element('span', { class: 'credentials missing', title: 'This file carries no content credentials' }, 'No content credentials');
+    return element('span', { class: 'credentials', title: `${credentials.summary}\nmanifest ${credentials.manifest}`,
+      'data-manifest': credentials.manifest, 'aria-label': `Content credentials: ${credentials.summary}` }, 'Content credentials');
+  }
+
   // The shot's placement files: frame, length, measured loudness and true peak, and links to download them.
   function deliverables(shot) {
     if (!shot.deliverables || !shot.deliverables.length) return null;
@@ -183,9 +191,10 @@
         : d.state === 'FAILED' ? `failed: ${d.error || ''}` : 'making…'),
       element('td', {}, d.size || ''),
       element('td', {}, number(d.seconds, 1, 's')),
-      element('td', {}, d.integratedLufs == null ? '' : `${number(d.integratedLufs, 1, 'LUFS')}, ${number(d.truePeakDbtp, 1, 'dBTP')}`)));
+      element('td', {}, d.integratedLufs == null ? '' : `${number(d.integratedLufs, 1, 'LUFS')}, ${number(d.truePeakDbtp, 1, 'dBTP')}`),
+      element('td', {}, d.state === 'DELIVERED' ? credentialsBadge(d.contentCredentials) : '')));
     return element('table', { class: 'deliverables' },
-      element('thead', {}, element('tr', {}, ['Placement', 'Files', 'Size', 'Length', 'Loudness, peak'].map(h => element('th', {}, h)))),
+      element('thead', {}, element('tr', {}, ['Placement', 'Files', 'Size', 'Length', 'Loudness, peak', 'Provenance'].map(h => element('th', {}, h)))),
       element('tbody', {}, rows));
   }
 

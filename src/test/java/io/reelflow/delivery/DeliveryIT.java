@@ -217,6 +217,8 @@ class DeliveryIT {
             assertThat(d.path("integratedLufs").asDouble()).isEqualTo(event.path("integratedLufs").asDouble());
         }
 
+        checkContentCredentials(prefix, manifest, files);
+
         // The batch's ZIP: every file and caption file, byte for byte, and the manifest.
         HttpResponse<InputStream> zip = http.send(HttpRequest.newBuilder(
                 uri("/api/v1/batches/" + batchId + "/deliverables.zip")).header("Authorization", "Bearer " + KEY)
@@ -242,6 +244,73 @@ class DeliveryIT {
         HttpResponse<String> other = http.send(HttpRequest.newBuilder(
                 uri("/api/v1/batches/" + batchId + "/deliverables.zip")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(other.statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * Every stored video (drafts, finals, placement files) carries content credentials that the C2PA reference
+     * implementation validates and trusts under the service's root: made by the model, then what Reelflow did; the
+     * manifest says each carries them; a copy changed by one byte fails.
+     */
+    private void checkContentCredentials(String prefix, JsonNode manifest, Map<String, JsonNode> files)
+            throws Exception {
+        List<String> keys = List.of("wide/draft-r1.mp4", "tall/draft-r1.mp4", "wide/final.mp4",
+                "wide/final-portrait.mp4", "tall/final.mp4", "wide/deliverables/reels.mp4",
+                "wide/deliverables/youtube.mp4", "wide/deliverables/banner.mp4", "tall/deliverables/feed-4x5.mp4",
+                "tall/deliverables/square.mp4");
+        List<Path> local = new java.util.ArrayList<>();
+        for (String key : keys) {
+            Path file = tmp.resolve("credentials-" + key.replace('/', '-'));
+            it.storage.download(prefix + key, file);
+            local.add(file);
+        }
+        Path tampered = tmp.resolve("credentials-tampered.mp4");
+        byte[] reels = Files.readAllBytes(local.get(5));
+        reels[reels.length / 3] ^= 0x01;
+        Files.write(tampered, reels);
+        local.add(tampered);
+        List<JsonNode> read = io.reelflow.testkit.C2paReader.read(it.credentialsRoot(), local.toArray(Path[]::new));
+        for (int i = 0; i < keys.size(); i++) {
+            JsonNode r = read.get(i);
+            assertThat(r.path("state").asText()).as(keys.get(i) + ": " + r).isEqualTo("Trusted");
+            assertThat(r.path("failures")).as(keys.get(i)).isEmpty();
+            JsonNode actions = assertion(r, "c2pa.actions.v2").path("actions");
+            assertThat(actions.get(0).path("action").asText()).isEqualTo("c2pa.created");
+            assertThat(actions.get(0).path("digitalSourceType").asText()).endsWith("/trainedAlgorithmicMedia");
+            assertThat(actions.get(0).path("softwareAgent").path("name").asText()).isEqualTo("local-preview (local)");
+            JsonNode job = assertion(r, "io.reelflow.job");
+            assertThat(job.path("team").asText()).isEqualTo(TEAM);
+            assertThat(job.has("prompt")).as("the prompt is left out unless the campaign allows it").isFalse();
+            List<String> names = new java.util.ArrayList<>();
+            actions.forEach(a -> names.add(a.path("action").asText()));
+            if (keys.get(i).contains("/deliverables/")) {
+                assertThat(names).contains("c2pa.cropped", "c2pa.resized", "c2pa.placed", "c2pa.transcoded");
+                // The master it was cut from, by its hash.
+                String master = r.path("manifest").path("ingredients").get(0).path("description").asText();
+                assertThat(it.db.count("select count(*) from job where 'sha256:' || sha256 = ?", master)).isEqualTo(1);
+            } else {
+                assertThat(r.path("manifest").path("ingredients").get(0).path("title").asText())
+                        .startsWith("local result ");
+            }
+        }
+        JsonNode broken = read.get(keys.size());
+        assertThat(broken.path("state").asText()).isEqualTo("Invalid");
+        assertThat(broken.path("failures").toString()).contains("assertion.bmffHash.mismatch");
+        for (JsonNode shot : manifest.path("shots")) {
+            for (JsonNode d : shot.path("deliverables")) {
+                assertThat(d.path("contentCredentials").path("present").asBoolean()).isTrue();
+                assertThat(d.path("contentCredentials").path("manifest").asText()).startsWith("urn:c2pa:");
+            }
+        }
+        assertThat(files.get("wide/reels").path("sha256").asText()).isEqualTo(Hashing.sha256Hex(local.get(5)));
+    }
+
+    private static JsonNode assertion(JsonNode read, String label) {
+        for (JsonNode a : read.path("manifest").path("assertions")) {
+            if (a.path("label").asText().equals(label)) {
+                return a.path("data");
+            }
+        }
+        throw new AssertionError("no " + label + " in " + read);
     }
 
     private Path checkFile(JsonNode event, String key, int width, int height, double seconds, double lufs,

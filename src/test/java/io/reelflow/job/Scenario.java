@@ -366,9 +366,12 @@ final class Scenario implements AutoCloseable {
             if (!"LANDED".equals(job.get("state"))) {
                 continue;
             }
-            String stored = HexFormat.of().formatHex(Hashing.sha256().digest(it.storage.get((String) job.get("object_key"))));
+            byte[] file = it.storage.get((String) job.get("object_key"));
+            String stored = HexFormat.of().formatHex(Hashing.sha256().digest(file));
             String served = standIn.servedSha256((String) job.get("provider_job_id"));
-            if (!stored.equals(served) || !stored.equals(job.get("sha256"))) {
+            // What was stored is what was served, with its content credentials appended.
+            if (!io.reelflow.testkit.Credentials.sha256WithoutCredentials(file).equals(served)
+                    || !io.reelflow.testkit.Credentials.carriesCredentials(file) || !stored.equals(job.get("sha256"))) {
                 shaMismatches.add(job.get("id") + ": stored " + stored + ", served " + served + ", recorded "
                         + job.get("sha256"));
             }

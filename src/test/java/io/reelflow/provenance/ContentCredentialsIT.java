@@ -48,7 +48,10 @@ class ContentCredentialsIT {
     private Path signed(String name, ContentCredentials.Statement statement) throws IOException {
         Path file = tmp.resolve(name);
         Files.copy(clip, file);
-        new ContentCredentials(identity, "test").sign(file, statement);
+        ContentCredentials.Signed signed = new ContentCredentials(identity, "test").sign(file, statement);
+        assertThat(signed.sha256()).isEqualTo(io.reelflow.storage.Hashing.sha256Hex(file));
+        assertThat(signed.sizeBytes()).isEqualTo(Files.size(file)).isGreaterThan(Files.size(clip));
+        assertThat(signed.label()).startsWith("urn:c2pa:");
         return file;
     }
 

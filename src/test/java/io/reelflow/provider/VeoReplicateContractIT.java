@@ -138,8 +138,10 @@ class VeoReplicateContractIT {
                 "{\"aspectRatio\":\"16:9\",\"resolution\":\"720p\",\"durationSeconds\":4}"));
         assertThat(call.details().get("imageSize")).isEqualTo("1280x720");
         Path file = landed(ready, "veo-ok.mp4");
-        assertThat(Hashing.sha256Hex(file)).isEqualTo(veo.servedSha256(call.jobId()));
-        assertThat(ready.has("providerSha256")).isFalse();
+        // Stored as served, with content credentials appended.
+        assertThat(io.reelflow.testkit.Credentials.sha256WithoutCredentials(file)).isEqualTo(veo.servedSha256(call.jobId()));
+        assertThat(ready.path("providerSha256").asText()).isEqualTo(veo.servedSha256(call.jobId()));
+        assertThat(Hashing.sha256Hex(file)).isEqualTo(ready.path("sha256").asText());
     }
 
     @Test

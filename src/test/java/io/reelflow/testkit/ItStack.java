@@ -42,8 +42,16 @@ public final class ItStack implements AutoCloseable {
         Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
         env.put("REELFLOW_LOCAL_SPOOL_DIR", spool.toString());
         env.put("REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString());
+        // Every stored video carries content credentials, signed under a throwaway root the tests can trust.
+        env.put("REELFLOW_CREDENTIALS_THROWAWAY", "true");
+        env.put("REELFLOW_CREDENTIALS_THROWAWAY_ROOT_FILE", credentialsRoot().toString());
         env.putAll(overrides);
         return env;
+    }
+
+    /** Where the services of this stack write the throwaway root their content credentials are signed under. */
+    public Path credentialsRoot() {
+        return dir.resolve("credentials-root.pem").toAbsolutePath();
     }
 
     public ServiceProcess service(String name, Map<String, String> overrides) {

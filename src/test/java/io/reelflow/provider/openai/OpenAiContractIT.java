@@ -133,7 +133,9 @@ class OpenAiContractIT {
         String videoId = calls.get(0).jobId();
         Path file = tmp.resolve("ok.mp4");
         it.storage.download(ready.path("objectKey").asText(), file);
-        assertThat(sha256(file)).isEqualTo(standIn.servedSha256(videoId)).isEqualTo(ready.path("sha256").asText());
+        assertThat(sha256(file)).isEqualTo(ready.path("sha256").asText());
+        // Stored as served, with content credentials appended.
+        assertThat(io.reelflow.testkit.Credentials.sha256WithoutCredentials(file)).isEqualTo(standIn.servedSha256(videoId));
         MediaProbe.Probe probe = MediaProbe.probe(file);
         assertThat(probe.width()).isEqualTo(1280);
         assertThat(probe.height()).isEqualTo(720);
@@ -189,7 +191,7 @@ class OpenAiContractIT {
         assertThat(standIn.accepted("[reset]")).singleElement()
                 .satisfies(v -> assertThat(it.db.query("select state from job where provider_job_id = ?",
                         standIn.createCalls("[reset]").get(0).jobId())).hasSize(1));
-        assertThat(ready.path("sha256").asText()).isEqualTo(
+        assertThat(ready.path("providerSha256").asText()).isEqualTo(
                 standIn.servedSha256(standIn.createCalls("[reset]").get(0).jobId()));
     }
 
@@ -262,7 +264,8 @@ class OpenAiContractIT {
         Path file = tmp.resolve("final.mp4");
         it.storage.download(ready.path("objectKey").asText(), file);
         assertThat(MediaProbe.probe(file).seconds()).isBetween(11.95, 12.1);
-        assertThat(sha256(file)).isEqualTo(standIn.servedSha256(call.jobId()));
+        assertThat(io.reelflow.testkit.Credentials.sha256WithoutCredentials(file))
+                .isEqualTo(standIn.servedSha256(call.jobId()));
 
         // The final starts from the approved draft's first frame, scaled to the final's frame: exactly the bytes
         // kept beside the final were uploaded as input_reference.
