@@ -70,6 +70,10 @@ public final class DemoMain {
             env.put("REELFLOW_LOCAL_SPOOL_DIR", DATA.resolve("local-provider").toAbsolutePath().toString());
             env.put("REELFLOW_LOCAL_LATENCY", "PT3S");
             env.put("REELFLOW_WORKER_CONCURRENCY", "2");
+            // The demo's videos carry content credentials signed under a throwaway root kept beside them.
+            env.put("REELFLOW_CREDENTIALS_THROWAWAY", "true");
+            env.put("REELFLOW_CREDENTIALS_THROWAWAY_ROOT_FILE", DATA.resolve("credentials-root.pem").toAbsolutePath()
+                    .toString());
             Path log = DATA.resolve("logs/service.log").toAbsolutePath();
             say("Starting the Reelflow service (log: " + log + ") ...");
             try (ServiceProcess service = new ServiceProcess(env, log).start();
@@ -140,6 +144,8 @@ public final class DemoMain {
                 say("Drafts, finals: " + storage.location(manifestKey.replace("manifest.json", "")));
                 say("Prompt library: " + storage.location(team + "/" + batch.get("campaign").asText()
                         + "/prompt-library.csv") + " (and .json)");
+                say("Every video carries content credentials (C2PA) signed with a throwaway certificate; its root: "
+                        + DATA.resolve("credentials-root.pem").toAbsolutePath());
                 say(String.format(Locale.ROOT, "Done in %.1f s.", (System.nanoTime() - started) / 1e9));
             }
         }

@@ -136,6 +136,18 @@ public final class ContentCredentials {
         return text.append("; signed by ").append(identity.signer()).toString();
     }
 
+    /**
+     * Whether {@code mp4} already carries a C2PA manifest store (a provider that signs its own results); a file that
+     * is not a readable MP4 is said not to.
+     */
+    public static boolean carriesManifest(Path mp4) {
+        try (FileChannel file = FileChannel.open(mp4, StandardOpenOption.READ)) {
+            return topBoxes(file).stream().anyMatch(TopBox::c2pa);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** The file's top-level boxes; a box that claims to run to the end of the file (size 0) is refused. */
     static List<TopBox> topBoxes(FileChannel file) throws IOException {
         List<TopBox> boxes = new ArrayList<>();

@@ -16,8 +16,15 @@ public record Origin(String model, String provider, List<ContentCredentials.Ingr
 
     /** A provider's result, as an ingredient. */
     public static ContentCredentials.Ingredient providerFile(String provider, String providerJobId, String sha256) {
-        return new ContentCredentials.Ingredient(provider + " result " + providerJobId, "video/mp4", sha256,
-                "componentOf");
+        return providerFile(provider, providerJobId, sha256, false);
+    }
+
+    /** A provider's result that may have carried the provider's own content credentials (not carried over). */
+    public static ContentCredentials.Ingredient providerFile(String provider, String providerJobId, String sha256,
+            boolean signedByProvider) {
+        return new ContentCredentials.Ingredient(provider + " result " + providerJobId
+                + (signedByProvider ? " (it carried the provider's own content credentials)" : ""), "video/mp4",
+                sha256, "componentOf");
     }
 
     /** The same origin with one more ingredient. */

@@ -87,7 +87,10 @@ public class ResultLanding {
             MediaProbe.Probe delivered = probe;
             Path video = served;
             String sha256 = sourceSha256;
-            boolean fitted = !Conformer.conforms(probe, target.size(), target.seconds());
+            // A provider's own credentials cannot stay beside Reelflow's in one file as it is: such a file is re-made
+            // (its credentials are named in the ingredient, not carried over).
+            boolean providerSigned = credentials.signer().isPresent() && ContentCredentials.carriesManifest(served);
+            boolean fitted = providerSigned || !Conformer.conforms(probe, target.size(), target.seconds());
             if (fitted) {
                 Segments.join(List.of(served), target.size(), target.seconds(), conformed);
                 video = conformed;
@@ -101,7 +104,7 @@ public class ResultLanding {
             if (signer.isPresent() && origin != null) {
                 // Signing is the last step before upload: one read of the work file, one append, and its hash.
                 Origin from = before.isEmpty() ? origin.with(Origin.providerFile(origin.provider(), providerJobId,
-                        sourceSha256)) : origin;
+                        sourceSha256, providerSigned)) : origin;
                 List<ContentCredentials.Action> edits = new ArrayList<>(before);
                 if (fitted) {
                     edits.addAll(fitting(delivered, target));

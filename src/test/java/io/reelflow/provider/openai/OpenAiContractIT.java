@@ -116,6 +116,7 @@ class OpenAiContractIT {
         shot(shots, "reference", SCENE + ", from the reference frame.").putObject("referenceImage")
                 .put("url", "http://localhost:" + standIn.port() + "/images/wide.jpg");
         shot(shots, "portrait", SCENE + ", tall frame.").put("aspectRatio", "portrait");
+        shot(shots, "signed", SCENE + " [c2pa].");
         return batch;
     }
 
@@ -314,6 +315,25 @@ class OpenAiContractIT {
                 .header("webhook-signature", signature)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aResultThatCarriesTheProvidersOwnCredentialsIsRemadeAndSignedOnceNamingThem() throws Exception {
+        JsonNode ready = awaitEvent("DraftReady", "signed");
+        String served = standIn.servedSha256(standIn.accepted("[c2pa]").get(0).jobId());
+        assertThat(ready.path("providerSha256").asText()).isEqualTo(served);
+        Path file = tmp.resolve("signed.mp4");
+        it.storage.download(ready.path("objectKey").asText(), file);
+        JsonNode read = io.reelflow.testkit.C2paReader.read(it.credentialsRoot(), file);
+        assertThat(read.path("state").asText()).as(read.toString()).isEqualTo("Trusted");
+        assertThat(read.path("manifests").asInt()).isEqualTo(1);
+        JsonNode ingredient = read.path("manifest").path("ingredients").get(0);
+        assertThat(ingredient.path("title").asText()).contains("carried the provider's own content credentials");
+        assertThat(ingredient.path("description").asText()).isEqualTo("sha256:" + served);
+        assertThat(read.path("manifest").toString()).contains("c2pa.transcoded");
+        MediaProbe.Probe probe = MediaProbe.probe(file);
+        assertThat(probe.width()).isEqualTo(1280);
+        assertThat(probe.seconds()).isBetween(3.9, 4.1);
     }
 
     private JsonNode awaitEvent(String type, String shotId) throws InterruptedException {

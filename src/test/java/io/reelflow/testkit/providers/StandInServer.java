@@ -99,13 +99,23 @@ public abstract class StandInServer implements AutoCloseable {
         this.shareRenders = true;
     }
 
-    /** The bytes served for {@code jobId}; with {@link #shareRenders()} rendered once per size and length. */
+    /**
+     * The bytes served for {@code jobId}; with {@link #shareRenders()} rendered once per size and length. A prompt
+     * with {@code [c2pa]} is served carrying the provider's own content credentials, as providers that sign do.
+     */
     protected byte[] video(String jobId, String prompt, FrameSize size, int seconds) throws IOException {
         if (!shareRenders) {
             Path file = workDir.resolve(jobId.replaceAll("[^A-Za-z0-9_-]", "_") + ".mp4");
             synchronized (this) {
                 if (!Files.exists(file)) {
                     renderer.render(prompt, size, seconds, file);
+                    if (prompt.contains("[c2pa]")) {
+                        new io.reelflow.provenance.ContentCredentials(io.reelflow.provenance.SigningIdentity.throwaway(
+                                "Stand-in provider", java.time.Duration.ofDays(1)), "stand-in").sign(file,
+                                new io.reelflow.provenance.ContentCredentials.Statement("video.mp4", List.of(
+                                        io.reelflow.provenance.ContentCredentials.Action.created("stand-in model", null)),
+                                        List.of(), Map.of()));
+                    }
                 }
             }
             return Files.readAllBytes(file);
