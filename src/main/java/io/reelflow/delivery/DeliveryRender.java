@@ -119,7 +119,7 @@ public class DeliveryRender {
         if (brand.aiLabel()) {
             edits.add(ContentCredentials.Action.edited("c2pa.edited", "visible AI label added"));
         }
-        edits.add(ContentCredentials.Action.edited("c2pa.transcoded", "re-encoded as H.264/AAC"));
+        edits.add(ContentCredentials.Action.edited("c2pa.edited", "re-encoded as H.264/AAC"));
         return edits;
     }
 

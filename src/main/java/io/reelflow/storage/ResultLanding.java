@@ -138,7 +138,7 @@ public class ResultLanding {
                     + served.height() + " to the shape of " + target.size()));
             edits.add(ContentCredentials.Action.edited("c2pa.resized", "scaled to " + target.size()));
         }
-        edits.add(ContentCredentials.Action.edited("c2pa.transcoded", "re-encoded as H.264/AAC"));
+        edits.add(ContentCredentials.Action.edited("c2pa.edited", "re-encoded as H.264/AAC"));
         return edits;
     }
 
@@ -202,7 +202,7 @@ public class ResultLanding {
                     ContentCredentials.Action.edited("c2pa.edited", "joined " + count + " generated segments, each"
                             + " started from the previous one's last frame, cut to " + target.seconds() + " s"),
                     ContentCredentials.Action.edited("c2pa.resized", "fitted to " + target.size()),
-                    ContentCredentials.Action.edited("c2pa.transcoded", "re-encoded as H.264/AAC"));
+                    ContentCredentials.Action.edited("c2pa.edited", "re-encoded as H.264/AAC"));
             return land(Files.newInputStream(joined), videoKey, posterKey, target, qc, origin, null, joining);
         } finally {
             for (Path part : parts) {

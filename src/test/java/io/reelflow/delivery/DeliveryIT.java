@@ -273,6 +273,7 @@ class DeliveryIT {
             JsonNode r = read.get(i);
             assertThat(r.path("state").asText()).as(keys.get(i) + ": " + r).isEqualTo("Trusted");
             assertThat(r.path("failures")).as(keys.get(i)).isEmpty();
+            assertThat(r.path("c2paTs").path("valid").asBoolean()).as(keys.get(i) + ": " + r.path("c2paTs")).isTrue();
             JsonNode actions = assertion(r, "c2pa.actions.v2").path("actions");
             assertThat(actions.get(0).path("action").asText()).isEqualTo("c2pa.created");
             assertThat(actions.get(0).path("digitalSourceType").asText()).endsWith("/trainedAlgorithmicMedia");
@@ -283,7 +284,7 @@ class DeliveryIT {
             List<String> names = new java.util.ArrayList<>();
             actions.forEach(a -> names.add(a.path("action").asText()));
             if (keys.get(i).contains("/deliverables/")) {
-                assertThat(names).contains("c2pa.cropped", "c2pa.resized", "c2pa.placed", "c2pa.transcoded");
+                assertThat(names).contains("c2pa.cropped", "c2pa.resized", "c2pa.placed", "c2pa.edited");
                 // The master it was cut from, by its hash.
                 String master = r.path("manifest").path("ingredients").get(0).path("description").asText();
                 assertThat(it.db.count("select count(*) from job where 'sha256:' || sha256 = ?", master)).isEqualTo(1);
@@ -295,6 +296,7 @@ class DeliveryIT {
         JsonNode broken = read.get(keys.size());
         assertThat(broken.path("state").asText()).isEqualTo("Invalid");
         assertThat(broken.path("failures").toString()).contains("assertion.bmffHash.mismatch");
+        assertThat(broken.path("c2paTs").path("valid").asBoolean()).isFalse();
         for (JsonNode shot : manifest.path("shots")) {
             for (JsonNode d : shot.path("deliverables")) {
                 assertThat(d.path("contentCredentials").path("present").asBoolean()).isTrue();

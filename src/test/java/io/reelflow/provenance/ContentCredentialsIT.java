@@ -58,7 +58,7 @@ class ContentCredentialsIT {
     private static ContentCredentials.Statement draft() {
         return new ContentCredentials.Statement("draft-r1.mp4",
                 List.of(ContentCredentials.Action.created("kling-3 (kling)", "generated from the shot's prompt"),
-                        ContentCredentials.Action.edited("c2pa.transcoded", "cut to 2 s and fitted to 640x360")),
+                        ContentCredentials.Action.edited("c2pa.edited", "cut to 2 s and fitted to 640x360")),
                 List.of(new ContentCredentials.Ingredient("kling task 123", "video/mp4", "ab".repeat(32),
                         "componentOf")),
                 Map.of("team", "acme", "model", "kling-3", "provider", "kling"));
@@ -72,6 +72,9 @@ class ContentCredentialsIT {
         assertThat(trusted.path("failures")).isEmpty();
         assertThat(trusted.path("successes").toString()).contains("claimSignature.validated",
                 "assertion.bmffHash.match");
+        assertThat(trusted.path("c2paTs").path("valid").asBoolean()).as(trusted.path("c2paTs").toString()).isTrue();
+        assertThat(trusted.path("c2paTs").path("codes").toString()).contains("claimSignature.validated",
+                "assertion.bmffHash.match");
         JsonNode untrusted = C2paReader.read(null, file);
         assertThat(untrusted.path("state").asText()).isEqualTo("Valid");
         assertThat(untrusted.path("failures").toString()).contains("signingCredential.untrusted");
@@ -81,7 +84,7 @@ class ContentCredentialsIT {
         assertThat(actions.get(0).path("digitalSourceType").asText())
                 .isEqualTo(ContentCredentials.TRAINED_ALGORITHMIC_MEDIA);
         assertThat(actions.get(0).path("softwareAgent").path("name").asText()).isEqualTo("kling-3 (kling)");
-        assertThat(actions.get(1).path("action").asText()).isEqualTo("c2pa.transcoded");
+        assertThat(actions.get(1).path("action").asText()).isEqualTo("c2pa.edited");
         assertThat(trusted.path("manifest").path("ingredients").get(0).path("description").asText())
                 .isEqualTo("sha256:" + "ab".repeat(32));
         assertThat(trusted.path("manifest").path("signature_info").path("alg").asText()).isEqualToIgnoringCase("es256");
@@ -106,6 +109,8 @@ class ContentCredentialsIT {
         JsonNode read = C2paReader.read(root, file);
         assertThat(read.path("state").asText()).isEqualTo("Invalid");
         assertThat(read.path("failures").toString()).contains("assertion.bmffHash.mismatch");
+        assertThat(read.path("c2paTs").path("valid").asBoolean()).isFalse();
+        assertThat(read.path("c2paTs").path("codes").toString()).contains("assertion.bmffHash.mismatch");
     }
 
     @Test

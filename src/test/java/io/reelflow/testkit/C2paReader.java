@@ -13,10 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Reads content credentials with the C2PA reference implementation (c2pa-rs built to WebAssembly, pinned in
- * {@code src/test/c2pa}), run by Node: an implementation Reelflow's writer shares no code with. Each file gives
- * its validation state ({@code Trusted}, {@code Valid}, {@code Invalid}), the failure codes, and the active
- * manifest as the reader reports it.
+ * Reads content credentials with two implementations Reelflow's writer shares no code with, pinned in
+ * {@code src/test/c2pa} and run by Node (see {@code read-credentials.mjs}): the C2PA reference implementation
+ * (c2pa-rs built to WebAssembly: {@code state} {@code Trusted}, {@code Valid} or {@code Invalid}, {@code failures},
+ * {@code successes}, the active {@code manifest}) and c2pa-ts ({@code c2paTs.valid} and its status codes).
  */
 public final class C2paReader {
 
@@ -29,7 +29,7 @@ public final class C2paReader {
 
     /** Reads every file; {@code trustAnchors} (PEM, may be null) are the roots the reader trusts. */
     public static List<JsonNode> read(Path trustAnchors, Path... files) throws IOException, InterruptedException {
-        Path home = NodePackages.install(SOURCE, HOME, "node_modules/@contentauth/c2pa-wasm/pkg/c2pa_bg.wasm");
+        Path home = NodePackages.install(SOURCE, HOME, "node_modules/@trustnxt/c2pa-ts/package.json");
         Files.copy(SOURCE.resolve("read-credentials.mjs"), home.resolve("read-credentials.mjs"),
                 StandardCopyOption.REPLACE_EXISTING);
         List<String> command = new ArrayList<>(List.of("node", "read-credentials.mjs"));

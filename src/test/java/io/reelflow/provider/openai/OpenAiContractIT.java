@@ -327,10 +327,11 @@ class OpenAiContractIT {
         JsonNode read = io.reelflow.testkit.C2paReader.read(it.credentialsRoot(), file);
         assertThat(read.path("state").asText()).as(read.toString()).isEqualTo("Trusted");
         assertThat(read.path("manifests").asInt()).isEqualTo(1);
+        assertThat(read.path("c2paTs").path("valid").asBoolean()).as(read.path("c2paTs").toString()).isTrue();
         JsonNode ingredient = read.path("manifest").path("ingredients").get(0);
         assertThat(ingredient.path("title").asText()).contains("carried the provider's own content credentials");
         assertThat(ingredient.path("description").asText()).isEqualTo("sha256:" + served);
-        assertThat(read.path("manifest").toString()).contains("c2pa.transcoded");
+        assertThat(read.path("manifest").toString()).contains("re-encoded as H.264/AAC");
         MediaProbe.Probe probe = MediaProbe.probe(file);
         assertThat(probe.width()).isEqualTo(1280);
         assertThat(probe.seconds()).isBetween(3.9, 4.1);
