@@ -61,7 +61,9 @@ final class Memory {
                 Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
                 env.putAll(Map.of("REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
                         "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
-                        "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString()));
+                        "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString(),
+                        // Landed as in production: signed with content credentials, the last step before upload.
+                        "REELFLOW_CREDENTIALS_THROWAWAY", "true"));
                 try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service-" + label + ".log"))
                         .jvmOptions(HEAP, "-Xlog:gc:file=" + gcLog).start()) {
                     Thread.sleep(2000);
