@@ -78,7 +78,8 @@ public class DeliveryRender {
             if (signer.isPresent()) {
                 // The last step before upload: the placement file says it was generated, and what was done to it.
                 ContentCredentials.Signed signed = signer.get().sign(out, task.origin().statement(
-                        task.objectKey().substring(task.objectKey().lastIndexOf('/') + 1), edits(task, made, brand)));
+                        task.objectKey().substring(task.objectKey().lastIndexOf('/') + 1),
+                        edits(task, made, brand, logo(task, brand))));
                 sha256 = signed.sha256();
                 size = signed.sizeBytes();
                 label = signed;
@@ -97,7 +98,24 @@ public class DeliveryRender {
     }
 
     /** What making the placement file did to its master, for the file's content credentials. */
-    private static List<ContentCredentials.Action> edits(DeliveryTask task, Deliverables.Made made, BrandKit brand) {
+    /** The logo as an ingredient (the PNG kept beside the batch, by its hash); null without a logo. */
+    private ContentCredentials.Ingredient logo(DeliveryTask task, BrandKit brand) throws IOException {
+        if (brand.logo() == null) {
+            return null;
+        }
+        try (java.io.InputStream png = store.open(task.logoKey())) {
+            java.security.MessageDigest digest = Hashing.sha256();
+            byte[] buffer = new byte[1 << 16];
+            for (int n = png.read(buffer); n >= 0; n = png.read(buffer)) {
+                digest.update(buffer, 0, n);
+            }
+            return new ContentCredentials.Ingredient("brand logo", "image/png",
+                    java.util.HexFormat.of().formatHex(digest.digest()), "componentOf");
+        }
+    }
+
+    private static List<ContentCredentials.Action> edits(DeliveryTask task, Deliverables.Made made, BrandKit brand,
+            ContentCredentials.Ingredient logo) {
         List<ContentCredentials.Action> edits = new java.util.ArrayList<>();
         Placement placement = task.placement();
         edits.add(ContentCredentials.Action.edited("c2pa.cropped", "reframed to the shape of " + placement.size()
@@ -110,8 +128,9 @@ public class DeliveryRender {
         if (placement.burnCaptions() && !task.cues().isEmpty()) {
             edits.add(ContentCredentials.Action.edited("c2pa.edited", "captions burned in"));
         }
-        if (brand.logo() != null) {
-            edits.add(ContentCredentials.Action.edited("c2pa.placed", "brand logo placed"));
+        if (logo != null) {
+            edits.add(ContentCredentials.Action.placed("brand logo placed in the " + brand.corner().name()
+                    .toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " corner", logo));
         }
         if (brand.endCard() != null) {
             edits.add(ContentCredentials.Action.edited("c2pa.edited", "end card added"));

@@ -44,16 +44,22 @@ public final class ContentCredentials {
     private static final ObjectMapper CBOR = new CBORMapper();
 
     /** One action of the manifest ({@code c2pa.created}, {@code c2pa.transcoded}, ...). */
-    public record Action(String action, String softwareAgent, String description, String digitalSourceType) {
+    public record Action(String action, String softwareAgent, String description, String digitalSourceType,
+            Ingredient component) {
 
         /** The video was made by {@code model}: trained algorithmic media. */
         public static Action created(String model, String description) {
-            return new Action("c2pa.created", model, description, TRAINED_ALGORITHMIC_MEDIA);
+            return new Action("c2pa.created", model, description, TRAINED_ALGORITHMIC_MEDIA, null);
         }
 
         /** Something Reelflow did to it. */
         public static Action edited(String action, String description) {
-            return new Action(action, "Reelflow", description, null);
+            return new Action(action, "Reelflow", description, null, null);
+        }
+
+        /** Reelflow placed {@code component} (a logo) into it: the component is an ingredient the action names. */
+        public static Action placed(String description, Ingredient component) {
+            return new Action("c2pa.placed", "Reelflow", description, null, component);
         }
     }
 
@@ -222,11 +228,19 @@ public final class ContentCredentials {
 
     private byte[] manifest(String label, Statement statement, byte[] hash) throws IOException {
         Map<String, byte[]> assertions = new LinkedHashMap<>();
-        assertions.put("c2pa.actions.v2", CBOR.writeValueAsBytes(actions(statement.actions())));
+        // Ingredients first: an action that places one names it by hashed URI.
+        List<Ingredient> ingredients = new ArrayList<>(statement.ingredients());
+        statement.actions().stream().map(Action::component).filter(java.util.Objects::nonNull)
+                .filter(c -> !ingredients.contains(c)).forEach(ingredients::add);
+        Map<Ingredient, Map<String, Object>> references = new java.util.HashMap<>();
         int i = 0;
-        for (Ingredient ingredient : statement.ingredients()) {
-            assertions.put("c2pa.ingredient.v3" + (i++ == 0 ? "" : "__" + i), CBOR.writeValueAsBytes(ingredient(ingredient)));
+        for (Ingredient ingredient : ingredients) {
+            String name = "c2pa.ingredient.v3" + (i++ == 0 ? "" : "__" + i);
+            byte[] cbor = CBOR.writeValueAsBytes(ingredient(ingredient));
+            assertions.put(name, cbor);
+            references.put(ingredient, hashedUri(label, name, cbor));
         }
+        assertions.put("c2pa.actions.v2", CBOR.writeValueAsBytes(actions(statement.actions(), references)));
         if (statement.job() != null && !statement.job().isEmpty()) {
             assertions.put("io.reelflow.job", CBOR.writeValueAsBytes(statement.job()));
         }
@@ -237,10 +251,7 @@ public final class ContentCredentials {
         for (Map.Entry<String, byte[]> assertion : assertions.entrySet()) {
             byte[] content = Jumbf.content(Jumbf.CBOR, assertion.getKey(), Jumbf.box("cbor", assertion.getValue()));
             store.writeBytes(Jumbf.superboxOf(content));
-            Map<String, Object> uri = new LinkedHashMap<>();
-            uri.put("url", "self#jumbf=/c2pa/" + label + "/c2pa.assertions/" + assertion.getKey());
-            uri.put("hash", sha256().digest(content));
-            created.add(uri);
+            created.add(hashedUri(label, assertion.getKey(), assertion.getValue()));
         }
         Map<String, Object> claim = new LinkedHashMap<>();
         claim.put("instanceID", "xmp:iid:" + UUID.randomUUID());
@@ -258,11 +269,23 @@ public final class ContentCredentials {
         return Jumbf.superbox(Jumbf.MANIFEST, label, assertionStore, claimBox, signatureBox);
     }
 
-    private static Map<String, Object> actions(List<Action> actions) {
+    /** The hashed URI of the CBOR assertion {@code name}: its JUMBF superbox's content, hashed. */
+    private static Map<String, Object> hashedUri(String label, String name, byte[] cbor) {
+        byte[] content = Jumbf.content(Jumbf.CBOR, name, Jumbf.box("cbor", cbor));
+        Map<String, Object> uri = new LinkedHashMap<>();
+        uri.put("url", "self#jumbf=/c2pa/" + label + "/c2pa.assertions/" + name);
+        uri.put("hash", sha256().digest(content));
+        return uri;
+    }
+
+    private static Map<String, Object> actions(List<Action> actions, Map<Ingredient, Map<String, Object>> references) {
         List<Map<String, Object>> list = new ArrayList<>();
         for (Action action : actions) {
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("action", action.action());
+            if (action.component() != null) {
+                a.put("parameters", Map.of("ingredients", List.of(references.get(action.component()))));
+            }
             if (action.softwareAgent() != null) {
                 a.put("softwareAgent", Map.of("name", action.softwareAgent()));
             }

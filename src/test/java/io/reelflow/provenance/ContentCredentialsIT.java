@@ -97,6 +97,26 @@ class ContentCredentialsIT {
     }
 
     @Test
+    void aPlacedLogoIsAnIngredientTheActionNames() throws Exception {
+        ContentCredentials.Ingredient logo = new ContentCredentials.Ingredient("brand logo", "image/png",
+                "cd".repeat(32), "componentOf");
+        Path file = signed("placed.mp4", new ContentCredentials.Statement("reels.mp4",
+                List.of(ContentCredentials.Action.created("veo-3.1 (veo)", null),
+                        ContentCredentials.Action.edited("c2pa.cropped", "reframed to 9:16"),
+                        ContentCredentials.Action.placed("brand logo placed", logo),
+                        ContentCredentials.Action.edited("c2pa.edited", "re-encoded as H.264/AAC")),
+                List.of(new ContentCredentials.Ingredient("master final.mp4", "video/mp4", "ef".repeat(32),
+                        "componentOf")),
+                Map.of("team", "acme")));
+        JsonNode read = C2paReader.read(root, file);
+        assertThat(read.path("state").asText()).as(read.toString()).isEqualTo("Trusted");
+        assertThat(read.path("c2paTs").path("valid").asBoolean()).as(read.path("c2paTs").toString()).isTrue();
+        assertThat(read.path("manifest").path("ingredients")).hasSize(2);
+        assertThat(actions(read).get(2).path("parameters").path("ingredients").get(0).path("url").asText())
+                .endsWith("c2pa.assertions/c2pa.ingredient.v3__2");
+    }
+
+    @Test
     void aFileChangedByOneByteAfterSigningFailsItsHardBinding() throws Exception {
         Path file = signed("tampered.mp4", draft());
         try (RandomAccessFile bytes = new RandomAccessFile(file.toFile(), "rw")) {
