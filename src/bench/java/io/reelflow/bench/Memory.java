@@ -102,8 +102,10 @@ final class Memory {
         out.append(String.format(Locale.ROOT, """
                 One draft on `sora-2` per size, landed by a fresh service process started with `%s` (Serial GC): the \
                 OpenAI stand-in serves a real 4 s MP4 padded with a `free` box to the size; Reelflow streams it to a \
-                work file while hashing it, probes it, takes the poster and uploads it to S3Proxy. Peak heap in use is \
-                the largest heap before a collection in the GC log; live is the largest after one.
+                work file while hashing it, probes it, takes the poster, appends its content credentials (one more \
+                read of the file, for the BMFF hash and the stored file's sha256) and uploads it to S3Proxy; what is \
+                stored is the served size plus the manifest. Peak heap in use is the largest heap before a collection \
+                in the GC log; live is the largest after one.
 
                 | Result | Landed | Stored in S3 | Time | Collections | Peak heap in use | Peak live heap | Heap committed | Resident, idle | Resident, peak |
                 |---:|---|---:|---:|---:|---:|---:|---:|---:|---:|
