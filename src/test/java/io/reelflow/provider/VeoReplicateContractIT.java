@@ -185,6 +185,16 @@ class VeoReplicateContractIT {
         assertThat(segments.get(1).details().get("imageSha256"))
                 .isEqualTo(Hashing.sha256Hex(it.storage.get(prefix + ".part1.last.png")));
         assertThat(ready.path("look").asText()).isEqualTo("carried");
+        // Its content credentials name both segments the provider made, by hash, and the joining.
+        JsonNode credentials = io.reelflow.testkit.C2paReader.read(it.credentialsRoot(), file);
+        assertThat(credentials.path("state").asText()).as(credentials.toString()).isEqualTo("Trusted");
+        assertThat(credentials.path("c2paTs").path("valid").asBoolean()).as(credentials.path("c2paTs").toString())
+                .isTrue();
+        assertThat(credentials.path("manifest").path("ingredients")).extracting(i -> i.path("description").asText())
+                .containsExactly("sha256:" + veo.servedSha256(segments.get(0).jobId()),
+                        "sha256:" + veo.servedSha256(segments.get(1).jobId()));
+        assertThat(credentials.path("manifest").toString()).contains("joined 2 generated segments")
+                .contains("\"name\":\"veo-3.1 (veo)\"");
     }
 
     // First, so that the outage ends early and the pauses it causes do not hold up the other scenarios.

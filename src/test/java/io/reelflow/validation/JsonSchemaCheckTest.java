@@ -43,7 +43,7 @@ class JsonSchemaCheckTest {
         assertThat(found).singleElement().satisfies(v -> {
             assertThat(v.field()).isEqualTo("colour");
             assertThat(v.reason()).isEqualTo("is not a known field; known fields: [batchId, brand, budget,"
-                    + " campaign, defaults, shots, team]");
+                    + " campaign, contentCredentials, defaults, shots, team]");
         });
     }
 
