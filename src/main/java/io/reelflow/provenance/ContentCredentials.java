@@ -64,7 +64,11 @@ public final class ContentCredentials {
     }
 
     /** A file the video was made from, by its SHA-256: {@code componentOf} or {@code parentOf}. */
-    public record Ingredient(String title, String format, String sha256, String relationship) {
+    public record Ingredient(String title, String format, String sha256, String relationship, byte[] manifestStore) {
+
+        public Ingredient(String title, String format, String sha256, String relationship) {
+            this(title, format, sha256, relationship, null);
+        }
     }
 
     /**
@@ -111,7 +115,9 @@ public final class ContentCredentials {
             MessageDigest whole = sha256();
             byte[] hash = bmffHash(file, boxes, whole);
             String label = "urn:c2pa:" + UUID.randomUUID();
-            byte[] store = Jumbf.superbox(Jumbf.STORE, "c2pa", manifest(label, statement, hash));
+            List<byte[]> manifests = new ArrayList<>(priorManifests(statement.ingredients()));
+            manifests.add(manifest(label, statement, hash));
+            byte[] store = Jumbf.superbox(Jumbf.STORE, "c2pa", manifests.toArray(byte[][]::new));
             file.position(file.size());
             ByteBuffer box = ByteBuffer.allocate(8 + 16 + 4 + 9 + 8 + store.length);
             box.putInt(box.capacity()).put("uuid".getBytes(StandardCharsets.US_ASCII)).put(C2PA_UUID).putInt(0)
@@ -147,11 +153,38 @@ public final class ContentCredentials {
      * is not a readable MP4 is said not to.
      */
     public static boolean carriesManifest(Path mp4) {
+        return manifestStore(mp4).isPresent();
+    }
+
+    /** The C2PA manifest store (JUMBF) {@code mp4} carries, if it carries one. */
+    public static java.util.Optional<byte[]> manifestStore(Path mp4) {
         try (FileChannel file = FileChannel.open(mp4, StandardOpenOption.READ)) {
-            return topBoxes(file).stream().anyMatch(TopBox::c2pa);
+            for (TopBox box : topBoxes(file)) {
+                if (!box.c2pa() || box.size() > Integer.MAX_VALUE) {
+                    continue;
+                }
+                ByteBuffer bytes = ByteBuffer.allocate((int) box.size());
+                while (bytes.hasRemaining() && file.read(bytes, box.offset() + bytes.position()) > 0) {
+                    // reading the box
+                }
+                byte[] all = bytes.array();
+                // size, type, user type, version and flags, then the purpose (null-terminated) and a merkle offset.
+                int purpose = 8 + 16 + 4;
+                int end = purpose;
+                while (end < all.length && all[end] != 0) {
+                    end++;
+                }
+                if (!new String(all, purpose, end - purpose, StandardCharsets.US_ASCII).equals("manifest")) {
+                    continue;
+                }
+                int start = end + 1 + 8;
+                return start < all.length ? java.util.Optional.of(java.util.Arrays.copyOfRange(all, start, all.length))
+                        : java.util.Optional.empty();
+            }
         } catch (IOException e) {
-            return false;
+            return java.util.Optional.empty();
         }
+        return java.util.Optional.empty();
     }
 
     /** The file's top-level boxes; a box that claims to run to the end of the file (size 0) is refused. */
@@ -269,6 +302,17 @@ public final class ContentCredentials {
         return Jumbf.superbox(Jumbf.MANIFEST, label, assertionStore, claimBox, signatureBox);
     }
 
+    /** The manifests of the ingredients' own stores, in order, to go into this store before its own manifest. */
+    static List<byte[]> priorManifests(List<Ingredient> ingredients) {
+        List<byte[]> manifests = new ArrayList<>();
+        for (Ingredient ingredient : ingredients) {
+            if (ingredient.manifestStore() != null) {
+                manifests.addAll(Jumbf.children(ingredient.manifestStore()));
+            }
+        }
+        return manifests;
+    }
+
     /** The hashed URI of the CBOR assertion {@code name}: its JUMBF superbox's content, hashed. */
     private static Map<String, Object> hashedUri(String label, String name, byte[] cbor) {
         byte[] content = Jumbf.content(Jumbf.CBOR, name, Jumbf.box("cbor", cbor));
@@ -306,6 +350,19 @@ public final class ContentCredentials {
         i.put("dc:format", ingredient.format());
         i.put("relationship", ingredient.relationship());
         i.put("description", "sha256:" + ingredient.sha256());
+        if (ingredient.manifestStore() != null) {
+            // The ingredient's own credentials travel in this store; their active (last) manifest is named here.
+            List<byte[]> manifests = Jumbf.children(ingredient.manifestStore());
+            if (!manifests.isEmpty()) {
+                byte[] active = manifests.get(manifests.size() - 1);
+                Map<String, Object> uri = new LinkedHashMap<>();
+                uri.put("url", "self#jumbf=/c2pa/" + Jumbf.label(active));
+                uri.put("hash", sha256().digest(java.util.Arrays.copyOfRange(active, 8, active.length)));
+                i.put("activeManifest", uri);
+                i.put("validationResults", Map.of("activeManifest",
+                        Map.of("success", List.of(), "informational", List.of(), "failure", List.of())));
+            }
+        }
         return i;
     }
 

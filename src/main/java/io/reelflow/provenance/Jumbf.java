@@ -54,6 +54,40 @@ final class Jumbf {
         return box("jumb", content);
     }
 
+    /** The child boxes of a superbox (after its description box), each whole with its header. */
+    static java.util.List<byte[]> children(byte[] superbox) {
+        java.util.List<byte[]> boxes = new java.util.ArrayList<>();
+        ByteBuffer buffer = ByteBuffer.wrap(superbox);
+        if (superbox.length < 16) {
+            return boxes;
+        }
+        int position = 8;
+        boolean first = true;
+        while (position + 8 <= superbox.length) {
+            int size = buffer.getInt(position);
+            if (size < 8 || position + size > superbox.length) {
+                break;
+            }
+            if (!first) {
+                boxes.add(java.util.Arrays.copyOfRange(superbox, position, position + size));
+            }
+            first = false;
+            position += size;
+        }
+        return boxes;
+    }
+
+    /** The label of a superbox: its description box's null-terminated label. */
+    static String label(byte[] superbox) {
+        // jumb header (8), jumd header (8), type (16), toggles (1), then the label.
+        int start = 8 + 8 + 16 + 1;
+        int end = start;
+        while (end < superbox.length && superbox[end] != 0) {
+            end++;
+        }
+        return new String(superbox, start, end - start, StandardCharsets.UTF_8);
+    }
+
     private static byte[] description(String code, String label) {
         byte[] name = label.getBytes(StandardCharsets.UTF_8);
         ByteBuffer jumd = ByteBuffer.allocate(16 + 1 + name.length + 1);

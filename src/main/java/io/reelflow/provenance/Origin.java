@@ -16,15 +16,18 @@ public record Origin(String model, String provider, List<ContentCredentials.Ingr
 
     /** A provider's result, as an ingredient. */
     public static ContentCredentials.Ingredient providerFile(String provider, String providerJobId, String sha256) {
-        return providerFile(provider, providerJobId, sha256, false);
+        return providerFile(provider, providerJobId, sha256, null);
     }
 
-    /** A provider's result that may have carried the provider's own content credentials (not carried over). */
+    /**
+     * A provider's result that carried the provider's own content credentials ({@code manifestStore}, null when it
+     * carried none): they travel into the new file's store, named by the ingredient.
+     */
     public static ContentCredentials.Ingredient providerFile(String provider, String providerJobId, String sha256,
-            boolean signedByProvider) {
+            byte[] manifestStore) {
         return new ContentCredentials.Ingredient(provider + " result " + providerJobId
-                + (signedByProvider ? " (it carried the provider's own content credentials)" : ""), "video/mp4",
-                sha256, "componentOf");
+                + (manifestStore != null ? " (with the provider's own content credentials)" : ""), "video/mp4",
+                sha256, "componentOf", manifestStore);
     }
 
     /** The same origin with one more ingredient. */

@@ -87,9 +87,11 @@ public class ResultLanding {
             MediaProbe.Probe delivered = probe;
             Path video = served;
             String sha256 = sourceSha256;
-            // A provider's own credentials cannot stay beside Reelflow's in one file as it is: such a file is re-made
-            // (its credentials are named in the ingredient, not carried over).
-            boolean providerSigned = credentials.signer().isPresent() && ContentCredentials.carriesManifest(served);
+            // A provider's own credentials cannot stay in the file as it is beside Reelflow's: such a file is re-made,
+            // and the provider's manifests travel into the new store as its ingredient's.
+            byte[] providerCredentials = credentials.signer().isPresent()
+                    ? ContentCredentials.manifestStore(served).orElse(null) : null;
+            boolean providerSigned = providerCredentials != null;
             boolean fitted = providerSigned || !Conformer.conforms(probe, target.size(), target.seconds());
             if (fitted) {
                 Segments.join(List.of(served), target.size(), target.seconds(), conformed);
@@ -104,7 +106,7 @@ public class ResultLanding {
             if (signer.isPresent() && origin != null) {
                 // Signing is the last step before upload: one read of the work file, one append, and its hash.
                 Origin from = before.isEmpty() ? origin.with(Origin.providerFile(origin.provider(), providerJobId,
-                        sourceSha256, providerSigned)) : origin;
+                        sourceSha256, providerCredentials)) : origin;
                 List<ContentCredentials.Action> edits = new ArrayList<>(before);
                 if (fitted) {
                     edits.addAll(fitting(delivered, target));

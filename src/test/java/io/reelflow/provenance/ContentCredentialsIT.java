@@ -117,6 +117,37 @@ class ContentCredentialsIT {
     }
 
     @Test
+    void aProvidersOwnManifestTravelsAsTheIngredientsAndValidatesUnderBothRoots() throws Exception {
+        SigningIdentity provider = SigningIdentity.throwaway("Provider", Duration.ofDays(1));
+        Path served = tmp.resolve("served.mp4");
+        Files.copy(clip, served);
+        new ContentCredentials(provider, "provider").sign(served, new ContentCredentials.Statement("video.mp4",
+                List.of(ContentCredentials.Action.created("provider model", null)), List.of(), Map.of()));
+        byte[] store = ContentCredentials.manifestStore(served).orElseThrow();
+        assertThat(ContentCredentials.carriesManifest(served)).isTrue();
+        assertThat(ContentCredentials.carriesManifest(clip)).isFalse();
+
+        Path file = signed("carried.mp4", new ContentCredentials.Statement("draft-r1.mp4",
+                List.of(ContentCredentials.Action.created("provider model (provider)", null),
+                        ContentCredentials.Action.edited("c2pa.edited", "re-encoded as H.264/AAC")),
+                List.of(Origin.providerFile("provider", "job-1", io.reelflow.storage.Hashing.sha256Hex(served), store)),
+                Map.of("team", "acme")));
+        Path roots = tmp.resolve("roots.pem");
+        Files.writeString(roots, identity.rootPem().orElseThrow() + provider.rootPem().orElseThrow());
+        JsonNode read = C2paReader.read(roots, file);
+        assertThat(read.path("state").asText()).as(read.toString()).isEqualTo("Trusted");
+        assertThat(read.path("manifests").asInt()).isEqualTo(2);
+        assertThat(read.path("c2paTs").path("valid").asBoolean()).as(read.path("c2paTs").toString()).isTrue();
+        JsonNode ingredient = read.path("manifest").path("ingredients").get(0);
+        assertThat(ingredient.path("active_manifest").asText()).startsWith("urn:c2pa:");
+        assertThat(ingredient.path("title").asText()).contains("with the provider's own content credentials");
+        // Under Reelflow's root alone, the provider's signer is not trusted: the file is Valid, nothing fails.
+        JsonNode ours = C2paReader.read(root, file);
+        assertThat(ours.path("state").asText()).isEqualTo("Valid");
+        assertThat(ours.path("failures")).isEmpty();
+    }
+
+    @Test
     void aFileChangedByOneByteAfterSigningFailsItsHardBinding() throws Exception {
         Path file = signed("tampered.mp4", draft());
         try (RandomAccessFile bytes = new RandomAccessFile(file.toFile(), "rw")) {

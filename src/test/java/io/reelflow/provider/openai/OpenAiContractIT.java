@@ -318,18 +318,24 @@ class OpenAiContractIT {
     }
 
     @Test
-    void aResultThatCarriesTheProvidersOwnCredentialsIsRemadeAndSignedOnceNamingThem() throws Exception {
+    void aResultThatCarriesTheProvidersOwnCredentialsKeepsThemAsItsIngredientsManifest() throws Exception {
         JsonNode ready = awaitEvent("DraftReady", "signed");
         String served = standIn.servedSha256(standIn.accepted("[c2pa]").get(0).jobId());
         assertThat(ready.path("providerSha256").asText()).isEqualTo(served);
         Path file = tmp.resolve("signed.mp4");
         it.storage.download(ready.path("objectKey").asText(), file);
         JsonNode read = io.reelflow.testkit.C2paReader.read(it.credentialsRoot(), file);
-        assertThat(read.path("state").asText()).as(read.toString()).isEqualTo("Trusted");
-        assertThat(read.path("manifests").asInt()).isEqualTo(1);
+        // Reelflow's manifest is valid and signed under the trusted root; the provider's own manifest travels in the
+        // same store as the ingredient's, validated too (its throwaway signer is not trusted here, so the file as a
+        // whole is Valid rather than Trusted).
+        assertThat(read.path("state").asText()).as(read.toString()).isEqualTo("Valid");
+        assertThat(read.path("failures")).as(read.toString()).isEmpty();
+        assertThat(read.path("manifests").asInt()).isEqualTo(2);
         assertThat(read.path("c2paTs").path("valid").asBoolean()).as(read.path("c2paTs").toString()).isTrue();
         JsonNode ingredient = read.path("manifest").path("ingredients").get(0);
-        assertThat(ingredient.path("title").asText()).contains("carried the provider's own content credentials");
+        assertThat(ingredient.path("title").asText()).contains("with the provider's own content credentials");
+        assertThat(ingredient.path("active_manifest").asText()).startsWith("urn:c2pa:")
+                .isNotEqualTo(read.path("manifest").path("label").asText());
         assertThat(ingredient.path("description").asText()).isEqualTo("sha256:" + served);
         assertThat(read.path("manifest").toString()).contains("re-encoded as H.264/AAC");
         MediaProbe.Probe probe = MediaProbe.probe(file);
