@@ -148,14 +148,6 @@ public final class ContentCredentials {
         return text.append("; signed by ").append(identity.signer()).toString();
     }
 
-    /**
-     * Whether {@code mp4} already carries a C2PA manifest store (a provider that signs its own results); a file that
-     * is not a readable MP4 is said not to.
-     */
-    public static boolean carriesManifest(Path mp4) {
-        return manifestStore(mp4).isPresent();
-    }
-
     /** The C2PA manifest store (JUMBF) {@code mp4} carries, if it carries one. */
     public static java.util.Optional<byte[]> manifestStore(Path mp4) {
         try (FileChannel file = FileChannel.open(mp4, StandardOpenOption.READ)) {

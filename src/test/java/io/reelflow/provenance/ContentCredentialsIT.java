@@ -124,8 +124,8 @@ class ContentCredentialsIT {
         new ContentCredentials(provider, "provider").sign(served, new ContentCredentials.Statement("video.mp4",
                 List.of(ContentCredentials.Action.created("provider model", null)), List.of(), Map.of()));
         byte[] store = ContentCredentials.manifestStore(served).orElseThrow();
-        assertThat(ContentCredentials.carriesManifest(served)).isTrue();
-        assertThat(ContentCredentials.carriesManifest(clip)).isFalse();
+        assertThat(ContentCredentials.manifestStore(served)).isPresent();
+        assertThat(ContentCredentials.manifestStore(clip)).isEmpty();
 
         Path file = signed("carried.mp4", new ContentCredentials.Statement("draft-r1.mp4",
                 List.of(ContentCredentials.Action.created("provider model (provider)", null),
