@@ -285,7 +285,10 @@ class KlingFalRunwayContractIT {
         assertThat(postWebhook("fal", body, fal.sign("forged", now - 3600, body))).isEqualTo(401);
         Map<String, String> genuine = fal.sign("replayed", now, body);
         assertThat(postWebhook("fal", body, genuine)).isEqualTo(200);
-        assertThat(postWebhook("fal", body, genuine)).isEqualTo(200);
+        // fal retries a delivery: the same one again is acknowledged and not acted on twice.
+        HttpResponse<String> replay = webhook("fal", body, genuine);
+        assertThat(replay.statusCode()).isEqualTo(200);
+        assertThat(replay.body()).contains("\"duplicate\":true");
         assertThat(postWebhook("runway", body, Map.of())).isEqualTo(404);
     }
 
@@ -457,10 +460,14 @@ class KlingFalRunwayContractIT {
     }
 
     private int postWebhook(String provider, byte[] body, Map<String, String> headers) throws Exception {
+        return webhook(provider, body, headers).statusCode();
+    }
+
+    private HttpResponse<String> webhook(String provider, byte[] body, Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(service.baseUrl() + "/webhooks/" + provider))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
-        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode();
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void landed(JsonNode ready, String name) throws Exception {
