@@ -154,7 +154,7 @@ public class JobStepper {
         }
     }
 
-    private void submit(JobView job, RenderRequest request, VideoProvider provider, String owner) {
+    private void submit(JobView job, RenderRequest request, VideoProvider provider, String owner) throws Exception {
         // Each attempt has its own key, kept before the call: where the provider takes it, the lost answer of
         // this very attempt can be looked up exactly.
         String createKey = "rf-" + job.id() + "-" + job.segmentIndex() + "-"
@@ -194,8 +194,15 @@ public class JobStepper {
             transitions.unknown(job.id(), owner, e.toString(), RECONCILE_RETRY);
             return;
         }
-        transitions.submitted(job.id(), owner, submission.providerJobId(), submission.pollAfter());
         LOG.infof("%s submitted to %s as %s", job.label(), provider.name(), submission.providerJobId());
+        if (Duration.ZERO.equals(submission.pollAfter())) {
+            // To be asked at once (a local render that is already done): asked in this step, under the same lease,
+            // so a video that is ready lands without two more claims.
+            transitions.submittedAskingNow(job.id(), owner, submission.providerJobId());
+            results.poll(job.withProviderJobId(submission.providerJobId()), provider, owner);
+            return;
+        }
+        transitions.submitted(job.id(), owner, submission.providerJobId(), submission.pollAfter());
     }
 
     private void reconcile(JobView job, VideoProvider provider, String owner) throws Exception {

@@ -98,6 +98,17 @@ public class JobTransitions {
         release(job, pollAfter);
     }
 
+    /**
+     * Submitted, and the provider says to ask for the result at once: the job stays with its worker, which asks in
+     * the same step instead of giving the job back to be claimed again.
+     */
+    public void submittedAskingNow(UUID id, String owner, String providerJobId) {
+        Job job = held(id, owner);
+        job.providerJobId = providerJobId;
+        move(job, JobState.RUNNING);
+        job.nextAttemptAt = OffsetDateTime.now();
+    }
+
     /** The create call's outcome is not known: reconcile against the provider, never create again blindly. */
     public void unknown(UUID id, String owner, String reason, Duration retryIn) {
         Job job = held(id, owner);

@@ -45,6 +45,12 @@ public record JobView(UUID id, Stage stage, JobState state, String provider, Str
     }
 
     /** The same job with another render request (the model's remote name resolved, say). */
+    public JobView withProviderJobId(String other) {
+        return new JobView(id, stage, state, provider, other, attempts, objectKey, posterKey, request, team,
+                batchKey, shotKey, reviewPolicy, referenceImageFit, seconds, width, height, segmentIndex, segmentCount,
+                traceParent, startFrom, fallbacks, campaign, revision, promptInCredentials);
+    }
+
     public JobView withRequest(RenderRequest other) {
         return new JobView(id, stage, state, provider, providerJobId, attempts, objectKey, posterKey, other, team,
                 batchKey, shotKey, reviewPolicy, referenceImageFit, seconds, width, height, segmentIndex, segmentCount,
