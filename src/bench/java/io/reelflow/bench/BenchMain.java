@@ -59,7 +59,11 @@ public final class BenchMain {
             section("saturation", saturation());
         }
         if (chosen.contains("fairness")) {
-            section("fairness", Fairness.report(Fairness.run()));
+            Fairness.Result result = Fairness.run();
+            section("fairness", Fairness.report(result));
+            double over = Fairness.worst(result) - Fairness.idle(result);
+            summary(7, String.format(Locale.ROOT, "idle median %.1f s; behind the backlog worst %.1f s (%.1f s over"
+                    + " idle)", Fairness.idle(result), Fairness.worst(result), over), over <= 5 ? "yes" : "no");
         }
         if (chosen.contains("promotion")) {
             Promotion.Result result = Promotion.run();
@@ -69,17 +73,25 @@ public final class BenchMain {
             } else {
                 Files.writeString(REPORT.resolveSibling("benchmarks-promotion.svg"), Promotion.chart(result));
                 section("promotion", Promotion.report(result));
+                summary(4, String.format(Locale.ROOT, "p50 %.0f ms, p99 %.0f ms", result.percentile(50),
+                        result.percentile(99)), result.percentile(99) < 250 ? "yes" : "no");
             }
         }
         if (chosen.contains("memory")) {
             List<Memory.Landing> landings = Memory.run();
             Files.writeString(REPORT.resolveSibling("benchmarks-memory.svg"), Memory.chart(landings));
             section("memory", Memory.report(landings));
+            summary(3, "peak heap " + String.join(" / ", landings.stream().map(l -> l.peakHeapMb() + "").toList())
+                    + " MB, resident " + String.join(" / ", landings.stream().map(l -> l.peakRssMb() + "").toList())
+                    + " MB", landings.stream().allMatch(Memory.Landing::landed)
+                            && landings.stream().mapToLong(Memory.Landing::peakHeapMb).max().orElse(0) < 256 ? "yes" : "no");
         }
         if (chosen.contains("overhead")) {
             Overhead.Result result = Overhead.run();
             Files.writeString(REPORT.resolveSibling("benchmarks-overhead.svg"), Overhead.chart(result));
             section("overhead", Overhead.report(result));
+            summary(1, Overhead.summary(result), result.one().share(result.one().nearest()) >= 0.5 ? "yes" : "no");
+            summary(5, Overhead.scaleOutSummary(result), "reported");
         }
     }
 
@@ -105,6 +117,7 @@ public final class BenchMain {
         List<String[]> routes = List.of(new String[] {"sora-2", "sora-2-pro"}, new String[] {"sora-2-pro", "sora-2-pro"},
                 new String[] {"veo-3.1", "veo-3.1"}, new String[] {"kling-v2.5", "kling-v2.5"},
                 new String[] {"wan-2.5", "kling-v2.5"});
+        String firstRoute = null;
         for (String[] route : routes) {
             BigDecimal draft = BigDecimal.ZERO;
             BigDecimal finalCut = BigDecimal.ZERO;
@@ -128,10 +141,15 @@ public final class BenchMain {
             BigDecimal direct = finalEach.multiply(BigDecimal.valueOf(shots));
             BigDecimal saved = BigDecimal.ONE.subtract(twoStep.divide(direct, 4, RoundingMode.HALF_UP)).movePointRight(2);
             BigDecimal breakEven = BigDecimal.ONE.subtract(draftEach.divide(finalEach, 4, RoundingMode.HALF_UP)).movePointRight(2);
+            if (firstRoute == null) {
+                firstRoute = String.format(Locale.ROOT, "%s drafts then %s finals: $%s against $%s (%s %% saved)",
+                        route[0], route[1], money(twoStep), money(direct), saved.setScale(0, RoundingMode.HALF_UP));
+            }
             out.append(String.format(Locale.ROOT, "| %s → %s | $%s | $%s | $%s | $%s | %s %% | %s %% |%n", route[0], route[1],
                     money(draftEach), money(finalEach), money(twoStep), money(direct), saved.setScale(0, RoundingMode.HALF_UP),
                     breakEven.setScale(0, RoundingMode.HALF_UP)));
         }
+        summary(6, firstRoute, "n/a");
         out.append("\nRevisions are not counted: each revised draft adds one draft's price. Drafting first pays off while")
                 .append(" the approval rate stays below the break-even, 1 − draft price / final price.\n");
         return out.toString();
@@ -229,6 +247,12 @@ public final class BenchMain {
                         - (polling.rampUp() + polling.tail()) * polling.cap()) / polling.shots(),
                 1000 * (webhooks.cap() * webhooks.actual() - webhooks.latencySum() - webhooks.unseen()
                         - (webhooks.rampUp() + webhooks.tail()) * webhooks.cap()) / webhooks.shots()));
+        int most = Math.max(io.reelflow.testkit.Intervals.mostAtOnce(generations(polling)),
+                io.reelflow.testkit.Intervals.mostAtOnce(generations(webhooks)));
+        summary(2, String.format(Locale.ROOT, "%.1f %% with webhooks, %.1f %% polling; at most %d at once",
+                100 * webhooks.utilisation(), 100 * polling.utilisation(), most),
+                most > polling.cap() ? "no (above the cap)" : webhooks.utilisation() >= 0.95 && polling.utilisation() >= 0.95
+                        ? "yes" : webhooks.utilisation() >= 0.95 ? "with webhooks" : "no");
         out.append("Polling:\n\n![Videos generating at the provider, polling](benchmarks-saturation.svg)\n\n");
         out.append("Webhooks:\n\n![Videos generating at the provider, webhooks](benchmarks-saturation-webhooks.svg)\n");
         return out.toString();
@@ -326,6 +350,70 @@ public final class BenchMain {
     }
 
     // -- the report ---------------------------------------------------------------------------------------------
+
+    /** What each row of the summary table measures, and its goal. */
+    private static final Map<Integer, String[]> BENCHMARKS = Map.of(
+            1, new String[] {"Orchestration overhead: 10,000 drafts, pipeline operations per second / the nearest"
+                    + " ceiling for that operation", "at least 0.5"},
+            2, new String[] {"Provider saturation: 1,000 drafts of 2-5 s, cap 16", "at least 95 %, never above the cap"},
+            3, new String[] {"Memory: landing 10 MB, 100 MB, 1 GB with a 256 MB heap, signed", "flat"},
+            4, new String[] {"Promotion latency: approve to the final's create call, 1,000 decisions",
+                    "p99 under 250 ms"},
+            5, new String[] {"Scale-out: benchmark 1 with two instances", "reported, with a projection"},
+            6, new String[] {"Cost: 100 shots, 30 % approved", "reported"},
+            7, new String[] {"Fair share: team B's one-shot batch behind team A's 1,000-draft backlog, cap 16",
+                    "within one clip's generation time (5 s) of B's idle time"});
+
+    /**
+     * Rewrites row {@code number} of the summary table (between its markers) from the run just made, with the date
+     * and the commit it ran on.
+     */
+    static void summary(int number, String measured, String met) throws Exception {
+        String start = "<!-- bench summary: start -->";
+        String end = "<!-- bench summary: end -->";
+        String text = Files.readString(REPORT);
+        int from = text.indexOf(start);
+        int to = text.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalStateException(REPORT + " has no summary markers");
+        }
+        java.util.TreeMap<Integer, String> rows = new java.util.TreeMap<>();
+        for (String line : text.substring(from + start.length(), to).split("\n")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\| (\\d+) \\|").matcher(line);
+            if (m.find()) {
+                rows.put(Integer.parseInt(m.group(1)), line);
+            }
+        }
+        String[] what = BENCHMARKS.get(number);
+        rows.put(number, String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s at `%s` |", number, what[0], what[1],
+                measured, met, LocalDate.now(), commit()));
+        StringBuilder table = new StringBuilder("\n| # | Benchmark | Goal | Measured (%d cores) | Met | Run |\n"
+                .formatted(Runtime.getRuntime().availableProcessors()) + "|---|---|---|---|---|---|\n");
+        rows.values().forEach(row -> table.append(row).append('\n'));
+        Files.writeString(REPORT, text.substring(0, from + start.length()) + table + text.substring(to));
+    }
+
+    /** The commit the benchmarks run on, marked when the sources differ from it. */
+    static String commit() {
+        try {
+            String head = git("rev-parse", "--short=7", "HEAD").strip();
+            boolean changed = !git("status", "--porcelain", "--untracked-files=no", "--", "src", "pom.xml").isBlank();
+            return head + (changed ? " with uncommitted changes" : "");
+        } catch (Exception e) {
+            return "unknown commit";
+        }
+    }
+
+    private static String git(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("git"));
+        command.addAll(List.of(args));
+        Process git = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (git.waitFor() != 0) {
+            throw new IllegalStateException(out);
+        }
+        return out;
+    }
 
     /** Replaces the section of {@code name} in the report, with the machine and the command that made it. */
     static void section(String name, String body) throws Exception {

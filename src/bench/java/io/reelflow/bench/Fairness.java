@@ -126,6 +126,16 @@ final class Fairness {
         return out.toString();
     }
 
+    /** Median time to B's first draft with nothing else queued. */
+    static double idle(Result r) {
+        return median(r.idle());
+    }
+
+    /** Worst time to B's first draft behind the backlog. */
+    static double worst(Result r) {
+        return r.loaded().stream().mapToDouble(Run::seconds).max().orElse(0);
+    }
+
     private static double median(List<Run> runs) {
         double[] s = runs.stream().mapToDouble(Run::seconds).sorted().toArray();
         return s.length == 0 ? 0 : s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
