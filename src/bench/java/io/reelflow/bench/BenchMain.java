@@ -102,7 +102,8 @@ public final class BenchMain {
         ReelflowConfig config = new SmallRyeConfigBuilder().withMapping(ReelflowConfig.class)
                 .withSources(new PropertiesConfigSource(BenchMain.class.getClassLoader().getResource("application.properties")))
                 .build().getConfigMapping(ReelflowConfig.class);
-        ModelCatalog catalog = new ModelCatalog(config, Set.of("local", "openai", "veo", "replicate"));
+        ModelCatalog catalog = new ModelCatalog(config,
+                Set.of("local", "openai", "veo", "replicate", "kling", "fal", "runway"));
         Pricing pricing = new Pricing(config, catalog);
         int shots = 100;
         int approved = 30;
@@ -114,9 +115,12 @@ public final class BenchMain {
                 .append(" segmented final paid in full):\n\n");
         out.append("| Drafts → finals | Draft | Final | Draft then final | Every shot a final | Saved | Break-even approval |\n");
         out.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        List<String[]> routes = List.of(new String[] {"sora-2", "sora-2-pro"}, new String[] {"sora-2-pro", "sora-2-pro"},
-                new String[] {"veo-3.1", "veo-3.1"}, new String[] {"kling-v2.5", "kling-v2.5"},
-                new String[] {"wan-2.5", "kling-v2.5"});
+        // Routes on models one can buy today (the first is the summary's); sora-2 last, reachable only through an
+        // OpenAI-compatible gateway since OpenAI retired its Videos API.
+        List<String[]> routes = List.of(new String[] {"kling-2.5-turbo", "kling-3"},
+                new String[] {"veo-3.1-fast", "veo-3.1"}, new String[] {"wan-2.6", "kling-3"},
+                new String[] {"seedance-1-pro", "veo-3.1-fal"}, new String[] {"runway-gen-4.5", "runway-gen-4.5"},
+                new String[] {"kling-3", "kling-3"}, new String[] {"sora-2", "sora-2-pro"});
         String firstRoute = null;
         for (String[] route : routes) {
             BigDecimal draft = BigDecimal.ZERO;
@@ -387,7 +391,7 @@ public final class BenchMain {
         String[] what = BENCHMARKS.get(number);
         rows.put(number, String.format(Locale.ROOT, "| %d | %s | %s | %s | %s | %s at `%s` |", number, what[0], what[1],
                 measured, met, LocalDate.now(), commit()));
-        StringBuilder table = new StringBuilder("\n| # | Benchmark | Goal | Measured (%d cores) | Met | Run |\n"
+        StringBuilder table = new StringBuilder("\n\n| # | Benchmark | Goal | Measured (%d cores) | Met | Run |\n"
                 .formatted(Runtime.getRuntime().availableProcessors()) + "|---|---|---|---|---|---|\n");
         rows.values().forEach(row -> table.append(row).append('\n'));
         Files.writeString(REPORT, text.substring(0, from + start.length()) + table + text.substring(to));
