@@ -51,7 +51,7 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        Set<String> chosen = Set.of(System.getProperty("bench", "cost,saturation,fairness,promotion,memory,overhead").split(","));
+        Set<String> chosen = Set.of(System.getProperty("bench", "cost,saturation,fairness,promotion,memory,media,overhead").split(","));
         if (chosen.contains("cost")) {
             section("cost", cost());
         }
@@ -85,6 +85,17 @@ public final class BenchMain {
                     + " MB, resident " + String.join(" / ", landings.stream().map(l -> l.peakRssMb() + "").toList())
                     + " MB", landings.stream().allMatch(Memory.Landing::landed)
                             && landings.stream().mapToLong(Memory.Landing::peakHeapMb).max().orElse(0) < 256 ? "yes" : "no");
+        }
+        if (chosen.contains("media")) {
+            List<io.reelflow.media.MediaWork.Work> works = io.reelflow.media.MediaWork.run(
+                    Path.of("target", "bench", "media").toAbsolutePath());
+            section("media", io.reelflow.media.MediaWork.report(works));
+            List<io.reelflow.media.MediaWork.Work> placements = works.stream()
+                    .filter(w -> w.what().startsWith("placement file")).toList();
+            double worst = placements.stream().mapToDouble(io.reelflow.media.MediaWork.Work::ratio).max().orElse(0);
+            double best = placements.stream().mapToDouble(io.reelflow.media.MediaWork.Work::ratio).min().orElse(0);
+            summary(8, String.format(Locale.ROOT, "CPU per placement file %.2f to %.2f times the command line's"
+                    + " (same libraries and encoders)", best, worst), worst <= 1.25 ? "yes" : "no");
         }
         if (chosen.contains("overhead")) {
             Overhead.Result result = Overhead.run();
@@ -366,7 +377,9 @@ public final class BenchMain {
             5, new String[] {"Scale-out: benchmark 1 with two instances", "reported, with a projection"},
             6, new String[] {"Cost: 100 shots, 30 % approved", "reported"},
             7, new String[] {"Fair share: team B's one-shot batch behind team A's 1,000-draft backlog, cap 16",
-                    "within one clip's generation time (5 s) of B's idle time"});
+                    "within one clip's generation time (5 s) of B's idle time"},
+            8, new String[] {"Media work against the `ffmpeg` command line: placement files, start frame, SSIM,"
+                    + " content credentials", "CPU per placement file at most 1.25 times the command line's"});
 
     /**
      * Rewrites row {@code number} of the summary table (between its markers) from the run just made, with the date

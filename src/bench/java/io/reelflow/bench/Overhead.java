@@ -178,7 +178,12 @@ final class Overhead {
     static String report(Result r) {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, """
-                Commit %s. %,d drafts (%d batches of %d, the intake's largest batch) published to `campaign-batches`;                 the `local` provider at zero latency with shared renders (one %s clip per frame size, streamed to                 every job, signed per job); %d worker threads per instance; Kafka, PostgreSQL and S3Proxy embedded as                 in the demo, started fresh for each run (new broker, new database, empty object store). The clock runs                 from the first publish to the first poll (every 250 ms) that sees every draft ended (video and poster                 in S3, job `LANDED`); CPU is read at the same two instants. No profiler is attached to these runs.
+                Commit %s. %,d drafts (%d batches of %d, the intake's largest batch) published to `campaign-batches`; \
+                the `local` provider at zero latency with shared renders (one %s clip per frame size, streamed to \
+                every job, signed per job); %d worker threads per instance; Kafka, PostgreSQL and S3Proxy embedded as \
+                in the demo, started fresh for each run (new broker, new database, empty object store). The clock runs \
+                from the first publish to the first poll (every 250 ms) that sees every draft ended (video and poster \
+                in S3, job `LANDED`); CPU is read at the same two instants. No profiler is attached to these runs.
 
                 | Instances | Drafts | Failed | Time | Drafts/s | PostgreSQL commits per draft | S3 objects stored per draft | Kafka events per draft |
                 |---:|---:|---:|---:|---:|---:|---:|---:|
@@ -190,7 +195,10 @@ final class Overhead {
         }
         out.append("""
 
-                Commits are PostgreSQL's count for the run's database (`pg_stat_database.xact_commit`, read once the                 outbox had drained), less the benchmark's own reads. CPU in the window (2 cores give 2 CPU-seconds a                 second): the service processes; this benchmark's process, which runs the Kafka broker and S3Proxy;                 the PostgreSQL backends serving the run's database (not the server's background processes).
+                Commits are PostgreSQL's count for the run's database (`pg_stat_database.xact_commit`, read once the \
+                outbox had drained), less the benchmark's own reads. CPU in the window (2 cores give 2 CPU-seconds a \
+                second): the service processes; this benchmark's process, which runs the Kafka broker and S3Proxy; \
+                the PostgreSQL backends serving the run's database (not the server's background processes).
 
                 | Instances | Service | Kafka broker and S3Proxy | PostgreSQL backends | All, of the window's 2 cores | Service per draft | All per draft |
                 |---:|---:|---:|---:|---:|---:|---:|
@@ -221,7 +229,9 @@ final class Overhead {
         }
         out.append("""
 
-                The raw ceilings, measured on each run's stack right after it, against the same broker, database and                 object store, with what that run produced (its events, its job rows, its stored objects in the same                 mix of videos and posters):
+                The raw ceilings, measured on each run's stack right after it, against the same broker, database and \
+                object store, with what that run produced (its events, its job rows, its stored objects in the same \
+                mix of videos and posters):
 
                 | Instances | Part | Operation | Operations | Time | Ceiling per second | Pipeline per second | Share |
                 |---:|---|---|---:|---:|---:|---:|---:|
@@ -249,7 +259,9 @@ final class Overhead {
         Run p = r.profiled();
         out.append(String.format(Locale.ROOT, """
 
-                Where the service's CPU went: a separate run of %,d drafts on a fresh stack with Java Flight Recorder                 on (samples; FFmpeg's native work included); its rate (%.1f drafts/s, service CPU %.1f ms per draft)                 is not used above.
+                Where the service's CPU went: a separate run of %,d drafts on a fresh stack with Java Flight Recorder \
+                on (samples; FFmpeg's native work included); its rate (%.1f drafts/s, service CPU %.1f ms per draft) \
+                is not used above.
 
                 | Part | Share of samples |
                 |---|---:|
@@ -275,8 +287,16 @@ final class Overhead {
         double inFlight = perSecond * generation;
         return String.format(Locale.ROOT, """
 
-                Scale-out (benchmark 5): two instances on the same two cores cannot add cores; they used %.1f ms of                 service CPU per draft against %.1f ms for one (each JVM adds its own compilation, collection and                 connections). Projection for 10,000 drafts an hour on a real provider, from the one-instance figure:
-                10,000 / 3,600 s = %.2f drafts/s; × %.1f ms of service CPU per draft = %.2f cores, so one instance                 of 2 cores carries it with room to spare (%.0f %% busy) before the landing of real clips, which are                 larger than the %s test clip (the landing streams them; the memory benchmark shows it flat). What                 bounds it is the provider: at a generation time of %d s (an input, not measured here) the provider                 must hold %.2f × %d = %.0f videos in flight, while a cap of %d in flight gives %d / %d s × 3,600 =                 %.0f drafts an hour. Instances are added for availability and for landing bandwidth, not for                 orchestration; the cap is what is bought from the provider.
+                Scale-out (benchmark 5): two instances on the same two cores cannot add cores; they used %.1f ms of \
+                service CPU per draft against %.1f ms for one (each JVM adds its own compilation, collection and \
+                connections). Projection for 10,000 drafts an hour on a real provider, from the one-instance figure:
+                10,000 / 3,600 s = %.2f drafts/s; × %.1f ms of service CPU per draft = %.2f cores, so one instance \
+                of 2 cores carries it with room to spare (%.0f %% busy) before the landing of real clips, which are \
+                larger than the %s test clip (the landing streams them; the memory benchmark shows it flat). What \
+                bounds it is the provider: at a generation time of %d s (an input, not measured here) the provider \
+                must hold %.2f × %d = %.0f videos in flight, while a cap of %d in flight gives %d / %d s × 3,600 = \
+                %.0f drafts an hour. Instances are added for availability and for landing bandwidth, not for \
+                orchestration; the cap is what is bought from the provider.
                 """, r.two().cpuPerDraftMs(r.two().serviceCpu()), serviceMs, perSecond, serviceMs, cores,
                 100 * cores / 2, r.one().clip(), generation, perSecond, generation, inFlight, cap, cap, generation,
                 cap * 3600.0 / generation);

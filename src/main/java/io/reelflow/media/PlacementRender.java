@@ -1,11 +1,11 @@
 package io.reelflow.media;
 
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
@@ -51,20 +51,23 @@ final class PlacementRender {
         double picture = Deliverables.pictureSeconds(placement, brand, probe.seconds());
         long endMicros = Math.round(picture * 1_000_000);
         Overlay overlay = Overlay.of(placement, brand, Captions.within(dressing.burned(), picture));
+        SpriteBlend blend = new SpriteBlend();
         try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(master.toFile());
-                Java2DFrameConverter toImage = new Java2DFrameConverter();
                 Java2DFrameConverter toFrame = new Java2DFrameConverter()) {
+            // The picture stays in the encoder's YUV 4:2:0 from decoder to encoder: cropped and scaled there, the
+            // overlay blended into it (converting every picture to RGB and back cost as much as the encoding).
+            grabber.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
             grabber.start();
             int channels = probe.hasAudio() ? grabber.getAudioChannels() : 0;
             String video = reframe(grabber.getImageWidth(), grabber.getImageHeight(), placement.size(), focus)
-                    + (overlay.empty() && brand.endCard() == null ? "" : ",format=bgr24");
+                    + ",format=yuv420p";
             String audio = channels == 0 ? null : soundChain == null ? "aresample=" + SAMPLE_RATE : soundChain;
             try (FFmpegFrameFilter filter = new FFmpegFrameFilter(video, audio, grabber.getImageWidth(),
                     grabber.getImageHeight(), channels);
                     FFmpegFrameRecorder recorder = Mp4.recorder(out, placement.size(), grabber.getFrameRate(),
                             placement.size().width() * placement.size().height() * 3, channels, SAMPLE_RATE,
                             192_000)) {
-                filter.setPixelFormat(grabber.getPixelFormat());
+                filter.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);
                 filter.setFrameRate(grabber.getFrameRate());
                 if (channels > 0) {
                     filter.setSampleFormat(grabber.getSampleFormat());
@@ -79,11 +82,11 @@ final class PlacementRender {
                     }
                     if (frame.image != null || frame.samples != null) {
                         filter.push(frame);
-                        drain(filter, recorder, overlay, toImage, toFrame);
+                        drain(filter, recorder, overlay, blend);
                     }
                 }
                 filter.push(null);
-                drain(filter, recorder, overlay, toImage, toFrame);
+                drain(filter, recorder, overlay, blend);
                 if (brand.endCard() != null) {
                     endCard(recorder, placement, brand, grabber.getFrameRate(), channels, toFrame);
                 }
@@ -94,18 +97,22 @@ final class PlacementRender {
         }
     }
 
-    /** Records what the filter has ready, with the overlay drawn on each picture at its time. */
+    /** Records what the filter has ready, with the overlay blended into each picture at its time. */
     private static void drain(FFmpegFrameFilter filter, FFmpegFrameRecorder recorder, Overlay overlay,
-            Java2DFrameConverter toImage, Java2DFrameConverter toFrame) throws IOException {
+            SpriteBlend blend) throws IOException {
         Frame filtered;
         while ((filtered = filter.pull()) != null) {
-            if (filtered.image != null && !overlay.empty()) {
-                BufferedImage picture = toImage.convert(filtered);
-                overlay.drawOn(picture, filtered.timestamp / 1_000_000.0);
-                recorder.record(toFrame.convert(picture));
-            } else {
+            if (filtered.image == null) {
                 recorder.record(filtered);
+                continue;
             }
+            if (!overlay.empty()) {
+                blend.onto(filtered, overlay.at(filtered.timestamp / 1_000_000.0));
+            }
+            // JavaCV describes a pulled 4:2:0 picture by its buffer's size (as two channels), which the recorder
+            // would take for a packed picture: it is recorded as what it is, one buffer of three planes.
+            recorder.recordImage(filtered.imageWidth, filtered.imageHeight, Frame.DEPTH_UBYTE, 1,
+                    filtered.imageStride, avutil.AV_PIX_FMT_YUV420P, filtered.image);
         }
     }
 
