@@ -374,7 +374,12 @@ public final class MediaWork {
             double wall = files.stream().mapToDouble(Work::reelflowWall).average().orElse(0);
             out.append(String.format(Locale.ROOT, """
 
-                    A 100-shot batch delivered on these four placements (a projection from the rows above, not a run                     end to end): 400 files at a mean %.2f s of CPU and %.2f s of wall time each (one delivery                     thread) is %.0f CPU-minutes, about %.0f minutes on one delivery thread, or %.0f minutes with                     both cores busy; the finals' generation at the provider (minutes each, %d in flight at a cap of                     16) comes before it. Within a file, the rows marked "part" show where the time goes: decoding,                     cropping, scaling and encoding the picture are nearly all of it; the overlay and the loudness                     measures are small.
+                    A 100-shot batch delivered on these four placements (a projection from the rows above, not a run \
+                    end to end): 400 files at a mean %.2f s of CPU and %.2f s of wall time each is %.0f CPU-minutes: \
+                    about %.0f minutes on one delivery thread, or %.0f minutes with both cores busy, after the finals \
+                    themselves have been generated. Within a file, the rows marked "part" show where the time goes: \
+                    decoding, cropping, scaling and encoding the picture are nearly all of it; the overlay and the \
+                    loudness measures are small.
                     """, cpu, wall, 400 * cpu / 60, 400 * wall / 60, 400 * cpu / 60 / 2));
         }
         return out.toString();
