@@ -111,7 +111,7 @@ final class Profile {
         for (RecordedFrame frame : frames) {
             String type = frame.getMethod().getType().getName();
             if (type.endsWith("PosterExtractor")) {
-                return "poster: decode to 1 s, JPEG (FFmpeg)";
+                return "poster: nearest keyframe, JPEG (FFmpeg)";
             }
             if (type.endsWith("MediaProbe") || type.endsWith("ClipInspector") || type.endsWith("Conformer")) {
                 return "probe (FFmpeg)";
