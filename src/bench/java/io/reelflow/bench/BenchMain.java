@@ -165,6 +165,8 @@ public final class BenchMain {
                     breakEven.setScale(0, RoundingMode.HALF_UP)));
         }
         summary(6, firstRoute, "n/a");
+        out.append("\n`sora-2` and `sora-2-pro` are reachable only through an OpenAI-compatible gateway: OpenAI retired")
+                .append(" them on its own API on 2026-09-24 (the catalog refuses them there).\n");
         out.append("\nRevisions are not counted: each revised draft adds one draft's price. Drafting first pays off while")
                 .append(" the approval rate stays below the break-even, 1 − draft price / final price.\n");
         return out.toString();
