@@ -105,11 +105,7 @@ public final class MediaWork {
         Deliverables.Made[] made = new Deliverables.Made[1];
         double[] reelflow = timed(() -> made[0] = Deliverables.make(master, placement, Deliverables.Focus.CENTRE,
                 dressing, out));
-        Path overlay = dir.resolve("overlay-" + placement.name() + ".png");
-        BufferedImage sprites = new BufferedImage(placement.size().width(), placement.size().height(),
-                BufferedImage.TYPE_INT_ARGB);
-        Overlay.of(placement, brand, List.of()).drawOn(sprites, 0);
-        ImageIO.write(sprites, "png", overlay.toFile());
+        Path overlay = overlayPng(placement, brand);
         MediaProbe.Probe probe = MediaProbe.probe(master);
         double picture = Deliverables.pictureSeconds(placement, brand, probe.seconds());
         String reframe = PlacementRender.reframe(probe.width(), probe.height(), placement.size(),
@@ -137,12 +133,10 @@ public final class MediaWork {
                 "volume=%.3fdB,aresample=%d,alimiter=limit=%.5f:level=0:attack=1:release=50,aresample=%d", gain,
                 4 * Deliverables.SAMPLE_RATE, Math.pow(10, (placement.truePeakCeiling() - 0.5) / 20),
                 Deliverables.SAMPLE_RATE);
-        FrameSize size = placement.size();
-        step = cli(ffmpeg, output -> { }, "-i", master.toString(), "-i", overlay.toString(), "-filter_complex",
-                "[0:v]" + reframe + "[v];[v][1:v]overlay=0:0,format=yuv420p[o];[0:a]" + chain + "[a]", "-map", "[o]",
-                "-map", "[a]", "-t", Double.toString(picture), "-c:v", encoder, "-b:v",
-                Integer.toString(size.width() * size.height() * 3), "-g", "48", "-c:a", "aac", "-b:a", "192k",
-                "-movflags", "+faststart", out.toString());
+        step = cli(ffmpeg, output -> { }, concat(List.of("-i", master.toString(), "-i", overlay.toString(),
+                "-filter_complex", "[0:v]" + reframe + "[v];[v][1:v]overlay=0:0,format=yuv420p[o];[0:a]" + chain
+                        + "[a]", "-map", "[o]", "-map", "[a]"), encoding(encoder, placement, picture),
+                out.toString()));
         cpu += step[0];
         wall += step[1];
         step = cli(ffmpeg, output -> parseLoudness(output, measured), "-i", out.toString(), "-vn", "-af",
@@ -159,10 +153,7 @@ public final class MediaWork {
         double picture = Deliverables.pictureSeconds(placement, brand, probe.seconds());
         String reframe = PlacementRender.reframe(probe.width(), probe.height(), placement.size(),
                 Deliverables.Focus.CENTRE);
-        FrameSize size = placement.size();
-        List<String> encode = List.of("-t", Double.toString(picture), "-c:v", "libopenh264", "-b:v",
-                Integer.toString(size.width() * size.height() * 3), "-g", "48", "-c:a", "aac", "-b:a", "192k",
-                "-movflags", "+faststart");
+        List<String> encode = encoding("libopenh264", placement, picture);
         List<Work> works = new ArrayList<>();
         Path plain = dir.resolve("part-plain.mp4");
         double[] reelflow = timed(() -> {
@@ -180,10 +171,7 @@ public final class MediaWork {
                     new Deliverables.Dressing(brand, List.of()), null, dressed);
             return null;
         });
-        Path overlay = dir.resolve("overlay-part.png");
-        BufferedImage sprites = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_INT_ARGB);
-        Overlay.of(placement, brand, List.of()).drawOn(sprites, 0);
-        ImageIO.write(sprites, "png", overlay.toFile());
+        Path overlay = overlayPng(placement, brand);
         cli = cli(bundled, output -> { }, concat(List.of("-i", master.toString(), "-i", overlay.toString(),
                 "-filter_complex", "[0:v]" + reframe + "[v];[v][1:v]overlay=0:0,format=yuv420p[o]", "-map", "[o]",
                 "-map", "0:a", "-af", "aresample=" + Deliverables.SAMPLE_RATE), encode,
@@ -196,6 +184,28 @@ public final class MediaWork {
         works.add(new Work("part: one loudness measure of the master (EBU R128 with true peak)", reelflow[0],
                 reelflow[1], cli[0], cli[1], Double.NaN, ""));
         return works;
+    }
+
+    /** Reelflow's own overlay of {@code placement} (logo, label) drawn once to a PNG, for the command line. */
+    private Path overlayPng(Placement placement, BrandKit brand) throws IOException {
+        Path png = dir.resolve("overlay-" + placement.name() + ".png");
+        BufferedImage sprites = new BufferedImage(placement.size().width(), placement.size().height(),
+                BufferedImage.TYPE_INT_ARGB);
+        Overlay.of(placement, brand, List.of()).drawOn(sprites, 0);
+        ImageIO.write(sprites, "png", png.toFile());
+        return png;
+    }
+
+    /**
+     * The command line's output settings, as Reelflow's recorder sets them ({@code Mp4}): the placement's bitrate,
+     * a keyframe every two seconds of the renderer's frame rate, AAC at 192 kb/s, the index first.
+     */
+    private static List<String> encoding(String encoder, Placement placement, double picture) {
+        FrameSize size = placement.size();
+        return List.of("-t", Double.toString(picture), "-c:v", encoder, "-b:v",
+                Integer.toString(size.width() * size.height() * 3), "-g",
+                Integer.toString(2 * PreviewRenderer.FRAME_RATE), "-c:a", "aac", "-b:a", "192k", "-movflags",
+                "+faststart");
     }
 
     private static String[] concat(List<String> first, List<String> second, String last) {
