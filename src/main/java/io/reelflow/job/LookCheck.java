@@ -4,12 +4,11 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.ContactSheet;
@@ -67,20 +66,42 @@ public class LookCheck {
                 draftTimes.add(start.second() + d);
                 finalTimes.add(d);
             }
+            if (draftTimes.isEmpty()) {
+                throw new IOException("the approved second " + start.second() + " is past the draft's end ("
+                        + draftSeconds + " s)");
+            }
             List<Double> columns = new ArrayList<>();
             for (int k = 0; k < SHEET_COLUMNS; k++) {
                 columns.add(k * draftSeconds / SHEET_COLUMNS);
             }
-            // Each clip is decoded once, for every picture wanted of it.
-            Map<Double, BufferedImage> ofDraft = pictures(draft, draftTimes, columns, List.of(start.second()));
-            Map<Double, BufferedImage> ofFinal = pictures(finalCut, finalTimes, columns, List.of(0.0));
-
-            BufferedImage approved = Frames.fit(ofDraft.get(start.second()), frame, start.focus());
-            double startSsim = Similarity.ssim(approved, ofFinal.get(0.0));
-            double similarity = Similarity.mean(draftTimes.stream().map(ofDraft::get).toList(),
-                    finalTimes.stream().map(ofFinal::get).toList());
-            ContactSheet.write(columns.stream().map(ofDraft::get).toList(), columns.stream().map(ofFinal::get).toList(),
-                    sheet);
+            // Each clip is decoded once, the pictures taken in time order and let go as soon as they are scored
+            // (only the contact sheet's small copies are kept), so several finals can land side by side.
+            FrameSize cell = ContactSheet.cell(frame);
+            List<BufferedImage> draftCells = new ArrayList<>();
+            List<BufferedImage> finalCells = new ArrayList<>();
+            Deque<Double> draftColumns = new ArrayDeque<>(columns);
+            Deque<Double> finalColumns = new ArrayDeque<>(columns);
+            double startSsim;
+            double similarity;
+            try (Frames.Walk ofDraft = Frames.walk(draft); Frames.Walk ofFinal = Frames.walk(finalCut);
+                    Similarity.Pairs pairs = new Similarity.Pairs(frame)) {
+                BufferedImage approved = null;
+                BufferedImage first = null;
+                for (int i = 0; i < draftTimes.size(); i++) {
+                    BufferedImage d = picture(ofDraft, draftTimes.get(i), draftColumns, draftCells, cell);
+                    BufferedImage f = picture(ofFinal, finalTimes.get(i), finalColumns, finalCells, cell);
+                    if (i == 0) {
+                        approved = Frames.fit(d, frame, start.focus());
+                        first = f;
+                    }
+                    pairs.add(d, f);
+                }
+                picture(ofDraft, Double.POSITIVE_INFINITY, draftColumns, draftCells, cell);
+                picture(ofFinal, Double.POSITIVE_INFINITY, finalColumns, finalCells, cell);
+                similarity = pairs.mean();
+                startSsim = Similarity.ssim(approved, first);
+            }
+            ContactSheet.write(draftCells, finalCells, sheet);
             String key = ObjectKeys.contactSheet(job.objectKey());
             store.put(key, sheet, "image/jpeg");
             return Optional.of(new Scores(startSsim, similarity, key));
@@ -91,19 +112,23 @@ public class LookCheck {
         }
     }
 
-    /** The pictures of {@code clip} at every time in {@code times}, by time. */
-    @SafeVarargs
-    private static Map<Double, BufferedImage> pictures(Path clip, List<Double>... times) throws IOException {
-        TreeSet<Double> wanted = new TreeSet<>();
-        for (List<Double> t : times) {
-            wanted.addAll(t);
+    /**
+     * The picture of {@code clip} at {@code seconds} (null for infinity), after adding to {@code cells} the sheet's
+     * pictures of every column up to it.
+     */
+    private static BufferedImage picture(Frames.Walk clip, double seconds, Deque<Double> columns,
+            List<BufferedImage> cells, FrameSize cell) throws IOException {
+        while (!columns.isEmpty() && columns.peek() < seconds) {
+            cells.add(Frames.fit(clip.at(columns.poll()), cell));
         }
-        List<Double> ordered = new ArrayList<>(wanted);
-        List<BufferedImage> found = Frames.at(clip, ordered);
-        Map<Double, BufferedImage> byTime = new HashMap<>();
-        for (int i = 0; i < ordered.size(); i++) {
-            byTime.put(ordered.get(i), found.get(i));
+        if (Double.isInfinite(seconds)) {
+            return null;
         }
-        return byTime;
+        BufferedImage picture = clip.at(seconds);
+        if (!columns.isEmpty() && columns.peek() == seconds) {
+            columns.poll();
+            cells.add(Frames.fit(picture, cell));
+        }
+        return picture;
     }
 }

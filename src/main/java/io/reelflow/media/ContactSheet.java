@@ -23,6 +23,21 @@ public final class ContactSheet {
     }
 
     /**
+     * The size of one picture on the sheet of pictures shaped like {@code shape}; pictures already fitted to it are
+     * drawn as they are.
+     */
+    public static FrameSize cell(FrameSize shape) {
+        double ratio = (double) shape.width() / shape.height();
+        return shape.height() > shape.width() ? new FrameSize((int) Math.round(CELL_LONG_SIDE * ratio), CELL_LONG_SIDE)
+                : new FrameSize(CELL_LONG_SIDE, (int) Math.round(CELL_LONG_SIDE / ratio));
+    }
+
+    private static BufferedImage fitted(BufferedImage picture, FrameSize cell) throws IOException {
+        return picture.getWidth() == cell.width() && picture.getHeight() == cell.height() ? picture
+                : Frames.fit(picture, cell);
+    }
+
+    /**
      * Writes a JPEG of {@code top} above {@code bottom} (same count; each pair taken at the same time), every
      * picture fitted to the shape of the bottom row's.
      */
@@ -31,10 +46,7 @@ public final class ContactSheet {
             throw new IllegalArgumentException("a contact sheet needs rows of equal length");
         }
         BufferedImage shape = bottom.get(0);
-        boolean portrait = shape.getHeight() > shape.getWidth();
-        double ratio = (double) shape.getWidth() / shape.getHeight();
-        FrameSize cell = portrait ? new FrameSize((int) Math.round(CELL_LONG_SIDE * ratio), CELL_LONG_SIDE)
-                : new FrameSize(CELL_LONG_SIDE, (int) Math.round(CELL_LONG_SIDE / ratio));
+        FrameSize cell = cell(new FrameSize(shape.getWidth(), shape.getHeight()));
         int columns = top.size();
         BufferedImage sheet = new BufferedImage(GAP + columns * (cell.width() + GAP), GAP + 2 * (cell.height() + GAP),
                 BufferedImage.TYPE_INT_RGB);
@@ -44,8 +56,8 @@ public final class ContactSheet {
             g.fillRect(0, 0, sheet.getWidth(), sheet.getHeight());
             for (int i = 0; i < columns; i++) {
                 int x = GAP + i * (cell.width() + GAP);
-                g.drawImage(Frames.fit(top.get(i), cell), x, GAP, null);
-                g.drawImage(Frames.fit(bottom.get(i), cell), x, 2 * GAP + cell.height(), null);
+                g.drawImage(fitted(top.get(i), cell), x, GAP, null);
+                g.drawImage(fitted(bottom.get(i), cell), x, 2 * GAP + cell.height(), null);
             }
         } finally {
             g.dispose();

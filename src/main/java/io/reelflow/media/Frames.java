@@ -40,6 +40,71 @@ public final class Frames {
     }
 
     /**
+     * The pictures of {@code video} asked for one at a time in time order, decoding it once: only the picture last
+     * asked for is held, so a caller that wants many pictures of a large clip need not hold them all.
+     */
+    public static Walk walk(Path video) throws IOException {
+        return new Walk(video);
+    }
+
+    /** See {@link #walk(Path)}. */
+    public static final class Walk implements AutoCloseable {
+
+        private final Path video;
+        private final FFmpegFrameGrabber grabber;
+        private final Java2DFrameConverter converter = new Java2DFrameConverter();
+        private BufferedImage current;
+        private double currentEnd = Double.NEGATIVE_INFINITY;
+        private double asked = Double.NEGATIVE_INFINITY;
+        private boolean ended;
+
+        private Walk(Path video) throws IOException {
+            this.video = video;
+            this.grabber = new FFmpegFrameGrabber(video.toFile());
+            try {
+                grabber.setVideoOption("threads", "1");
+                grabber.start();
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /**
+         * The picture shown at {@code seconds} (the last one when the clip is shorter); {@code seconds} may not be
+         * earlier than the time asked for before.
+         */
+        public BufferedImage at(double seconds) throws IOException {
+            if (seconds < asked) {
+                throw new IllegalArgumentException("pictures are taken in time order: " + seconds + " s after "
+                        + asked + " s");
+            }
+            asked = seconds;
+            while (current == null || seconds >= currentEnd) {
+                Frame frame = ended ? null : grabber.grabImage();
+                if (frame == null) {
+                    ended = true;
+                    // Past the end: the clip's last picture, which a pass keeping every picture has.
+                    return Frames.at(video, seconds);
+                }
+                double end = (frame.timestamp + 1_000_000.0 / Math.max(1, grabber.getFrameRate())) / 1_000_000.0;
+                if (seconds < end) {
+                    current = copy(converter.convert(frame));
+                    currentEnd = end;
+                }
+            }
+            return current;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (converter; grabber) {
+                // Closed in reverse order by the try statement.
+            }
+        }
+    }
+
+    /**
      * Decodes {@code video} up to the last of {@code times}, converting only the pictures wanted (every one with
      * {@code keepLast}); null when {@code times} run past the end and the last picture was not kept.
      */

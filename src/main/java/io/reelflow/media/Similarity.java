@@ -34,35 +34,83 @@ public final class Similarity {
         if (a.isEmpty() || a.size() != b.size()) {
             throw new IllegalArgumentException("compare pictures in pairs: " + a.size() + " against " + b.size());
         }
-        int width = b.get(0).getWidth();
-        int height = b.get(0).getHeight();
-        FrameSize size = new FrameSize(width, height);
-        Path stats = Files.createTempFile("reelflow-ssim-", ".log");
-        try (Java2DFrameConverter left = new Java2DFrameConverter();
-                Java2DFrameConverter right = new Java2DFrameConverter();
-                FFmpegFrameFilter filter = new FFmpegFrameFilter("[0:v][1:v]ssim=stats_file="
-                        + stats.toAbsolutePath().toString().replace(":", "\\:") + "[v]", width, height)) {
-            filter.setVideoInputs(2);
-            filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-            filter.start();
+        try (Pairs pairs = new Pairs(new FrameSize(b.get(0).getWidth(), b.get(0).getHeight()))) {
             for (int i = 0; i < a.size(); i++) {
-                BufferedImage first = a.get(i).getWidth() == width && a.get(i).getHeight() == height ? a.get(i)
-                        : Frames.fit(a.get(i), size);
-                filter.push(0, left.convert(Frames.toBgr(first)), avutil.AV_PIX_FMT_BGR24);
-                filter.push(1, right.convert(Frames.toBgr(b.get(i))), avutil.AV_PIX_FMT_BGR24);
-                while (filter.pull() != null) {
-                    // The compared pictures are not needed: the scores are in the stats file.
-                }
+                pairs.add(a.get(i), b.get(i));
             }
-            filter.push(0, null);
-            filter.push(1, null);
+            return pairs.mean();
+        }
+    }
+
+    /**
+     * Pairs of pictures scored as they come, so no list of full-size pictures is held: each pair is handed to the
+     * filter and may be dropped at once. The first picture of a pair is fitted to {@code size} (the second's).
+     */
+    public static final class Pairs implements AutoCloseable {
+
+        private final FrameSize size;
+        private final Path stats;
+        private final Java2DFrameConverter left = new Java2DFrameConverter();
+        private final Java2DFrameConverter right = new Java2DFrameConverter();
+        private final FFmpegFrameFilter filter;
+        private int count;
+        private boolean ended;
+
+        public Pairs(FrameSize size) throws IOException {
+            this.size = size;
+            this.stats = Files.createTempFile("reelflow-ssim-", ".log");
+            this.filter = new FFmpegFrameFilter("[0:v][1:v]ssim=stats_file="
+                    + stats.toAbsolutePath().toString().replace(":", "\\:") + "[v]", size.width(), size.height());
+            try {
+                filter.setVideoInputs(2);
+                filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+                filter.start();
+            } catch (IOException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        /** Scores {@code a} (fitted to the size if it differs) against {@code b}, which must have the size. */
+        public void add(BufferedImage a, BufferedImage b) throws IOException {
+            if (b.getWidth() != size.width() || b.getHeight() != size.height()) {
+                throw new IllegalArgumentException("the second picture of a pair is " + b.getWidth() + "x"
+                        + b.getHeight() + ", not " + size);
+            }
+            BufferedImage first = a.getWidth() == size.width() && a.getHeight() == size.height() ? a
+                    : Frames.fit(a, size);
+            filter.push(0, left.convert(Frames.toBgr(first)), avutil.AV_PIX_FMT_BGR24);
+            filter.push(1, right.convert(Frames.toBgr(b)), avutil.AV_PIX_FMT_BGR24);
             while (filter.pull() != null) {
-                // Drain what is left.
+                // The compared pictures are not needed: the scores are in the stats file.
             }
-            filter.stop();
-            return average(Files.readAllLines(stats), a.size());
-        } finally {
-            Files.deleteIfExists(stats);
+            count++;
+        }
+
+        /** The mean SSIM of the pairs added; the scorer takes no more pairs after it. */
+        public double mean() throws IOException {
+            if (count == 0) {
+                throw new IllegalStateException("no pictures were compared");
+            }
+            if (!ended) {
+                ended = true;
+                filter.push(0, null);
+                filter.push(1, null);
+                while (filter.pull() != null) {
+                    // Drain what is left.
+                }
+                filter.stop();
+            }
+            return average(Files.readAllLines(stats), count);
+        }
+
+        @Override
+        public void close() throws IOException {
+            try (left; right; filter) {
+                // Closed in reverse order by the try statement.
+            } finally {
+                Files.deleteIfExists(stats);
+            }
         }
     }
 

@@ -36,6 +36,26 @@ class ApprovedLookTest {
     }
 
     @Test
+    void pairsScoredOneAtATimeAverageTheirOwnScores() throws Exception {
+        BufferedImage first = firstFrameOf(new PreviewRenderer.Roll(PROMPT, 11L, null, false), "a.mp4");
+        BufferedImage second = firstFrameOf(new PreviewRenderer.Roll(PROMPT, 12L, null, false), "b.mp4");
+        double same = Similarity.ssim(first, first);
+        double other = Similarity.ssim(second, first);
+
+        double mean;
+        try (Similarity.Pairs pairs = new Similarity.Pairs(new FrameSize(first.getWidth(), first.getHeight()))) {
+            pairs.add(first, first);
+            pairs.add(second, first);
+            pairs.add(second, first);
+            mean = pairs.mean();
+        }
+
+        assertThat(same).isGreaterThan(0.99);
+        assertThat(other).isLessThan(0.6);
+        assertThat(mean).isCloseTo((same + 2 * other) / 3, org.assertj.core.data.Offset.offset(1e-4));
+    }
+
+    @Test
     void aClipGivenAFirstFrameOpensOnItAndMovesAwayFromIt() throws Exception {
         BufferedImage approved = firstFrameOf(new PreviewRenderer.Roll(PROMPT, 11L, null, false), "draft.mp4");
         BufferedImage scaled = Frames.fit(approved, FINAL);

@@ -5,10 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Java2DFrameConverter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FramesTest {
+
+    private static final int FPS = 24;
+
+    @TempDir
+    Path dir;
 
     /** A landscape draft frame: red on the left third, green in the middle, blue on the right. */
     private static BufferedImage thirds(int width, int height) {
@@ -70,5 +81,59 @@ class FramesTest {
         assertThat(l.getGreen() + l.getBlue()).isLessThan(60);
         assertThat(r.getBlue()).as("focus on the right keeps the blue third").isGreaterThan(200);
         assertThat(r.getRed() + r.getGreen()).isLessThan(60);
+    }
+
+    @Test
+    void aWalkThroughAClipGivesThePicturesTakenAllAtOnce() throws Exception {
+        Path clip = greys(48);
+        // Repeated times, times inside one frame, and times past the clip's two seconds.
+        List<Double> times = List.of(0.0, 0.0, 0.01, 0.5, 0.52, 1.0, 1.99, 2.5, 3.0);
+        List<BufferedImage> together = Frames.at(clip, times);
+        List<Integer> walked = new ArrayList<>();
+        try (Frames.Walk walk = Frames.walk(clip)) {
+            for (double t : times) {
+                walked.add(centre(walk.at(t)));
+            }
+        }
+
+        assertThat(walked).isEqualTo(together.stream().map(FramesTest::centre).toList());
+        // Each picture is its own frame's: the grey rises through the clip.
+        assertThat(walked.get(3)).isGreaterThan(walked.get(0) + 40);
+        assertThat(walked.get(6)).isGreaterThan(walked.get(5) + 40);
+    }
+
+    @Test
+    void aWalkDoesNotGoBack() throws Exception {
+        Path clip = greys(24);
+        try (Frames.Walk walk = Frames.walk(clip)) {
+            walk.at(0.5);
+            assertThat(centre(walk.at(0.5))).isEqualTo(centre(Frames.at(clip, 0.5)));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> walk.at(0.2))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("time order");
+        }
+    }
+
+    /** A 320x180 clip of {@code frames} frames, frame i painted grey level 10 + 4i. */
+    private Path greys(int frames) throws Exception {
+        Path clip = dir.resolve("greys-" + frames + ".mp4");
+        FrameSize size = new FrameSize(320, 180);
+        try (FFmpegFrameRecorder recorder = Mp4.recorder(clip, size, FPS, 2_000_000, 0, 0, 0);
+                Java2DFrameConverter converter = new Java2DFrameConverter()) {
+            recorder.start();
+            for (int i = 0; i < frames; i++) {
+                BufferedImage picture = new BufferedImage(size.width(), size.height(), BufferedImage.TYPE_3BYTE_BGR);
+                Graphics2D g = picture.createGraphics();
+                g.setColor(new Color(10 + 4 * i, 10 + 4 * i, 10 + 4 * i));
+                g.fillRect(0, 0, size.width(), size.height());
+                g.dispose();
+                recorder.record(converter.convert(picture));
+            }
+            recorder.stop();
+        }
+        return clip;
+    }
+
+    private static int centre(BufferedImage picture) {
+        return picture.getRGB(picture.getWidth() / 2, picture.getHeight() / 2) & 0xff;
     }
 }
