@@ -100,7 +100,8 @@ public class JobClaims {
         while (ids.size() < limit && !waiting.isEmpty()) {
             FairShare.Group first = share.order(waiting).get(0);
             var query = em.createNativeQuery("""
-                    update job set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease)
+                    update job set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease),
+                        claimed_at = clock_timestamp()
                     where id in (
                         select id from job
                         where %s and model = :model and team = :team and batch_id = :batch and %s

@@ -23,11 +23,13 @@ public class JobFactory {
     private final ReelflowConfig config;
     private final JobSignals signals;
     private final ModelCatalog catalog;
+    private final StartFrames startFrames;
 
-    public JobFactory(ReelflowConfig config, JobSignals signals, ModelCatalog catalog) {
+    public JobFactory(ReelflowConfig config, JobSignals signals, ModelCatalog catalog, StartFrames startFrames) {
         this.config = config;
         this.signals = signals;
         this.catalog = catalog;
+        this.startFrames = startFrames;
     }
 
     /**
@@ -84,8 +86,10 @@ public class JobFactory {
      */
     @Transactional(TxType.MANDATORY)
     public List<Job> finals(Shot shot, Job approvedDraft, String approvedBy, double fromSecond) {
-        return shot.masters().stream().map(master -> finalCut(shot, master, approvedDraft, approvedBy, fromSecond))
-                .toList();
+        List<Job> finals = shot.masters().stream()
+                .map(master -> finalCut(shot, master, approvedDraft, approvedBy, fromSecond)).toList();
+        startFrames.aheadOf(finals);
+        return finals;
     }
 
     private Job finalCut(Shot shot, AspectRatio master, Job approvedDraft, String approvedBy, double fromSecond) {

@@ -52,10 +52,12 @@ public class JobStepper {
     private final ProviderBreaker breaker;
     private final RequestRates rates;
     private final Tracer tracer;
+    private final StartFrames startFrames;
 
     public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, JobResults results,
             JobQueries queries, JobSegments segments, ReelflowConfig config, ReferenceImages referenceImages,
-            ModelCatalog catalog, ProviderBreaker breaker, RequestRates rates, Tracer tracer) {
+            ModelCatalog catalog, ProviderBreaker breaker, RequestRates rates, Tracer tracer,
+            StartFrames startFrames) {
         this.transitions = transitions;
         this.providers = providers;
         this.landing = landing;
@@ -68,6 +70,7 @@ public class JobStepper {
         this.breaker = breaker;
         this.rates = rates;
         this.tracer = tracer;
+        this.startFrames = startFrames;
     }
 
     public void advance(UUID id, String owner) {
@@ -127,9 +130,7 @@ public class JobStepper {
             request = request.withReferenceImage(referenceImage);
         } else if (job.startFrom() != null && job.startFrom().carried()) {
             // A final starts from the frame of its approved draft, sent like any reference image.
-            JobView.StartFrame start = job.startFrom();
-            referenceImage = landing.startFrame(start.draftKey(), start.second(), start.frameKey(),
-                    new FrameSize(request.width(), request.height()), start.focus());
+            referenceImage = startFrames.picture(job, request);
             request = request.withReferenceImage(referenceImage);
         } else if (request.referenceImageUrl() != null) {
             try {

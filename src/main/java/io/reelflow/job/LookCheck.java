@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.ContactSheet;
@@ -36,6 +37,11 @@ public class LookCheck {
     private static final double STEP = 0.5;
     private static final int MAX_PAIRS = 8;
     private static final int SHEET_COLUMNS = 4;
+    /**
+     * Look checks under way at once in this process: one per core. The work is all computation, so more at once
+     * would not finish sooner, and each holds some full-size pictures and its decoders' buffers (tens of MB).
+     */
+    private static final Semaphore OPEN = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     private final ObjectStore store;
     private final Path workDir;
@@ -81,25 +87,24 @@ public class LookCheck {
             List<BufferedImage> finalCells = new ArrayList<>();
             Deque<Double> draftColumns = new ArrayDeque<>(columns);
             Deque<Double> finalColumns = new ArrayDeque<>(columns);
-            double startSsim;
+            double startSsim = 0;
             double similarity;
+            OPEN.acquireUninterruptibly();
             try (Frames.Walk ofDraft = Frames.walk(draft); Frames.Walk ofFinal = Frames.walk(finalCut);
                     Similarity.Pairs pairs = new Similarity.Pairs(frame)) {
-                BufferedImage approved = null;
-                BufferedImage first = null;
                 for (int i = 0; i < draftTimes.size(); i++) {
                     BufferedImage d = picture(ofDraft, draftTimes.get(i), draftColumns, draftCells, cell);
                     BufferedImage f = picture(ofFinal, finalTimes.get(i), finalColumns, finalCells, cell);
                     if (i == 0) {
-                        approved = Frames.fit(d, frame, start.focus());
-                        first = f;
+                        startSsim = Similarity.ssim(Frames.fit(d, frame, start.focus()), f);
                     }
                     pairs.add(d, f);
                 }
                 picture(ofDraft, Double.POSITIVE_INFINITY, draftColumns, draftCells, cell);
                 picture(ofFinal, Double.POSITIVE_INFINITY, finalColumns, finalCells, cell);
                 similarity = pairs.mean();
-                startSsim = Similarity.ssim(approved, first);
+            } finally {
+                OPEN.release();
             }
             ContactSheet.write(draftCells, finalCells, sheet);
             String key = ObjectKeys.contactSheet(job.objectKey());

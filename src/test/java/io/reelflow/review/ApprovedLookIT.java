@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
+
+import org.awaitility.Awaitility;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +60,11 @@ class ApprovedLookIT {
                 "REELFLOW_MODELS_T2V_PROVIDER", "local",
                 "REELFLOW_MODELS_T2V_REFERENCE_IMAGE", "false",
                 "REELFLOW_MODELS_T2V_PRICE_PER_SECOND_HIGH", "0.10",
+                // A local model with no slot at all: its finals wait behind its cap for good.
+                "REELFLOW_MODELS_QUEUED_PROVIDER", "local",
+                "REELFLOW_MODELS_QUEUED_MAX_CONCURRENT_JOBS", "0",
+                "REELFLOW_MODELS_QUEUED_REFERENCE_IMAGE", "true",
+                "REELFLOW_MODELS_QUEUED_PRICE_PER_SECOND_HIGH", "0.10",
                 "REELFLOW_REVIEW_FINAL_RETAKES", "1",
                 "REELFLOW_REVIEW_AUTO_FINAL_MIN_SSIM", "0.8",
                 "REELFLOW_BUDGETS_RECHECK", "PT1S")).start();
@@ -107,6 +116,36 @@ class ApprovedLookIT {
         assertThat(finalJob.path("startFrameSsim").asDouble()).isEqualTo(ready.path("startFrameSsim").asDouble());
         assertThat(finalJob.path("look").asText()).isEqualTo("carried");
         assertThat(manifest.path("shots").get(0).path("decisions").get(0).path("fromSecond").asDouble()).isEqualTo(1.5);
+    }
+
+    @Test
+    void aFinalWaitingBehindItsModelsCapHasItsStartFrameMadeWhileItWaits() throws Exception {
+        String batchId = "queued-" + System.nanoTime();
+        submit(batch(batchId, 1, "queued", "none"));
+        JsonNode draft = awaitEvent(batchId, "DraftReady", "s01", e -> true);
+        decide(batchId, "s01", "approve", "draft", 1.0);
+
+        AtomicReference<Map<String, Object>> found = new AtomicReference<>();
+        Awaitility.await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            it.db.query("select j.state, j.start_frame_key, j.submitted_at, j.claimed_at from job j"
+                    + " join shot s on s.id = j.shot_id join batch b on b.id = s.batch_id"
+                    + " where b.team = ? and b.batch_key = ? and j.stage = 'FINAL'", TEAM, batchId).stream()
+                    .filter(j -> it.storage.exists((String) j.get("start_frame_key"))).findFirst()
+                    .ifPresent(found::set);
+            return found.get() != null;
+        });
+        Map<String, Object> job = found.get();
+        // Made ahead: the final is still waiting for a slot, and no create call was made for it.
+        assertThat(job.get("state")).isEqualTo("PENDING");
+        assertThat(job.get("submitted_at")).isNull();
+        assertThat(job.get("claimed_at")).as("never claimed: its model has no free slot").isNull();
+        BufferedImage approved = Frames.fit(Frames.at(download(draft, "draft.mp4"), 1.0), FINAL_LANDSCAPE);
+        Path start = tmp.resolve(batchId + "-start.jpg");
+        it.storage.download((String) job.get("start_frame_key"), start);
+        Path ownJpeg = tmp.resolve(batchId + "-own.jpg");
+        Frames.writeJpeg(approved, ownJpeg);
+        double jpegLoss = Similarity.ssim(approved, Frames.read(ownJpeg));
+        assertThat(Similarity.ssim(approved, Frames.read(start))).isGreaterThan(Math.min(0.95, jpegLoss - 0.01));
     }
 
     @Test
