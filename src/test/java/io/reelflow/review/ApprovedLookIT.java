@@ -98,15 +98,7 @@ class ApprovedLookIT {
         assertThat(ssim).isGreaterThan(0.8);
         assertThat(ready.path("startFrameSsim").asDouble()).isGreaterThan(0.8);
         assertThat(ready.path("draftSimilarity").asDouble()).isBetween(0.0, 1.0);
-        String prefix = ready.path("objectKey").asText().replace(".mp4", "");
-        Path start = tmp.resolve(batchId + "-start.jpg");
-        it.storage.download(prefix + ".start.jpg", start);
-        // The same picture, but for the JPEG's loss: as close to it as the same picture written here as a JPEG (how
-        // close that is depends on the picture the draft's random seed gave: 0.96 to 0.99 seen).
-        Path ownJpeg = tmp.resolve(batchId + "-own.jpg");
-        Frames.writeJpeg(approved, ownJpeg);
-        double jpegLoss = Similarity.ssim(approved, Frames.read(ownJpeg));
-        assertThat(Similarity.ssim(approved, Frames.read(start))).isGreaterThan(Math.min(0.95, jpegLoss - 0.01));
+        assertStoredStartFrameIs(approved, ready.path("objectKey").asText().replace(".mp4", ".start.jpg"));
         assertThat(Frames.read(tmp.resolve(store(ready.path("contactSheetKey").asText(), "sheet.jpg"))).getWidth())
                 .isGreaterThan(4 * 300);
 
@@ -139,10 +131,19 @@ class ApprovedLookIT {
         assertThat(job.get("state")).isEqualTo("PENDING");
         assertThat(job.get("submitted_at")).isNull();
         assertThat(job.get("claimed_at")).as("never claimed: its model has no free slot").isNull();
-        BufferedImage approved = Frames.fit(Frames.at(download(draft, "draft.mp4"), 1.0), FINAL_LANDSCAPE);
-        Path start = tmp.resolve(batchId + "-start.jpg");
-        it.storage.download((String) job.get("start_frame_key"), start);
-        Path ownJpeg = tmp.resolve(batchId + "-own.jpg");
+        assertStoredStartFrameIs(Frames.fit(Frames.at(download(draft, "draft.mp4"), 1.0), FINAL_LANDSCAPE),
+                (String) job.get("start_frame_key"));
+    }
+
+    /**
+     * The start frame stored at {@code key} is {@code approved} but for the JPEG's loss: as close to it as the same
+     * picture written here as a JPEG (how close that is depends on the picture the draft's random seed gave: 0.96 to
+     * 0.99 seen).
+     */
+    private void assertStoredStartFrameIs(BufferedImage approved, String key) throws Exception {
+        Path start = tmp.resolve("start-" + System.nanoTime() + ".jpg");
+        it.storage.download(key, start);
+        Path ownJpeg = tmp.resolve("own-" + System.nanoTime() + ".jpg");
         Frames.writeJpeg(approved, ownJpeg);
         double jpegLoss = Similarity.ssim(approved, Frames.read(ownJpeg));
         assertThat(Similarity.ssim(approved, Frames.read(start))).isGreaterThan(Math.min(0.95, jpegLoss - 0.01));
