@@ -56,7 +56,6 @@ public final class Frames {
         private BufferedImage current;
         private double currentEnd = Double.NEGATIVE_INFINITY;
         private double asked = Double.NEGATIVE_INFINITY;
-        private boolean ended;
 
         private Walk(Path video) throws IOException {
             this.video = video;
@@ -81,11 +80,13 @@ public final class Frames {
             }
             asked = seconds;
             while (current == null || seconds >= currentEnd) {
-                Frame frame = ended ? null : grabber.grabImage();
+                Frame frame = grabber.grabImage();
                 if (frame == null) {
-                    ended = true;
-                    // Past the end: the clip's last picture, which a pass keeping every picture has.
-                    return Frames.at(video, seconds);
+                    // Past the end: the clip's last picture (which a pass keeping every picture has), shown at every
+                    // later time too.
+                    current = Frames.at(video, seconds);
+                    currentEnd = Double.POSITIVE_INFINITY;
+                    return current;
                 }
                 double end = (frame.timestamp + 1_000_000.0 / Math.max(1, grabber.getFrameRate())) / 1_000_000.0;
                 if (seconds < end) {
