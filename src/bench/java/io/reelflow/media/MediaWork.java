@@ -223,7 +223,9 @@ public final class MediaWork {
             Frames.writeJpeg(Frames.fit(Frames.at(draft, 1.5), size), jpeg);
             return null;
         });
-        String graph = "crop=1260:720:10:0,scale=1792:1024:flags=lanczos+accurate_rnd+full_chroma_int";
+        // The very crop and scale Reelflow's fit uses, from the draft's size.
+        MediaProbe.Probe probe = MediaProbe.probe(draft);
+        String graph = Frames.fitGraph(new FrameSize(probe.width(), probe.height()), size, Deliverables.Focus.CENTRE);
         double[] cli = cli(bundled, output -> { }, "-i", draft.toString(), "-ss", "1.5", "-frames:v", "1", "-vf", graph,
                 "-q:v", "2", dir.resolve("start-cli.jpg").toString());
         double[] deb = debian == null ? new double[] {Double.NaN} : cli(debian, output -> { }, "-i", draft.toString(),

@@ -157,15 +157,7 @@ public final class Frames {
      */
     public static BufferedImage fit(BufferedImage image, FrameSize frame, Deliverables.Focus focus)
             throws IOException {
-        int width = image.getWidth();
-        int height = image.getHeight();
-        double want = (double) frame.width() / frame.height();
-        int cropWidth = Math.min(width, (int) Math.round(height * want));
-        int cropHeight = Math.min(height, (int) Math.round(width / want));
-        int x = Math.max(0, Math.min(width - cropWidth, (int) Math.round(focus.x() * width - cropWidth / 2.0)));
-        int y = Math.max(0, Math.min(height - cropHeight, (int) Math.round(focus.y() * height - cropHeight / 2.0)));
-        String graph = "crop=" + cropWidth + ":" + cropHeight + ":" + x + ":" + y + ",scale=" + frame.width() + ":"
-                + frame.height() + ":flags=lanczos+accurate_rnd+full_chroma_int";
+        String graph = fitGraph(new FrameSize(image.getWidth(), image.getHeight()), frame, focus);
         try (Java2DFrameConverter converter = new Java2DFrameConverter();
                 FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, image.getWidth(), image.getHeight())) {
             filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
@@ -179,6 +171,22 @@ public final class Frames {
             filter.stop();
             return fitted;
         }
+    }
+
+    /**
+     * The FFmpeg filter graph that fits a picture of size {@code from} to {@code frame} as {@link #fit} does: a crop
+     * to the frame's aspect ratio around {@code focus}, then the Lanczos scale.
+     */
+    public static String fitGraph(FrameSize from, FrameSize frame, Deliverables.Focus focus) {
+        int width = from.width();
+        int height = from.height();
+        double want = (double) frame.width() / frame.height();
+        int cropWidth = Math.min(width, (int) Math.round(height * want));
+        int cropHeight = Math.min(height, (int) Math.round(width / want));
+        int x = Math.max(0, Math.min(width - cropWidth, (int) Math.round(focus.x() * width - cropWidth / 2.0)));
+        int y = Math.max(0, Math.min(height - cropHeight, (int) Math.round(focus.y() * height - cropHeight / 2.0)));
+        return "crop=" + cropWidth + ":" + cropHeight + ":" + x + ":" + y + ",scale=" + frame.width() + ":"
+                + frame.height() + ":flags=lanczos+accurate_rnd+full_chroma_int";
     }
 
     /**
