@@ -16,7 +16,6 @@ import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameFilter;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
  * Single pictures out of clips: the frame at a given second, and pictures fitted to another frame size with
@@ -52,7 +51,6 @@ public final class Frames {
 
         private final Path video;
         private final FFmpegFrameGrabber grabber;
-        private final Java2DFrameConverter converter = new Java2DFrameConverter();
         private BufferedImage current;
         private double currentEnd = Double.NEGATIVE_INFINITY;
         private double asked = Double.NEGATIVE_INFINITY;
@@ -90,7 +88,7 @@ public final class Frames {
                 }
                 double end = (frame.timestamp + 1_000_000.0 / Math.max(1, grabber.getFrameRate())) / 1_000_000.0;
                 if (seconds < end) {
-                    current = copy(converter.convert(frame));
+                    current = BgrPictures.image(frame);
                     currentEnd = end;
                 }
             }
@@ -99,9 +97,7 @@ public final class Frames {
 
         @Override
         public void close() throws IOException {
-            try (converter; grabber) {
-                // Closed in reverse order by the try statement.
-            }
+            grabber.close();
         }
     }
 
@@ -111,8 +107,7 @@ public final class Frames {
      */
     private static List<BufferedImage> grab(Path video, List<Double> times, boolean keepLast) throws IOException {
         List<BufferedImage> pictures = new ArrayList<>();
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
-                Java2DFrameConverter converter = new Java2DFrameConverter()) {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
             grabber.setVideoOption("threads", "1");
             grabber.start();
             BufferedImage last = null;
@@ -124,7 +119,7 @@ public final class Frames {
                 // Every wanted time at or before this frame's end shows this frame.
                 double end = (frame.timestamp + 1_000_000.0 / Math.max(1, grabber.getFrameRate())) / 1_000_000.0;
                 boolean wanted = times.get(next) < end;
-                BufferedImage image = wanted || keepLast ? copy(converter.convert(frame)) : null;
+                BufferedImage image = wanted || keepLast ? BgrPictures.image(frame) : null;
                 while (next < times.size() && times.get(next) < end) {
                     pictures.add(image);
                     next++;
@@ -158,16 +153,15 @@ public final class Frames {
     public static BufferedImage fit(BufferedImage image, FrameSize frame, Deliverables.Focus focus)
             throws IOException {
         String graph = fitGraph(new FrameSize(image.getWidth(), image.getHeight()), frame, focus);
-        try (Java2DFrameConverter converter = new Java2DFrameConverter();
-                FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, image.getWidth(), image.getHeight())) {
+        try (FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, image.getWidth(), image.getHeight())) {
             filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
             filter.start();
-            filter.push(converter.convert(toBgr(image)), avutil.AV_PIX_FMT_BGR24);
+            filter.push(new BgrPictures().frame(toBgr(image)), avutil.AV_PIX_FMT_BGR24);
             Frame out = filter.pull();
             if (out == null) {
                 throw new IOException("the scaler gave no picture");
             }
-            BufferedImage fitted = copy(converter.convert(out));
+            BufferedImage fitted = BgrPictures.image(out);
             filter.stop();
             return fitted;
         }
@@ -229,11 +223,5 @@ public final class Frames {
         BufferedImage bgr = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
         bgr.getGraphics().drawImage(image, 0, 0, null);
         return bgr;
-    }
-
-    private static BufferedImage copy(BufferedImage image) {
-        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR);
-        out.getGraphics().drawImage(image, 0, 0, null);
-        return out;
     }
 }

@@ -11,7 +11,6 @@ import java.util.regex.Pattern;
 
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameFilter;
-import org.bytedeco.javacv.Java2DFrameConverter;
 
 /**
  * How alike pictures are, by FFmpeg's own {@code ssim} filter (structural similarity: 1 is identical, around
@@ -50,8 +49,8 @@ public final class Similarity {
 
         private final FrameSize size;
         private final Path stats;
-        private final Java2DFrameConverter left = new Java2DFrameConverter();
-        private final Java2DFrameConverter right = new Java2DFrameConverter();
+        private final BgrPictures left = new BgrPictures();
+        private final BgrPictures right = new BgrPictures();
         private final FFmpegFrameFilter filter;
         private int count;
         private boolean ended;
@@ -79,8 +78,8 @@ public final class Similarity {
             }
             BufferedImage first = a.getWidth() == size.width() && a.getHeight() == size.height() ? a
                     : Frames.fit(a, size);
-            filter.push(0, left.convert(Frames.toBgr(first)), avutil.AV_PIX_FMT_BGR24);
-            filter.push(1, right.convert(Frames.toBgr(b)), avutil.AV_PIX_FMT_BGR24);
+            filter.push(0, left.frame(Frames.toBgr(first)), avutil.AV_PIX_FMT_BGR24);
+            filter.push(1, right.frame(Frames.toBgr(b)), avutil.AV_PIX_FMT_BGR24);
             while (filter.pull() != null) {
                 // The compared pictures are not needed: the scores are in the stats file.
             }
@@ -106,8 +105,8 @@ public final class Similarity {
 
         @Override
         public void close() throws IOException {
-            try (left; right; filter) {
-                // Closed in reverse order by the try statement.
+            try {
+                filter.close();
             } finally {
                 Files.deleteIfExists(stats);
             }
