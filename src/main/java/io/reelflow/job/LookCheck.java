@@ -100,8 +100,8 @@ public class LookCheck {
                     }
                     pairs.add(d, f);
                 }
-                picture(ofDraft, Double.POSITIVE_INFINITY, draftColumns, draftCells, cell);
-                picture(ofFinal, Double.POSITIVE_INFINITY, finalColumns, finalCells, cell);
+                columnsBefore(ofDraft, Double.POSITIVE_INFINITY, draftColumns, draftCells, cell);
+                columnsBefore(ofFinal, Double.POSITIVE_INFINITY, finalColumns, finalCells, cell);
                 similarity = pairs.mean();
             } finally {
                 OPEN.release();
@@ -118,22 +118,25 @@ public class LookCheck {
     }
 
     /**
-     * The picture of {@code clip} at {@code seconds} (null for infinity), after adding to {@code cells} the sheet's
-     * pictures of every column up to it.
+     * The picture of {@code clip} at {@code seconds}, after adding to {@code cells} the sheet's pictures of every
+     * column up to it.
      */
     private static BufferedImage picture(Frames.Walk clip, double seconds, Deque<Double> columns,
             List<BufferedImage> cells, FrameSize cell) throws IOException {
-        while (!columns.isEmpty() && columns.peek() < seconds) {
-            cells.add(Frames.fit(clip.at(columns.poll()), cell));
-        }
-        if (Double.isInfinite(seconds)) {
-            return null;
-        }
+        columnsBefore(clip, seconds, columns, cells, cell);
         BufferedImage picture = clip.at(seconds);
         if (!columns.isEmpty() && columns.peek() == seconds) {
             columns.poll();
             cells.add(Frames.fit(picture, cell));
         }
         return picture;
+    }
+
+    /** Adds to {@code cells} the sheet's pictures of every column of {@code clip} before {@code seconds}. */
+    private static void columnsBefore(Frames.Walk clip, double seconds, Deque<Double> columns,
+            List<BufferedImage> cells, FrameSize cell) throws IOException {
+        while (!columns.isEmpty() && columns.peek() < seconds) {
+            cells.add(Frames.fit(clip.at(columns.poll()), cell));
+        }
     }
 }

@@ -156,7 +156,7 @@ public final class Frames {
         try (FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, image.getWidth(), image.getHeight())) {
             filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
             filter.start();
-            filter.push(new BgrPictures().frame(toBgr(image)), avutil.AV_PIX_FMT_BGR24);
+            filter.push(new BgrPictures().frame(image), avutil.AV_PIX_FMT_BGR24);
             Frame out = filter.pull();
             if (out == null) {
                 throw new IOException("the scaler gave no picture");

@@ -78,8 +78,8 @@ public final class Similarity {
             }
             BufferedImage first = a.getWidth() == size.width() && a.getHeight() == size.height() ? a
                     : Frames.fit(a, size);
-            filter.push(0, left.frame(Frames.toBgr(first)), avutil.AV_PIX_FMT_BGR24);
-            filter.push(1, right.frame(Frames.toBgr(b)), avutil.AV_PIX_FMT_BGR24);
+            filter.push(0, left.frame(first), avutil.AV_PIX_FMT_BGR24);
+            filter.push(1, right.frame(b), avutil.AV_PIX_FMT_BGR24);
             while (filter.pull() != null) {
                 // The compared pictures are not needed: the scores are in the stats file.
             }
