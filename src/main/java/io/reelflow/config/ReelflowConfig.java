@@ -183,6 +183,13 @@ public interface ReelflowConfig {
         @WithDefault("4")
         int concurrency();
 
+        /**
+         * Finished videos this instance lands at the same time, on threads of the lowest priority apart from the
+         * worker's (io.reelflow.job.Landings), so landing never holds up decisions and create calls.
+         */
+        @WithDefault("4")
+        int landingThreads();
+
         /** How long a claimed job stays reserved to this instance without a renewal. */
         @WithDefault("PT2M")
         Duration lease();

@@ -54,6 +54,9 @@ public class DeliveryWorker {
         for (int i = 0; i < config.threads(); i++) {
             String owner = instance + "/d" + i;
             Thread thread = LeaseKeeper.daemon("delivery-" + i, () -> loop(owner));
+            // Placement files are minutes of FFmpeg work: they take the cores decisions and create calls leave
+            // (as landings do, io.reelflow.job.Landings).
+            thread.setPriority(Thread.MIN_PRIORITY);
             threads.add(thread);
             thread.start();
         }

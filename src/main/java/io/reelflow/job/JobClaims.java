@@ -25,10 +25,12 @@ public class JobClaims {
     private final ModelSlots slots;
     private final int workerThreads;
     private final Map<String, Double> weights;
+    private final Landings landings;
 
-    public JobClaims(EntityManager em, ModelSlots slots, ReelflowConfig config) {
+    public JobClaims(EntityManager em, ModelSlots slots, ReelflowConfig config, Landings landings) {
         this.em = em;
         this.slots = slots;
+        this.landings = landings;
         this.workerThreads = config.worker().concurrency();
         this.weights = Map.copyOf(config.fairShare().weights());
         weights.forEach((team, weight) -> {
@@ -51,7 +53,8 @@ public class JobClaims {
      * of thousands behind a cap of 16 costs nothing while it waits. When finished videos are queueing to be landed
      * ({@link #LANDING_BACKLOG} per worker thread), jobs at a provider come first instead: landing is the
      * pipeline's own bottleneck then, and starting more videos would only lengthen the queue while their download
-     * links age.
+     * links age. Finished jobs are claimed only while one of this instance's landing threads is free
+     * ({@link Landings}).
      */
     public List<UUID> claim(String owner, int limit, Duration lease) {
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -161,8 +164,9 @@ public class JobClaims {
                 ((Number) r[3]).longValue(), ((Number) r[4]).longValue())).toList();
     }
 
-    /** Jobs at a provider (polls, reconciliations, landings), by due time. */
+    /** Jobs at a provider (polls, reconciliations, and landings while a landing thread is free), by due time. */
     private List<UUID> claimAtProvider(String owner, int limit, Duration lease) {
+        String states = landings.anyFree() ? AT_PROVIDER : TAKES_SLOT;
         return ((List<?>) em.createNativeQuery("""
                 update job set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease)
                 where id in (
@@ -171,7 +175,7 @@ public class JobClaims {
                     order by next_attempt_at
                     limit :limit
                     for update skip locked)
-                returning id""".formatted(AT_PROVIDER, CLAIMABLE))
+                returning id""".formatted(states, CLAIMABLE))
                 .setParameter("owner", owner)
                 .setParameter("lease", (double) lease.toSeconds())
                 .setParameter("limit", limit)

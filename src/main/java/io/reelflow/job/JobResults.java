@@ -41,9 +41,11 @@ class JobResults {
     private final Tracer tracer;
     private final LookCheck lookCheck;
     private final JobSegments segments;
+    private final Landings landings;
 
     JobResults(JobTransitions transitions, ResultLanding landing, ReelflowConfig config, ProviderBreaker breaker,
-            RequestRates rates, Tracer tracer, LookCheck lookCheck, JobSegments segments) {
+            RequestRates rates, Tracer tracer, LookCheck lookCheck, JobSegments segments, Landings landings) {
+        this.landings = landings;
         this.lookCheck = lookCheck;
         this.segments = segments;
         this.transitions = transitions;
@@ -79,13 +81,34 @@ class JobResults {
                     running.pollAfter() == null ? config.worker().statusPoll() : running.pollAfter());
         } else if (status instanceof RemoteStatus.Failed failed) {
             transitions.refused(job.id(), owner, failed.kind(), failed.reason(), failed.input());
-        } else {
-            transitions.downloading(job.id(), owner);
-            land(job, provider, owner);
+        } else if (!landings.handOver(job.id(), owner, lander -> transitions.downloading(job.id(), owner, lander),
+                lander -> landAs(job, provider, lander))) {
+            // Every landing thread is busy: the job waits, finished, for the next free one.
+            transitions.downloading(job.id(), owner, null);
         }
     }
 
-    void land(JobView job, VideoProvider provider, String owner) throws Exception {
+    /** A finished job claimed by a worker: handed to a landing thread, or left for the next free one. */
+    void handOver(JobView job, VideoProvider provider, String owner) {
+        if (!landings.handOver(job.id(), owner, lander -> transitions.handOver(job.id(), owner, lander),
+                lander -> landAs(job, provider, lander))) {
+            transitions.reschedule(job.id(), owner, Duration.ZERO);
+        }
+    }
+
+    /** Lands {@code job} on a landing thread, as {@code owner}; a failure is recorded as a failed step. */
+    private void landAs(JobView job, VideoProvider provider, String owner) {
+        try {
+            land(job, provider, owner);
+        } catch (LeaseLostException e) {
+            LOG.warnf("%s: lease lost to another worker; leaving the landing to it", job.label());
+        } catch (Exception e) {
+            LOG.warnf("%s: landing failed: %s", job.label(), e.toString());
+            transitions.stepFailed(job.id(), owner, e.toString(), config.worker().maxAttempts());
+        }
+    }
+
+    private void land(JobView job, VideoProvider provider, String owner) throws Exception {
         // A landing makes up to three requests: the download, the thumbnail and the delete.
         Optional<Duration> wait = rates.take(job.request().model(), provider.name(), RequestRates.MIN_BURST);
         if (wait.isPresent()) {

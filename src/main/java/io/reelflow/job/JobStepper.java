@@ -110,7 +110,7 @@ public class JobStepper {
                 // A claimed SUBMITTING job was left by a worker that died during its create call.
                 case SUBMITTING, UNKNOWN -> reconcile(job, provider, owner);
                 case RUNNING -> results.poll(job, provider, owner);
-                case DOWNLOADING -> results.land(job, provider, owner);
+                case DOWNLOADING -> results.handOver(job, provider, owner);
                 default -> LOG.debugf("%s needs no work in state %s", job.label(), job.state());
             }
         } catch (LeaseLostException e) {

@@ -202,11 +202,25 @@ public class JobTransitions {
         release(held(id, owner), retryIn);
     }
 
-    /** The provider finished the video; attempts from here on count landing tries. */
-    public void downloading(UUID id, String owner) {
+    /**
+     * The provider finished the video; attempts from here on count landing tries. The lease moves to
+     * {@code lander}, the landing thread that takes it; with none free ({@code null}) the job is given back, due at
+     * once, for the next free one.
+     */
+    public void downloading(UUID id, String owner, String lander) {
         Job job = held(id, owner);
         job.attempts = 0;
         move(job, JobState.DOWNLOADING);
+        if (lander == null) {
+            release(job, Duration.ZERO);
+        } else {
+            job.leaseOwner = lander;
+        }
+    }
+
+    /** A finished job claimed by a worker thread goes on to the landing thread {@code lander}, lease and all. */
+    public void handOver(UUID id, String owner, String lander) {
+        held(id, owner).leaseOwner = lander;
     }
 
     /** A step failed unexpectedly; after too many attempts the job fails for good. */

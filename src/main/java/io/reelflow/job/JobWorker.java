@@ -20,8 +20,8 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * The job worker: {@code reelflow.worker.concurrency} threads, each claiming one due job at a time from the
- * database and advancing it one step. Nothing is kept in memory between steps, so a restart, a crash or a
- * second replica loses nothing.
+ * database and advancing it one step; finished videos are landed by {@link Landings}' threads. Nothing is kept
+ * in memory between steps, so a restart, a crash or a second replica loses nothing.
  */
 @ApplicationScoped
 public class JobWorker {
@@ -34,13 +34,16 @@ public class JobWorker {
     private final JobClaims claims;
     private final JobStepper stepper;
     private final JobSignals signals;
+    private final Landings landings;
     private final String owner;
     private final List<Thread> threads = new ArrayList<>();
     private LeaseKeeper leases;
     private volatile boolean running;
 
-    public JobWorker(ReelflowConfig config, JobClaims claims, JobStepper stepper, JobSignals signals) {
+    public JobWorker(ReelflowConfig config, JobClaims claims, JobStepper stepper, JobSignals signals,
+            Landings landings) {
         this.config = config.worker();
+        this.landings = landings;
         this.claims = claims;
         this.stepper = stepper;
         this.signals = signals;
@@ -60,13 +63,15 @@ public class JobWorker {
         running = true;
         leases = new LeaseKeeper("job-lease-keeper", config.lease(), ids -> claims.renew(owner, ids, config.lease()),
                 LOG);
+        landings.start(leases);
         for (int i = 0; i < config.concurrency(); i++) {
             String threadOwner = owner + "/w" + i;
             Thread thread = LeaseKeeper.daemon("job-worker-" + i, () -> loop(threadOwner));
             threads.add(thread);
             thread.start();
         }
-        LOG.infof("job worker %s started with %d threads", owner, config.concurrency());
+        LOG.infof("job worker %s started with %d threads and %d landing threads", owner, config.concurrency(),
+                config.landingThreads());
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
@@ -79,6 +84,7 @@ public class JobWorker {
         for (Thread thread : threads) {
             thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
+        landings.stop((deadline - System.nanoTime()) / 1_000_000);
         leases.close();
         int released = claims.releaseAll(owner);
         LOG.infof("job worker %s stopped; %d leases given back", owner, released);

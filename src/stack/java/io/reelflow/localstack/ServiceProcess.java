@@ -58,7 +58,9 @@ public final class ServiceProcess implements AutoCloseable {
             command.add("-Xmx512m");
         }
         command.addAll(jvmOptions);
-        command.addAll(List.of("-XX:+UseSerialGC", "-Djava.awt.headless=true", "-jar", jar.toString()));
+        // Landing threads at the lowest priority become nice 19 to the operating system (io.reelflow.job.Landings).
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19",
+                "-Djava.awt.headless=true", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -69,6 +71,11 @@ public final class ServiceProcess implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly));
         awaitReady(Duration.ofSeconds(90));
         return this;
+    }
+
+    /** The file the service's output goes to. */
+    public Path log() {
+        return log;
     }
 
     public long pid() {

@@ -58,6 +58,8 @@ class DraftPipelineIT {
         it = new ItStack(DraftPipelineIT.class);
         service = it.service("service", ItStack.env(
                 "REELFLOW_INTAKE_MAX_SHOTS", "12",
+                // Fewer landing threads than workers: finished drafts also wait for a free one.
+                "REELFLOW_WORKER_LANDING_THREADS", "1",
                 "REELFLOW_LOCAL_REFUSE_PATTERN", "forbidden-scene")).start();
         io.reelflow.localstack.KafkaAccess kafka = it.stack.kafka();
         events = EventStream.open(kafka, "video-events");
@@ -115,6 +117,43 @@ class DraftPipelineIT {
             assertThat(poster).hasSizeGreaterThan(1000);
             assertThat(poster[0]).isEqualTo((byte) 0xFF);
             assertThat(poster[1]).isEqualTo((byte) 0xD8);
+        }
+    }
+
+    @Test
+    void draftsAreLandedByTheLandingThreadAtTheLowestPriorityWhileTheWorkersKeepTheNormalOne() throws Exception {
+        String batchId = "landing-" + System.nanoTime();
+        int shots = 8;
+        submit(Batches.valid(TEAM, batchId, shots));
+        assertThat(awaitEvent(batchId, "BatchDrafted").path("draftsLanded").asInt()).isEqualTo(shots);
+        assertThat(it.db.count("select count(*) from job j join batch b on b.id = j.batch_id"
+                + " where b.batch_key = ? and j.state = 'LANDED'", batchId)).isEqualTo(shots);
+
+        // Each draft's landing is logged by the thread that did it: the landing thread, never a worker.
+        List<String> landed = Files.readAllLines(service.log()).stream()
+                .filter(l -> l.contains("/" + batchId + "/") && l.contains(" landed: ")).toList();
+        assertThat(landed).hasSize(shots).allSatisfy(l -> assertThat(l).contains("(job-landing)"));
+
+        // Nice values as the operating system sees them (field 19 of /proc/<pid>/task/<tid>/stat).
+        Map<String, List<Integer>> nice = niceByThread(service.pid());
+        assertThat(nice.get("job-landing")).as("landing threads' nice values").containsOnly(19);
+        assertThat(nice.keySet().stream().filter(t -> t.startsWith("job-worker-")).toList()).hasSize(4)
+                .allSatisfy(t -> assertThat(nice.get(t)).as("nice of %s", t).containsOnly(0));
+        assertThat(LocalProviderSpool.createCalls(it.spool)).doesNotHaveDuplicates();
+    }
+
+    private static Map<String, List<Integer>> niceByThread(long pid) throws Exception {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.map(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    return Map.entry(Files.readString(task.resolve("comm")).trim(), Integer.parseInt(fields[16]));
+                } catch (java.io.IOException e) {
+                    return null; // the thread ended while the list was read
+                }
+            }).filter(java.util.Objects::nonNull).collect(Collectors.groupingBy(Map.Entry::getKey,
+                    Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
         }
     }
 

@@ -1,0 +1,98 @@
+package io.reelflow.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.jboss.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.reelflow.background.LeaseKeeper;
+import io.reelflow.testkit.TestConfig;
+
+/**
+ * A finished job goes to a landing thread only while one is free, with its lease moved to that thread's own name
+ * before the landing starts; a job that finds them all busy is left as it was, and the thread's priority is the
+ * lowest.
+ */
+class LandingsTest {
+
+    private final JobSignals signals = new JobSignals(null);
+    private final LeaseKeeper leases = new LeaseKeeper("test-leases", Duration.ofMinutes(2), ids -> {
+    }, Logger.getLogger(LandingsTest.class));
+    private final Landings landings = new Landings(
+            TestConfig.reelflow(Map.of("reelflow.worker.landing-threads", "1")), signals);
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        landings.stop(10_000);
+        leases.close();
+    }
+
+    @Test
+    void aJobIsHandedOverOnlyWhileALandingThreadIsFreeAndLandsUnderItsNewOwner() throws Exception {
+        landings.start(leases);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch landed = new CountDownLatch(2);
+        List<String> handedTo = new CopyOnWriteArrayList<>();
+        List<String> landedAs = new CopyOnWriteArrayList<>();
+        List<Integer> priorities = new CopyOnWriteArrayList<>();
+        Landings.Landing landing = owner -> {
+            landedAs.add(owner);
+            priorities.add(Thread.currentThread().getPriority());
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            landed.countDown();
+        };
+
+        assertThat(landings.anyFree()).isTrue();
+        assertThat(landings.handOver(UUID.randomUUID(), "host-1/w0", handedTo::add, landing)).isTrue();
+        assertThat(landings.anyFree()).isFalse();
+        // The one thread is busy: nothing is done for the second job, which stays with its worker.
+        assertThat(landings.handOver(UUID.randomUUID(), "host-1/w1", handedTo::add, landing)).isFalse();
+        assertThat(handedTo).containsExactly("host-1/l1");
+
+        long seen = signals.generation();
+        release.countDown();
+        // Free again once the landing ended, and the idle workers are woken to claim what waits.
+        signals.awaitAfter(seen, Duration.ofSeconds(30));
+        assertThat(signals.generation()).isGreaterThan(seen);
+        assertThat(landings.handOver(UUID.randomUUID(), "host-1/w1", handedTo::add, landing)).isTrue();
+        assertThat(landed.await(30, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(handedTo).containsExactly("host-1/l1", "host-1/l2");
+        assertThat(landedAs).isEqualTo(handedTo);
+        assertThat(priorities).containsOnly(Thread.MIN_PRIORITY);
+    }
+
+    @Test
+    void aHandOverThatFailsLeavesTheLandingThreadFree() {
+        landings.start(leases);
+        assertThatThrownBy(() -> landings.handOver(UUID.randomUUID(), "host-1/w0", lander -> {
+            throw new LeaseLostException(UUID.randomUUID());
+        }, owner -> {
+            throw new AssertionError("a job whose hand-over failed was landed");
+        })).isInstanceOf(LeaseLostException.class);
+        assertThat(landings.anyFree()).isTrue();
+    }
+
+    @Test
+    void nothingIsHandedOverBeforeTheLandingThreadsStart() {
+        assertThat(landings.anyFree()).isFalse();
+        assertThat(landings.handOver(UUID.randomUUID(), "host-1/w0", lander -> {
+            throw new AssertionError("handed over with no landing thread");
+        }, owner -> {
+        })).isFalse();
+    }
+}
