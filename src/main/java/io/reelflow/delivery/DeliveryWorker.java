@@ -53,10 +53,8 @@ public class DeliveryWorker {
                 ids -> queue.renew(ids, instance, config.lease()), LOG);
         for (int i = 0; i < config.threads(); i++) {
             String owner = instance + "/d" + i;
-            Thread thread = LeaseKeeper.daemon("delivery-" + i, () -> loop(owner));
-            // Placement files are minutes of FFmpeg work: they take the cores decisions and create calls leave
-            // (as landings do, io.reelflow.job.Landings).
-            thread.setPriority(Thread.MIN_PRIORITY);
+            // Placement files are minutes of FFmpeg work: they take the cores decisions and create calls leave.
+            Thread thread = LeaseKeeper.mediaWork("delivery-" + i, () -> loop(owner));
             threads.add(thread);
             thread.start();
         }

@@ -60,11 +60,7 @@ public class Landings {
     /** Starts the landing threads; their leases are kept by the worker's {@code leases}. */
     void start(LeaseKeeper leases) {
         this.leases = leases;
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread thread = LeaseKeeper.daemon("job-landing", r);
-            thread.setPriority(Thread.MIN_PRIORITY);
-            return thread;
-        });
+        this.pool = Executors.newFixedThreadPool(threads, r -> LeaseKeeper.mediaWork("job-landing", r));
         free.release(threads);
     }
 

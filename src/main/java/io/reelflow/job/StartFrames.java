@@ -45,8 +45,9 @@ public class StartFrames {
     private final JobQueries queries;
     private final ModelSlots slots;
     private final AfterCommit afterCommit;
+    /** At the lowest priority, as landings ({@link Landings}): the finals it works for wait behind a cap anyway. */
     private final ThreadPoolExecutor ahead = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(AHEAD_QUEUE), r -> LeaseKeeper.daemon("start-frames", r),
+            new ArrayBlockingQueue<>(AHEAD_QUEUE), r -> LeaseKeeper.mediaWork("start-frames", r),
             new ThreadPoolExecutor.DiscardPolicy());
 
     public StartFrames(ResultLanding landing, ModelCatalog catalog, JobQueries queries, ModelSlots slots,
