@@ -32,6 +32,9 @@ class RestartIT {
     private static final Map<String, String> SLOW_PROVIDER = ItStack.env(
             "REELFLOW_LOCAL_LATENCY", "PT3S",
             "REELFLOW_WORKER_CONCURRENCY", Integer.toString(THREADS),
+            // Drafts run in waves of THREADS (landing has threads of its own, so the workers alone would start
+            // all of them at once and they would all land together).
+            "REELFLOW_MODELS_LOCAL_PREVIEW_MAX_CONCURRENT_JOBS", Integer.toString(THREADS),
             // A short lease lets the second instance take over the first one's jobs quickly after a kill.
             "REELFLOW_WORKER_LEASE", "PT6S");
 
