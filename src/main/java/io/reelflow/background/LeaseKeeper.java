@@ -47,17 +47,6 @@ public final class LeaseKeeper implements AutoCloseable {
         timer.shutdownNow();
     }
 
-    /**
-     * A daemon thread for media work (landings, placement files, start frames made ahead): at the lowest priority,
-     * which the service's JVM options map to nice 19, so it takes only the CPU that decisions, create calls and
-     * status polls leave.
-     */
-    public static Thread mediaWork(String name, Runnable body) {
-        Thread thread = daemon(name, body);
-        thread.setPriority(Thread.MIN_PRIORITY);
-        return thread;
-    }
-
     /** A daemon thread named {@code name} running {@code body}, not started. */
     public static Thread daemon(String name, Runnable body) {
         Thread thread = new Thread(body, name);

@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.reelflow.background.LeaseKeeper;
+import io.reelflow.background.MediaThreads;
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.persistence.Transient;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -54,7 +55,7 @@ public class DeliveryWorker {
         for (int i = 0; i < config.threads(); i++) {
             String owner = instance + "/d" + i;
             // Placement files are minutes of FFmpeg work: they take the cores decisions and create calls leave.
-            Thread thread = LeaseKeeper.mediaWork("delivery-" + i, () -> loop(owner));
+            Thread thread = MediaThreads.after("delivery-" + i, () -> loop(owner));
             threads.add(thread);
             thread.start();
         }

@@ -51,10 +51,9 @@ public class JobClaims {
      * and batches that wait ({@link FairShare}); then jobs at a provider by due time (status polls,
      * reconciliations, landings). Waiting jobs of a model whose cap is reached are not claimed at all, so a queue
      * of thousands behind a cap of 16 costs nothing while it waits. When finished videos are queueing to be landed
-     * ({@link #LANDING_BACKLOG} per worker thread), jobs at a provider come first instead: landing is the
-     * pipeline's own bottleneck then, and starting more videos would only lengthen the queue while their download
-     * links age. Finished jobs are claimed only while one of this instance's landing threads is free
-     * ({@link Landings}).
+     * ({@link #LANDING_BACKLOG} per worker thread), no waiting job is claimed: landing is the pipeline's own
+     * bottleneck then, and starting more videos would only lengthen the queue while their download links age.
+     * Finished jobs are claimed only while one of this instance's landing threads is free ({@link Landings}).
      */
     public List<UUID> claim(String owner, int limit, Duration lease) {
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -66,9 +65,6 @@ public class JobClaims {
             }
             if (ids.size() < limit) {
                 ids.addAll(claimAtProvider(owner, limit - ids.size(), lease));
-            }
-            if (backlog && ids.size() < limit) {
-                ids.addAll(claimWaiting(owner, limit - ids.size(), lease, full));
             }
             return ids;
         });

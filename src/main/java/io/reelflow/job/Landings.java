@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 
 import io.opentelemetry.context.Context;
 import io.reelflow.background.LeaseKeeper;
+import io.reelflow.background.MediaThreads;
 import io.reelflow.config.ReelflowConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,10 +23,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * in the transaction that records it finished, only when a landing thread is free; otherwise the job waits in
  * {@code DOWNLOADING} and is claimed again when one is.
  *
- * <p>The operating system sees the lower priority only when the JVM maps Java priorities to it
- * ({@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19}, as the container image and the local
- * stack start it: a nice value of 19, which needs no privilege); without those flags the threads run at the normal
- * priority and everything else here is the same.
+ * <p>The operating system sees the lower priority only with the service's JVM options ({@link MediaThreads}: nice
+ * 19); without them the threads run at the normal priority and everything else here is the same.
  */
 @ApplicationScoped
 public class Landings {
@@ -60,7 +59,7 @@ public class Landings {
     /** Starts the landing threads; their leases are kept by the worker's {@code leases}. */
     void start(LeaseKeeper leases) {
         this.leases = leases;
-        this.pool = Executors.newFixedThreadPool(threads, r -> LeaseKeeper.mediaWork("job-landing", r));
+        this.pool = Executors.newFixedThreadPool(threads, r -> MediaThreads.after("job-landing", r));
         free.release(threads);
     }
 

@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.reelflow.background.LeaseKeeper;
+import io.reelflow.background.MediaThreads;
 import io.reelflow.media.FrameSize;
 import io.reelflow.persistence.AfterCommit;
 import io.reelflow.provider.ModelCatalog;
@@ -45,9 +45,9 @@ public class StartFrames {
     private final JobQueries queries;
     private final ModelSlots slots;
     private final AfterCommit afterCommit;
-    /** At the lowest priority, as landings ({@link Landings}): the finals it works for wait behind a cap anyway. */
+    /** Below decisions and create calls, above landings: the finals it works for wait behind a cap anyway. */
     private final ThreadPoolExecutor ahead = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(AHEAD_QUEUE), r -> LeaseKeeper.mediaWork("start-frames", r),
+            new ArrayBlockingQueue<>(AHEAD_QUEUE), r -> MediaThreads.ahead("start-frames", r),
             new ThreadPoolExecutor.DiscardPolicy());
 
     public StartFrames(ResultLanding landing, ModelCatalog catalog, JobQueries queries, ModelSlots slots,

@@ -58,9 +58,10 @@ public final class ServiceProcess implements AutoCloseable {
             command.add("-Xmx512m");
         }
         command.addAll(jvmOptions);
-        // Landing threads at the lowest priority become nice 19 to the operating system (io.reelflow.job.Landings).
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority1_To_OSPriority=19",
-                "-Djava.awt.headless=true", "-jar", jar.toString()));
+        // Media work below decisions and create calls: Java priorities 4 and 1 as nice 10 and 19
+        // (io.reelflow.background.MediaThreads).
+        command.addAll(List.of("-XX:+UseSerialGC", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority4_To_OSPriority=10",
+                "-XX:JavaPriority1_To_OSPriority=19", "-Djava.awt.headless=true", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
