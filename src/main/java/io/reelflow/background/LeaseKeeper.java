@@ -42,6 +42,15 @@ public final class LeaseKeeper implements AutoCloseable {
         }
     }
 
+    /** Keeps the lease of row {@code id} from now until {@link #letGo}: for work handed to another thread. */
+    public void keep(UUID id) {
+        inHand.add(id);
+    }
+
+    public void letGo(UUID id) {
+        inHand.remove(id);
+    }
+
     @Override
     public void close() {
         timer.shutdownNow();

@@ -53,7 +53,7 @@ public class JobClaims {
      * of thousands behind a cap of 16 costs nothing while it waits. When finished videos are queueing to be landed
      * ({@link #LANDING_BACKLOG} per worker thread), no waiting job is claimed: landing is the pipeline's own
      * bottleneck then, and starting more videos would only lengthen the queue while their download links age.
-     * Finished jobs are claimed only while one of this instance's landing threads is free ({@link Landings}).
+     * Finished jobs are claimed only while this instance's landing threads have room ({@link Landings}).
      */
     public List<UUID> claim(String owner, int limit, Duration lease) {
         return QuarkusTransaction.requiringNew().call(() -> {
@@ -160,9 +160,9 @@ public class JobClaims {
                 ((Number) r[3]).longValue(), ((Number) r[4]).longValue())).toList();
     }
 
-    /** Jobs at a provider (polls, reconciliations, and landings while a landing thread is free), by due time. */
+    /** Jobs at a provider (polls, reconciliations, and landings while the landing threads have room), by due time. */
     private List<UUID> claimAtProvider(String owner, int limit, Duration lease) {
-        String states = landings.anyFree() ? AT_PROVIDER : TAKES_SLOT;
+        String states = landings.hasRoom() ? AT_PROVIDER : TAKES_SLOT;
         return ((List<?>) em.createNativeQuery("""
                 update job set lease_owner = :owner, lease_until = now() + make_interval(secs => :lease)
                 where id in (

@@ -83,12 +83,12 @@ class JobResults {
             transitions.refused(job.id(), owner, failed.kind(), failed.reason(), failed.input());
         } else if (!landings.handOver(job.id(), owner, lander -> transitions.downloading(job.id(), owner, lander),
                 lander -> landAs(job, provider, lander))) {
-            // Every landing thread is busy: the job waits, finished, for the next free one.
+            // The landing threads have no room: the job waits, finished, to be claimed when they have.
             transitions.downloading(job.id(), owner, null);
         }
     }
 
-    /** A finished job claimed by a worker: handed to a landing thread, or left for the next free one. */
+    /** A finished job claimed by a worker: handed to the landing threads, or left until they have room. */
     void handOver(JobView job, VideoProvider provider, String owner) {
         if (!landings.handOver(job.id(), owner, lander -> transitions.handOver(job.id(), owner, lander),
                 lander -> landAs(job, provider, lander))) {

@@ -204,8 +204,8 @@ public class JobTransitions {
 
     /**
      * The provider finished the video; attempts from here on count landing tries. The lease moves to
-     * {@code lander}, the landing thread that takes it; with none free ({@code null}) the job is given back, due at
-     * once, for the next free one.
+     * {@code lander}, the landing threads' name for it; without room there ({@code null}) the job is given back, due
+     * at once, to be claimed when there is.
      */
     public void downloading(UUID id, String owner, String lander) {
         Job job = held(id, owner);

@@ -38,6 +38,7 @@ public class JobWorker {
     private final String owner;
     private final List<Thread> threads = new ArrayList<>();
     private LeaseKeeper leases;
+    private LeaseKeeper landingLeases;
     private volatile boolean running;
 
     public JobWorker(ReelflowConfig config, JobClaims claims, JobStepper stepper, JobSignals signals,
@@ -63,7 +64,9 @@ public class JobWorker {
         running = true;
         leases = new LeaseKeeper("job-lease-keeper", config.lease(), ids -> claims.renew(owner, ids, config.lease()),
                 LOG);
-        landings.start(leases);
+        landingLeases = new LeaseKeeper("landing-lease-keeper", config.lease(),
+                ids -> claims.renew(owner, ids, config.lease()), LOG);
+        landings.start(landingLeases);
         for (int i = 0; i < config.concurrency(); i++) {
             String threadOwner = owner + "/w" + i;
             Thread thread = LeaseKeeper.daemon("job-worker-" + i, () -> loop(threadOwner));
@@ -85,6 +88,7 @@ public class JobWorker {
             thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
         }
         landings.stop((deadline - System.nanoTime()) / 1_000_000);
+        landingLeases.close();
         leases.close();
         int released = claims.releaseAll(owner);
         LOG.infof("job worker %s stopped; %d leases given back", owner, released);

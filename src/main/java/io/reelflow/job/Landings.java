@@ -1,9 +1,10 @@
 package io.reelflow.job;
 
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -18,13 +19,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * The threads that land finished videos: download, probe, poster, the look check, content credentials, upload.
  * That is the pipeline's heaviest work, so it runs apart from the job worker's threads, at the lowest thread
- * priority: a decision, a create call or a status poll never waits for a core behind a landing, and a landing
- * takes whatever CPU they leave (all of it, most of the time). A worker hands a finished job over with its lease,
- * in the transaction that records it finished, only when a landing thread is free; otherwise the job waits in
- * {@code DOWNLOADING} and is claimed again when one is.
- *
- * <p>The operating system sees the lower priority only with the service's JVM options ({@link MediaThreads}: nice
- * 19); without them the threads run at the normal priority and everything else here is the same.
+ * priority ({@link MediaThreads}): a decision, a create call or a status poll never waits for a core behind a
+ * landing, and a landing takes whatever CPU they leave (all of it, most of the time). A worker hands a finished
+ * job over with its lease, in the transaction that records it finished, while there is room: one landing under
+ * way per thread and one more waiting for each. Without room the job waits in {@code DOWNLOADING}, claimed again
+ * when there is.
  */
 @ApplicationScoped
 public class Landings {
@@ -45,68 +44,83 @@ public class Landings {
 
     private final int threads;
     private final JobSignals signals;
-    private final Semaphore free;
+    /** Room for landings taken on: under way or waiting for a thread. */
+    private final Semaphore room = new Semaphore(0);
     private final AtomicLong handed = new AtomicLong();
-    private volatile ExecutorService pool;
+    private volatile ThreadPoolExecutor pool;
     private volatile LeaseKeeper leases;
 
     public Landings(ReelflowConfig config, JobSignals signals) {
         this.threads = Math.max(1, config.worker().landingThreads());
         this.signals = signals;
-        this.free = new Semaphore(0);
     }
 
-    /** Starts the landing threads; their leases are kept by the worker's {@code leases}. */
+    /** Starts the landing threads; {@code leases} keeps the leases of the jobs handed over. */
     void start(LeaseKeeper leases) {
         this.leases = leases;
-        this.pool = Executors.newFixedThreadPool(threads, r -> MediaThreads.after("job-landing", r));
-        free.release(threads);
+        this.pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                r -> MediaThreads.after("job-landing", r));
+        room.release(2 * threads);
     }
 
     /** Stops taking landings and waits up to {@code millis} for those under way. */
     void stop(long millis) throws InterruptedException {
-        ExecutorService running = pool;
+        ThreadPoolExecutor running = pool;
         if (running == null) {
             return;
         }
-        free.drainPermits();
+        room.drainPermits();
+        // Landings not started yet are dropped (their jobs' leases are given back with the worker's); those under
+        // way may finish.
+        running.getQueue().clear();
         running.shutdown();
         if (!running.awaitTermination(Math.max(1, millis), TimeUnit.MILLISECONDS)) {
             LOG.warn("landings still under way at shutdown; their leases are given back");
         }
     }
 
-    /** Whether a landing thread is free now (a worker then claims finished jobs waiting to be landed). */
-    boolean anyFree() {
-        return free.availablePermits() > 0;
+    /** Whether a finished job would be taken now (a worker then claims finished jobs waiting to be landed). */
+    boolean hasRoom() {
+        return room.availablePermits() > 0;
     }
 
     /**
-     * Hands job {@code id}, held by the worker thread {@code owner}, to a free landing thread: {@code handOver}
-     * moves the lease to the landing thread's name, then {@code landing} runs there. Returns false, having done
-     * nothing, when no landing thread is free.
+     * Hands job {@code id}, held by the worker thread {@code owner}, to the landing threads: {@code handOver}
+     * moves the lease to a name of theirs, then {@code landing} runs on one of them. Returns false, having done
+     * nothing, when there is no room.
      */
     boolean handOver(UUID id, String owner, HandOver handOver, Landing landing) {
-        if (!free.tryAcquire()) {
+        if (!room.tryAcquire()) {
             return false;
         }
         String lander = owner.substring(0, owner.lastIndexOf('/') + 1) + "l" + handed.incrementAndGet();
         try {
             handOver.to(lander);
-            Runnable work = Context.current().wrap(() -> leases.hold(id, () -> landing.land(lander)));
+        } catch (RuntimeException e) {
+            room.release();
+            throw e;
+        }
+        leases.keep(id);
+        Runnable work = Context.current().wrap(() -> landing.land(lander));
+        try {
             pool.execute(() -> {
                 try {
                     work.run();
                 } finally {
-                    free.release();
-                    // A finished job that found every landing thread busy may be claimed now.
-                    signals.wake();
+                    done(id);
                 }
             });
-            return true;
-        } catch (RuntimeException e) {
-            free.release();
-            throw e;
+        } catch (RejectedExecutionException e) {
+            // Stopping: the lease is given back with the worker's.
+            done(id);
         }
+        return true;
+    }
+
+    private void done(UUID id) {
+        leases.letGo(id);
+        room.release();
+        // A finished job that found no room may be claimed now.
+        signals.wake();
     }
 }

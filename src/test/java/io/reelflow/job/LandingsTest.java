@@ -19,9 +19,9 @@ import io.reelflow.background.LeaseKeeper;
 import io.reelflow.testkit.TestConfig;
 
 /**
- * A finished job goes to a landing thread only while one is free, with its lease moved to that thread's own name
- * before the landing starts; a job that finds them all busy is left as it was, and the thread's priority is the
- * lowest.
+ * A finished job goes to the landing threads only while they have room (one landing under way and one waiting per
+ * thread), with its lease moved to a name of theirs before the landing starts; a job that finds no room is left as
+ * it was, and the threads' priority is the lowest.
  */
 class LandingsTest {
 
@@ -38,10 +38,10 @@ class LandingsTest {
     }
 
     @Test
-    void aJobIsHandedOverOnlyWhileALandingThreadIsFreeAndLandsUnderItsNewOwner() throws Exception {
+    void aJobIsHandedOverOnlyWhileThereIsRoomAndLandsUnderItsNewOwner() throws Exception {
         landings.start(leases);
         CountDownLatch release = new CountDownLatch(1);
-        CountDownLatch landed = new CountDownLatch(2);
+        CountDownLatch landed = new CountDownLatch(3);
         List<String> handedTo = new CopyOnWriteArrayList<>();
         List<String> landedAs = new CopyOnWriteArrayList<>();
         List<Integer> priorities = new CopyOnWriteArrayList<>();
@@ -56,40 +56,44 @@ class LandingsTest {
             landed.countDown();
         };
 
-        assertThat(landings.anyFree()).isTrue();
+        // One thread: one landing under way and one waiting for it.
+        assertThat(landings.hasRoom()).isTrue();
         assertThat(landings.handOver(UUID.randomUUID(), "host-1/w0", handedTo::add, landing)).isTrue();
-        assertThat(landings.anyFree()).isFalse();
-        // The one thread is busy: nothing is done for the second job, which stays with its worker.
-        assertThat(landings.handOver(UUID.randomUUID(), "host-1/w1", handedTo::add, landing)).isFalse();
-        assertThat(handedTo).containsExactly("host-1/l1");
+        assertThat(landings.handOver(UUID.randomUUID(), "host-1/w1", handedTo::add, landing)).isTrue();
+        assertThat(landings.hasRoom()).isFalse();
+        // No room: nothing is done for the third job, which stays with its worker.
+        assertThat(landings.handOver(UUID.randomUUID(), "host-1/w2", handedTo::add, landing)).isFalse();
+        assertThat(handedTo).containsExactly("host-1/l1", "host-1/l2");
 
         long seen = signals.generation();
         release.countDown();
-        // Free again once the landing ended, and the idle workers are woken to claim what waits.
+        // Room again once a landing ended, and the idle workers are woken to claim what waits.
         signals.awaitAfter(seen, Duration.ofSeconds(30));
         assertThat(signals.generation()).isGreaterThan(seen);
-        assertThat(landings.handOver(UUID.randomUUID(), "host-1/w1", handedTo::add, landing)).isTrue();
+        assertThat(landings.handOver(UUID.randomUUID(), "host-1/w2", handedTo::add, landing)).isTrue();
         assertThat(landed.await(30, TimeUnit.SECONDS)).isTrue();
 
-        assertThat(handedTo).containsExactly("host-1/l1", "host-1/l2");
+        assertThat(handedTo).containsExactly("host-1/l1", "host-1/l2", "host-1/l3");
         assertThat(landedAs).isEqualTo(handedTo);
         assertThat(priorities).containsOnly(Thread.MIN_PRIORITY);
     }
 
     @Test
-    void aHandOverThatFailsLeavesTheLandingThreadFree() {
+    void aHandOverThatFailsGivesItsRoomBack() {
         landings.start(leases);
-        assertThatThrownBy(() -> landings.handOver(UUID.randomUUID(), "host-1/w0", lander -> {
-            throw new LeaseLostException(UUID.randomUUID());
-        }, owner -> {
-            throw new AssertionError("a job whose hand-over failed was landed");
-        })).isInstanceOf(LeaseLostException.class);
-        assertThat(landings.anyFree()).isTrue();
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> landings.handOver(UUID.randomUUID(), "host-1/w0", lander -> {
+                throw new LeaseLostException(UUID.randomUUID());
+            }, owner -> {
+                throw new AssertionError("a job whose hand-over failed was landed");
+            })).isInstanceOf(LeaseLostException.class);
+        }
+        assertThat(landings.hasRoom()).isTrue();
     }
 
     @Test
     void nothingIsHandedOverBeforeTheLandingThreadsStart() {
-        assertThat(landings.anyFree()).isFalse();
+        assertThat(landings.hasRoom()).isFalse();
         assertThat(landings.handOver(UUID.randomUUID(), "host-1/w0", lander -> {
             throw new AssertionError("handed over with no landing thread");
         }, owner -> {
