@@ -47,6 +47,17 @@ public final class ServiceProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Media work below decisions and create calls: Java priorities 4 and 1 as nice 10 and 19
+     * (io.reelflow.background.MediaThreads); the priorities above the normal one stay at nice 0, so the JVM's own
+     * threads run as they do for the container image's non-root user, who may not raise a priority.
+     */
+    public static final List<String> PRIORITIES = List.of("-XX:ThreadPriorityPolicy=1",
+            "-XX:JavaPriority1_To_OSPriority=19", "-XX:JavaPriority4_To_OSPriority=10",
+            "-XX:JavaPriority6_To_OSPriority=0", "-XX:JavaPriority7_To_OSPriority=0",
+            "-XX:JavaPriority8_To_OSPriority=0", "-XX:JavaPriority9_To_OSPriority=0",
+            "-XX:JavaPriority10_To_OSPriority=0");
+
     /** Starts the service and waits until it reports ready. */
     public ServiceProcess start() throws IOException, InterruptedException {
         if (!Files.exists(jar)) {
@@ -58,10 +69,9 @@ public final class ServiceProcess implements AutoCloseable {
             command.add("-Xmx512m");
         }
         command.addAll(jvmOptions);
-        // Media work below decisions and create calls: Java priorities 4 and 1 as nice 10 and 19
-        // (io.reelflow.background.MediaThreads).
-        command.addAll(List.of("-XX:+UseSerialGC", "-XX:ThreadPriorityPolicy=1", "-XX:JavaPriority4_To_OSPriority=10",
-                "-XX:JavaPriority1_To_OSPriority=19", "-Djava.awt.headless=true", "-jar", jar.toString()));
+        command.add("-XX:+UseSerialGC");
+        command.addAll(PRIORITIES);
+        command.addAll(List.of("-Djava.awt.headless=true", "-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
