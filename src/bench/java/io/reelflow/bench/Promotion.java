@@ -44,6 +44,11 @@ final class Promotion {
      * prompt as before finals started from the approved frame: the decision path alone, for comparisons.
      */
     static final boolean REROLL = "re-roll".equals(System.getProperty("bench.look", "carried"));
+    /**
+     * How long the finals' create calls may take after the decisions: at the default cap and while landing bounds the
+     * pace (no final is started while finished ones queue to be landed), about as long as landing all of them.
+     */
+    static final Duration CREATE_WAIT = Duration.ofMinutes(13);
     /** How long finals may land after the decisions (reported, not measured: landing is not the path timed). */
     static final Duration LANDING_WAIT = Duration.ofMinutes(2);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -130,7 +135,7 @@ final class Promotion {
                                 approve(batchId, shotId)));
                     }
                 }
-                Instant deadline = Instant.now().plus(Duration.ofMinutes(10));
+                Instant deadline = Instant.now().plus(CREATE_WAIT);
                 while (standIn.createCalls("Promote ").size() < DECISIONS && Instant.now().isBefore(deadline)) {
                     Thread.sleep(500);
                 }

@@ -120,6 +120,20 @@ public class ObjectStore {
         s3.getObject(b -> b.bucket(config.bucket()).key(key), file);
     }
 
+    /** Copies an object into {@code file} if one is stored at {@code key} (one request); returns whether it was. */
+    public boolean downloadIfStored(String key, Path file) throws java.io.IOException {
+        try {
+            download(key, file);
+            return true;
+        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+            if (e instanceof software.amazon.awssdk.services.s3.model.NoSuchKeyException || e.statusCode() == 404) {
+                java.nio.file.Files.deleteIfExists(file);
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** The object at {@code key} as a stream the caller closes (read as it is consumed, not held in memory). */
     public java.io.InputStream open(String key) {
         return s3.getObject(b -> b.bucket(config.bucket()).key(key));

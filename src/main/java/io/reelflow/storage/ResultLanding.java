@@ -231,8 +231,7 @@ public class ResultLanding {
             Deliverables.Focus focus) throws IOException {
         boolean png = frameKey.endsWith(".png");
         Path picture = Files.createTempFile(workDir, "start-", png ? ".png" : ".jpg");
-        if (store.exists(frameKey)) {
-            store.download(frameKey, picture);
+        if (store.downloadIfStored(frameKey, picture)) {
             return picture;
         }
         Path draft = Files.createTempFile(workDir, "approved-", ".mp4");
