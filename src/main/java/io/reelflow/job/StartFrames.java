@@ -37,8 +37,12 @@ import jakarta.transaction.Transactional.TxType;
 public class StartFrames {
 
     private static final Logger LOG = Logger.getLogger(StartFrames.class);
-    /** Finals waiting for a start frame made ahead, beyond which the create step makes its own. */
-    static final int AHEAD_QUEUE = 256;
+    /**
+     * Finals waiting for a start frame made ahead, beyond which the create step makes its own. An id each, so the
+     * bound is about a burst of approvals (a thousand in a minute fills a queue of hundreds, and the finals beyond
+     * it would make their pictures in the create step, on the promotion path), not about memory.
+     */
+    static final int AHEAD_QUEUE = 10_000;
 
     private final ResultLanding landing;
     private final ModelCatalog catalog;
