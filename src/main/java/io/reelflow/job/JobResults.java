@@ -104,7 +104,12 @@ class JobResults {
             LOG.warnf("%s: lease lost to another worker; leaving the landing to it", job.label());
         } catch (Exception e) {
             LOG.warnf("%s: landing failed: %s", job.label(), e.toString());
-            transitions.stepFailed(job.id(), owner, e.toString(), config.worker().maxAttempts());
+            try {
+                transitions.stepFailed(job.id(), owner, e.toString(), config.worker().maxAttempts());
+            } catch (RuntimeException notRecorded) {
+                // The database is out of reach: the lease runs out and the landing is claimed again.
+                LOG.warnf("%s: landing failure not recorded: %s", job.label(), notRecorded.toString());
+            }
         }
     }
 
