@@ -6,7 +6,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -48,8 +47,6 @@ public class Landings {
     /** Room for landings taken on: under way or waiting for a thread. */
     private final Semaphore room = new Semaphore(0);
     private final AtomicLong handed = new AtomicLong();
-    /** Whether a finished job found no room since the last landing ended (only then are the workers woken). */
-    private final AtomicBoolean turnedAway = new AtomicBoolean();
     private volatile ThreadPoolExecutor pool;
     private volatile LeaseKeeper leases;
 
@@ -94,7 +91,6 @@ public class Landings {
      */
     boolean handOver(UUID id, String owner, HandOver handOver, Landing landing) {
         if (!room.tryAcquire()) {
-            turnedAway.set(true);
             return false;
         }
         String lander = owner.substring(0, owner.lastIndexOf('/') + 1) + "l" + handed.incrementAndGet();
@@ -124,11 +120,7 @@ public class Landings {
     private void done(UUID id) {
         leases.letGo(id);
         room.release();
-        // A finished job that found no room may be claimed now. Waking every idle worker after every landing would
-        // cost a claim transaction each for nothing; a job turned away in a race with this is found by the
-        // workers' idle poll.
-        if (turnedAway.getAndSet(false)) {
-            signals.wake();
-        }
+        // A finished job that found no room may be claimed now.
+        signals.wake();
     }
 }
