@@ -126,12 +126,17 @@ public class ObjectStore {
             download(key, file);
             return true;
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e instanceof software.amazon.awssdk.services.s3.model.NoSuchKeyException || e.statusCode() == 404) {
+            if (notFound(e)) {
                 java.nio.file.Files.deleteIfExists(file);
                 return false;
             }
             throw e;
         }
+    }
+
+    /** Whether S3 answered that no object is stored at the key (NoSuchKey, or a bare 404 to a HEAD). */
+    private static boolean notFound(software.amazon.awssdk.services.s3.model.S3Exception e) {
+        return e instanceof software.amazon.awssdk.services.s3.model.NoSuchKeyException || e.statusCode() == 404;
     }
 
     /** The object at {@code key} as a stream the caller closes (read as it is consumed, not held in memory). */
@@ -144,10 +149,8 @@ public class ObjectStore {
         try {
             s3.headObject(b -> b.bucket(config.bucket()).key(key));
             return true;
-        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-            return false;
         } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-            if (e.statusCode() == 404) {
+            if (notFound(e)) {
                 return false;
             }
             throw e;
