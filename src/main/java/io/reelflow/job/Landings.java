@@ -120,7 +120,7 @@ public class Landings {
     private void done(UUID id) {
         leases.letGo(id);
         room.release();
-        // A finished job that found no room may be claimed now.
-        signals.wake();
+        // A finished job that found no room may be claimed now: one worker looks (one landing's room).
+        signals.wakeOne();
     }
 }

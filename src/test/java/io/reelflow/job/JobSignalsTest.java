@@ -4,10 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
-/** A worker that found no work does not sleep through a wake-up that came while it was looking. */
+/**
+ * A worker that found no work does not sleep through a wake-up that came while it was looking; a wake-up for one
+ * worker wakes exactly one.
+ */
 class JobSignalsTest {
 
     private final JobSignals signals = new JobSignals(null);
@@ -41,5 +47,65 @@ class JobSignalsTest {
 
         waiter.join(Duration.ofSeconds(60).toMillis());
         assertThat(waiter.isAlive()).as("the waiter still waits").isFalse();
+    }
+
+    @Test
+    void aWakeUpForOneEndsTheWaitOfOneWorkerOnly() throws Exception {
+        long seen = signals.generation();
+        AtomicInteger woken = new AtomicInteger();
+        List<Thread> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Thread waiter = new Thread(() -> {
+                try {
+                    signals.awaitAfter(seen, Duration.ofHours(1));
+                    woken.incrementAndGet();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            waiters.add(waiter);
+            waiter.start();
+        }
+        for (Thread waiter : waiters) {
+            while (waiter.getState() != Thread.State.TIMED_WAITING) {
+                Thread.onSpinWait();
+            }
+        }
+
+        signals.wakeOne();
+
+        while (woken.get() == 0) {
+            Thread.onSpinWait();
+        }
+        // The other two wait for their hour: nothing else can end their wait, however long this looks.
+        Thread.sleep(200);
+        assertThat(woken).hasValue(1);
+        assertThat(waiters.stream().filter(Thread::isAlive)).hasSize(2);
+        waiters.forEach(Thread::interrupt);
+        for (Thread waiter : waiters) {
+            waiter.join(Duration.ofSeconds(60).toMillis());
+        }
+    }
+
+    @Test
+    void aWakeUpForOneWithNobodyWaitingIsTakenByTheNextWorkerToWait() {
+        long seen = signals.generation();
+        signals.wakeOne();
+
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> signals.awaitAfter(seen, Duration.ofHours(1)));
+        // Taken: the next worker to wait waits.
+        Thread next = new Thread(() -> {
+            try {
+                signals.awaitAfter(seen, Duration.ofHours(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        next.start();
+        while (next.getState() != Thread.State.TIMED_WAITING && next.getState() != Thread.State.TERMINATED) {
+            Thread.onSpinWait();
+        }
+        assertThat(next.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+        next.interrupt();
     }
 }
