@@ -30,18 +30,8 @@ class JobSignalsTest {
 
     @Test
     void aWakeUpFromAnotherThreadEndsAWaitInProgress() throws Exception {
-        long seen = signals.generation();
-        Thread waiter = new Thread(() -> {
-            try {
-                signals.awaitAfter(seen, Duration.ofHours(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        waiter.start();
-        while (waiter.getState() != Thread.State.TIMED_WAITING) {
-            Thread.onSpinWait(); // the waiter is inside its wait before it is woken
-        }
+        Thread waiter = waitAnHour(signals.generation(), new AtomicInteger());
+        assertThat(waiter.getState()).isEqualTo(Thread.State.TIMED_WAITING);
 
         signals.wake();
 
@@ -55,21 +45,7 @@ class JobSignalsTest {
         AtomicInteger woken = new AtomicInteger();
         List<Thread> waiters = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Thread waiter = new Thread(() -> {
-                try {
-                    signals.awaitAfter(seen, Duration.ofHours(1));
-                    woken.incrementAndGet();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            waiters.add(waiter);
-            waiter.start();
-        }
-        for (Thread waiter : waiters) {
-            while (waiter.getState() != Thread.State.TIMED_WAITING) {
-                Thread.onSpinWait();
-            }
+            waiters.add(waitAnHour(seen, woken));
         }
 
         signals.wakeOne();
@@ -94,18 +70,25 @@ class JobSignalsTest {
 
         assertTimeoutPreemptively(Duration.ofSeconds(60), () -> signals.awaitAfter(seen, Duration.ofHours(1)));
         // Taken: the next worker to wait waits.
-        Thread next = new Thread(() -> {
+        Thread next = waitAnHour(seen, new AtomicInteger());
+        assertThat(next.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+        next.interrupt();
+    }
+
+    /** A worker waiting up to an hour, counted in {@code woken} when its wait ends; returned once it waits or ended. */
+    private Thread waitAnHour(long seen, AtomicInteger woken) {
+        Thread waiter = new Thread(() -> {
             try {
                 signals.awaitAfter(seen, Duration.ofHours(1));
+                woken.incrementAndGet();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
-        next.start();
-        while (next.getState() != Thread.State.TIMED_WAITING && next.getState() != Thread.State.TERMINATED) {
+        waiter.start();
+        while (waiter.getState() != Thread.State.TIMED_WAITING && waiter.getState() != Thread.State.TERMINATED) {
             Thread.onSpinWait();
         }
-        assertThat(next.getState()).isEqualTo(Thread.State.TIMED_WAITING);
-        next.interrupt();
+        return waiter;
     }
 }
