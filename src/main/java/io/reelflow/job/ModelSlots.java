@@ -26,6 +26,7 @@ import jakarta.transaction.Transactional.TxType;
 public class ModelSlots {
 
     private static final String TAKES_SLOT_SQL = JobState.sqlIn(JobState.TAKES_SLOT);
+    private static final String WAITING_SQL = JobState.sqlIn(JobState.WAITING);
 
     private final EntityManager em;
     private final ReelflowConfig config;
@@ -55,16 +56,23 @@ public class ModelSlots {
 
     /**
      * The models with no free slot right now (their own cap or their provider's is reached): the worker does not
-     * claim their waiting jobs, so a long queue behind a cap costs nothing until a slot frees. Read without locks;
-     * {@link #full(String)} still decides.
+     * claim their waiting jobs, so a long queue behind a cap costs nothing until a slot frees. A waiting job that a
+     * worker holds counts as taking a slot, since it is about to: with one slot free, one worker claims a job for
+     * it, not every idle worker one each (the others would read their start frames only to find the slot taken).
+     * Read without locks; {@link #full(String)} still decides.
      */
     @Transactional(TxType.MANDATORY)
     public Set<String> fullModels() {
         Map<String, Long> byModel = new HashMap<>();
         Map<String, Long> byProvider = new HashMap<>();
         @SuppressWarnings("unchecked")
-        List<Object[]> rows = em.createNativeQuery("select model, provider, count(*) from job"
-                + " where " + TAKES_SLOT_SQL + " group by model, provider").getResultList();
+        List<Object[]> rows = em.createNativeQuery("""
+                select model, provider, count(*) from (
+                    select model, provider from job where %s
+                    union all
+                    select model, provider from job
+                    where %s and lease_owner is not null and lease_until > now()) taking
+                group by model, provider""".formatted(TAKES_SLOT_SQL, WAITING_SQL)).getResultList();
         for (Object[] row : rows) {
             long n = ((Number) row[2]).longValue();
             byModel.merge((String) row[0], n, Long::sum);
