@@ -89,17 +89,18 @@ public class BatchChanges {
 
     /**
      * Up to {@code limit} batches with changes not folded in, or with an out-of-date manifest written longer than
-     * {@code manifestPace} ago, locked for the caller (others skip them). NO KEY UPDATE: landings appending
+     * {@code manifestPace} per started {@code shotsPerPace} shots ago, locked for the caller (others skip them). NO KEY UPDATE: landings appending
      * changes (a key share on the batch) never wait for it.
      */
     @Transactional(TxType.MANDATORY)
-    public List<Batch> takeChanged(int limit, Duration manifestPace) {
+    public List<Batch> takeChanged(int limit, Duration manifestPace, int shotsPerPace) {
         @SuppressWarnings("unchecked")
         List<Batch> batches = em.createNativeQuery("select * from batch where (manifest_dirty and"
-                + " (manifest_written_at is null or manifest_written_at < now() - make_interval(secs => :pace)))"
+                + " (manifest_written_at is null or manifest_written_at < now() - make_interval(secs => :pace"
+                + " * greatest(1, ceil(shot_count / :shots)))))"
                 + " or id in (select batch_id from batch_change) order by id limit :n for no key update skip locked",
                 Batch.class).setParameter("n", limit).setParameter("pace", manifestPace.toMillis() / 1000.0)
-                .getResultList();
+                .setParameter("shots", (double) shotsPerPace).getResultList();
         return batches;
     }
 

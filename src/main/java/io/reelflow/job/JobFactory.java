@@ -74,7 +74,7 @@ public class JobFactory {
         job.requestedBy = requestedBy;
         job.requestNote = note;
         job.persist();
-        signals.wakeAfterCommit();
+        signals.wakeOneAfterCommit();
         return job;
     }
 
@@ -105,7 +105,7 @@ public class JobFactory {
                 : catalog.sharesSeeds(approvedDraft.model, job.model) && approvedDraft.seed != null
                         ? approvedDraft.seed : newSeed();
         job.persist();
-        signals.wakeAfterCommit();
+        signals.wakeOneAfterCommit();
         return job;
     }
 
@@ -122,7 +122,7 @@ public class JobFactory {
         job.look = rejected.look;
         job.seed = catalog.takesSeed(job.model) ? newSeed() : null;
         job.persist();
-        signals.wakeAfterCommit();
+        signals.wakeOneAfterCommit();
         return job;
     }
 

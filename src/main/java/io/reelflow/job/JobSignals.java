@@ -5,15 +5,23 @@ import java.time.Duration;
 import io.reelflow.persistence.AfterCommit;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Wakes this instance's idle worker threads when new work was committed here; other replicas poll. */
+/**
+ * Wakes this instance's idle worker threads when new work was committed here, one per piece of work (a new job, a
+ * freed slot, a landing's room); other replicas poll.
+ */
 @ApplicationScoped
 public class JobSignals {
 
     private final AfterCommit afterCommit;
     private final Object monitor = new Object();
     private long generation;
-    /** A wake-up for one idle worker that no worker has taken yet. */
-    private boolean oneCalled;
+    /** Workers waiting in {@link #awaitAfter}. */
+    private int waiting;
+    /**
+     * Wake-ups for one worker each, not taken yet: never more than the workers waiting, and one when none is (a
+     * busy worker claims again when its step ends anyway).
+     */
+    private int pendingOne;
 
     public JobSignals(AfterCommit afterCommit) {
         this.afterCommit = afterCommit;
@@ -27,18 +35,20 @@ public class JobSignals {
     }
 
     /**
-     * Wakes one idle worker, or the next to go idle when none is: for work that one claim takes, such as the room
-     * a landing left. Waking them all would cost a claim transaction each.
+     * Wakes one idle worker, or the next to go idle when none is: for work that one claim takes (a new job, a
+     * freed slot, the room a landing left). Waking them all would cost a claim transaction each, most finding
+     * nothing; n calls wake up to n workers.
      */
     public void wakeOne() {
         synchronized (monitor) {
-            oneCalled = true;
+            pendingOne = Math.min(pendingOne + 1, Math.max(1, waiting));
             monitor.notify();
         }
     }
 
-    public void wakeAfterCommit() {
-        afterCommit.run(this::wake);
+    /** {@link #wakeOne()} once the current transaction commits. */
+    public void wakeOneAfterCommit() {
+        afterCommit.run(this::wakeOne);
     }
 
     /** The count of wake-ups so far: taken before looking for work, handed to {@link #awaitAfter}. */
@@ -56,16 +66,21 @@ public class JobSignals {
     public void awaitAfter(long seen, Duration timeout) throws InterruptedException {
         synchronized (monitor) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (generation == seen) {
-                if (oneCalled) {
-                    oneCalled = false;
-                    return;
+            waiting++;
+            try {
+                while (generation == seen) {
+                    if (pendingOne > 0) {
+                        pendingOne--;
+                        return;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    monitor.wait(Math.max(1, left / 1_000_000));
                 }
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                monitor.wait(Math.max(1, left / 1_000_000));
+            } finally {
+                waiting--;
             }
         }
     }

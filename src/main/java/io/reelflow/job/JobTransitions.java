@@ -311,7 +311,7 @@ public class JobTransitions {
             if (JobState.TAKES_SLOT.contains(job.state) && !JobState.TAKES_SLOT.contains(next)) {
                 // A slot is free: idle workers here look for a waiting job at once (other replicas within
                 // their idle poll).
-                signals.wakeAfterCommit();
+                signals.wakeOneAfterCommit();
             }
         }
         job.state = next;

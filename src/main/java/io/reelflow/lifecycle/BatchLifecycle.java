@@ -31,9 +31,10 @@ import jakarta.persistence.EntityManager;
  * decisions) are appended as batch changes; this pass folds them into the batch row (holding it, so replicas
  * never interleave), announces {@code BatchDrafted} once every first-round draft is closed and
  * {@code BatchDelivered} once every shot is closed, and rewrites the manifest, each in one transaction, at most a
- * few times a second. A busy batch's manifest is rewritten at most once a {@link #MANIFEST_PACE} (a batch of
- * hundreds of landing drafts would otherwise be rewritten whole on every pass); the turning points, drafted and
- * delivered, are written at once.
+ * few times a second. A busy batch's manifest is rewritten at most once a {@link #MANIFEST_PACE} per
+ * {@link #SHOTS_PER_PACE} shots it lists (a 500-shot batch every 5 s: its manifest is rewritten whole each
+ * time, so the cost of keeping it current stays in proportion to what changes, not to the batch's size); the
+ * turning points, drafted and delivered, are written at once.
  */
 @ApplicationScoped
 public class BatchLifecycle {
@@ -43,6 +44,7 @@ public class BatchLifecycle {
     private static final Duration MIN_GAP = Duration.ofMillis(250);
     private static final int BATCHES_PER_PASS = 20;
     static final Duration MANIFEST_PACE = Duration.ofSeconds(1);
+    static final int SHOTS_PER_PACE = 100;
 
     private final EntityManager em;
     private final BatchChanges changes;
@@ -74,7 +76,7 @@ public class BatchLifecycle {
     /** Brings up to date the batches with changes or an out-of-date manifest; returns how many. */
     int pass() {
         return QuarkusTransaction.requiringNew().call(() -> {
-            List<Batch> batches = changes.takeChanged(BATCHES_PER_PASS, MANIFEST_PACE);
+            List<Batch> batches = changes.takeChanged(BATCHES_PER_PASS, MANIFEST_PACE, SHOTS_PER_PACE);
             for (Batch batch : batches) {
                 update(batch);
             }
@@ -98,7 +100,7 @@ public class BatchLifecycle {
         }
         OffsetDateTime now = OffsetDateTime.now();
         boolean due = justDrafted || justDelivered || batch.manifestWrittenAt == null
-                || !batch.manifestWrittenAt.isAfter(now.minus(MANIFEST_PACE));
+                || !batch.manifestWrittenAt.isAfter(now.minus(pace(batch)));
         if (due) {
             manifests.write(batch);
             batch.manifestWrittenAt = now;
@@ -119,6 +121,11 @@ public class BatchLifecycle {
                     drafts.stream().filter(j -> j.state == JobState.FAILED).count(), batch.manifestKey));
             LOG.infof("batch %s/%s drafted: manifest at %s", batch.team, batch.batchKey, batch.manifestKey);
         }
+    }
+
+    /** How long a busy batch's manifest stays as written: {@link #MANIFEST_PACE} per started hundred shots. */
+    static Duration pace(Batch batch) {
+        return MANIFEST_PACE.multipliedBy(Math.max(1, (batch.shotCount + SHOTS_PER_PACE - 1) / SHOTS_PER_PACE));
     }
 
     private static long count(List<Shot> shots, Shot.State state) {

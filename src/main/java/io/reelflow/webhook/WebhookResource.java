@@ -96,10 +96,10 @@ public class WebhookResource {
         // The payload only says which job to look at: its state is read from the provider by the worker.
         boolean matched = false;
         for (String jobId : provider.get().webhookJobIds(payload)) {
-            matched |= jobs.nudge(name, jobId);
-        }
-        if (matched) {
-            signals.wake();
+            if (jobs.nudge(name, jobId)) {
+                matched = true;
+                signals.wakeOne();
+            }
         }
         LOG.debugf("%s webhook %s: %s", name, id, matched ? "job nudged" : "no running job");
         return Response.ok(Map.of("accepted", true, "jobNudged", matched)).build();

@@ -75,6 +75,38 @@ class JobSignalsTest {
         next.interrupt();
     }
 
+    @Test
+    void nWakeUpsForOneWakeNWorkersAndWithNobodyWaitingOneIsKept() throws Exception {
+        long seen = signals.generation();
+        AtomicInteger woken = new AtomicInteger();
+        List<Thread> waiters = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            waiters.add(waitAnHour(seen, woken));
+        }
+
+        signals.wakeOne();
+        signals.wakeOne();
+
+        while (woken.get() < 2) {
+            Thread.onSpinWait();
+        }
+        Thread.sleep(200);
+        assertThat(woken).as("two wake-ups, two workers").hasValue(2);
+        waiters.forEach(Thread::interrupt);
+        for (Thread waiter : waiters) {
+            waiter.join(Duration.ofSeconds(60).toMillis());
+        }
+
+        // Nobody waits: of five wake-ups one is kept (a new job for each would not need five claims at once).
+        for (int i = 0; i < 5; i++) {
+            signals.wakeOne();
+        }
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> signals.awaitAfter(seen, Duration.ofHours(1)));
+        Thread next = waitAnHour(seen, woken);
+        assertThat(next.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+        next.interrupt();
+    }
+
     /** A worker waiting up to an hour, counted in {@code woken} when its wait ends; returned once it waits or ended. */
     private Thread waitAnHour(long seen, AtomicInteger woken) {
         Thread waiter = new Thread(() -> {
