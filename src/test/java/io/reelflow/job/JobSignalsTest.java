@@ -50,17 +50,10 @@ class JobSignalsTest {
 
         signals.wakeOne();
 
-        while (woken.get() == 0) {
-            Thread.onSpinWait();
-        }
         // The other two wait for their hour: nothing else can end their wait, however long this looks.
-        Thread.sleep(200);
-        assertThat(woken).hasValue(1);
+        assertThat(wokenOnceSettled(woken, 1)).isEqualTo(1);
         assertThat(waiters.stream().filter(Thread::isAlive)).hasSize(2);
-        waiters.forEach(Thread::interrupt);
-        for (Thread waiter : waiters) {
-            waiter.join(Duration.ofSeconds(60).toMillis());
-        }
+        stop(waiters);
     }
 
     @Test
@@ -87,15 +80,8 @@ class JobSignalsTest {
         signals.wakeOne();
         signals.wakeOne();
 
-        while (woken.get() < 2) {
-            Thread.onSpinWait();
-        }
-        Thread.sleep(200);
-        assertThat(woken).as("two wake-ups, two workers").hasValue(2);
-        waiters.forEach(Thread::interrupt);
-        for (Thread waiter : waiters) {
-            waiter.join(Duration.ofSeconds(60).toMillis());
-        }
+        assertThat(wokenOnceSettled(woken, 2)).as("two wake-ups, two workers").isEqualTo(2);
+        stop(waiters);
 
         // Nobody waits: of five wake-ups one is kept (a new job for each would not need five claims at once).
         for (int i = 0; i < 5; i++) {
@@ -105,6 +91,22 @@ class JobSignalsTest {
         Thread next = waitAnHour(seen, woken);
         assertThat(next.getState()).isEqualTo(Thread.State.TIMED_WAITING);
         next.interrupt();
+    }
+
+    /** The count of woken workers once it reached {@code atLeast} and a moment passed for any more to wake. */
+    private static int wokenOnceSettled(AtomicInteger woken, int atLeast) throws InterruptedException {
+        while (woken.get() < atLeast) {
+            Thread.onSpinWait();
+        }
+        Thread.sleep(200);
+        return woken.get();
+    }
+
+    private static void stop(List<Thread> waiters) throws InterruptedException {
+        waiters.forEach(Thread::interrupt);
+        for (Thread waiter : waiters) {
+            waiter.join(Duration.ofSeconds(60).toMillis());
+        }
     }
 
     /** A worker waiting up to an hour, counted in {@code woken} when its wait ends; returned once it waits or ended. */
