@@ -6,7 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+
+import io.quarkus.bootstrap.logging.InitialConfigurator;
 
 /**
  * Kafka, PostgreSQL and S3-compatible storage for the demo, for development and for the tests, without
@@ -21,8 +24,6 @@ import java.util.logging.Logger;
  * The choice is printed in one line.
  */
 public final class LocalStack implements AutoCloseable {
-
-    private static final Logger LOG = Logger.getLogger(LocalStack.class.getName());
 
     /**
      * Where the stack keeps its files and which database it uses. A {@code restartable} stack runs every part
@@ -49,6 +50,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public static LocalStack start(Options options) throws Exception {
+        quietLogging();
         LocalStack stack = new LocalStack(options);
         try {
             stack.bringUp();
@@ -57,6 +59,18 @@ public final class LocalStack implements AutoCloseable {
             throw e;
         }
         return stack;
+    }
+
+    /**
+     * The broker and the object store run in this JVM, which is no Quarkus application: logging stays as Quarkus'
+     * bootstrap leaves it, every level enabled and every record kept in a queue that is compacted on each record
+     * once full, under one lock. Kafka and S3Proxy's Jetty log at DEBUG on every request, so that cost them about
+     * as much CPU as the work itself. Their records are not shown anywhere (the service processes log on their
+     * own, and the stack prints its own lines): drop them, and below WARNING do not make them at all.
+     */
+    private static void quietLogging() {
+        InitialConfigurator.DELAYED_HANDLER.setHandlers(new Handler[0]);
+        java.util.logging.Logger.getLogger("").setLevel(Level.WARNING);
     }
 
     private void bringUp() throws Exception {
@@ -224,7 +238,8 @@ public final class LocalStack implements AutoCloseable {
             try {
                 parts.get(i).close();
             } catch (Exception e) {
-                LOG.warning("local stack: stopping " + parts.get(i).getClass().getSimpleName() + " failed: " + e);
+                System.err.println("local stack: stopping " + parts.get(i).getClass().getSimpleName() + " failed: "
+                        + e);
             }
         }
         parts.clear();
