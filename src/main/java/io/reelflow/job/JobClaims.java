@@ -87,8 +87,12 @@ public class JobClaims {
 
     /** Waiting jobs of models with a free slot, one at a time from the group {@link FairShare} puts first. */
     private List<UUID> claimWaiting(String owner, int limit, Duration lease, Set<String> fullModels) {
-        List<FairShare.Group> waiting = new ArrayList<>(waitingGroups().stream()
+        List<FairShare.Group> all = waitingGroups();
+        List<FairShare.Group> waiting = new ArrayList<>(all.stream()
                 .filter(g -> !fullModels.contains(g.model())).toList());
+        if (waiting.size() < all.size()) {
+            slots.passedOver();
+        }
         if (waiting.isEmpty()) {
             return List.of();
         }

@@ -308,9 +308,10 @@ public class JobTransitions {
         if (job.state != next) {
             LOG.infof("%s: %s -> %s", JobView.of(job).label(), job.state, next);
             moves.get(next).increment();
-            if (JobState.TAKES_SLOT.contains(job.state) && !JobState.TAKES_SLOT.contains(next)) {
-                // A slot is free: idle workers here look for a waiting job at once (other replicas within
-                // their idle poll).
+            if (JobState.TAKES_SLOT.contains(job.state) && !JobState.TAKES_SLOT.contains(next)
+                    && slots.takePassedOver()) {
+                // A slot is free and a waiting job was passed over for a full cap: an idle worker here looks for
+                // it at once (other replicas within their idle poll; with no job passed over, nobody is woken).
                 signals.wakeOneAfterCommit();
             }
         }

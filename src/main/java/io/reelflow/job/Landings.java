@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
@@ -47,6 +48,8 @@ public class Landings {
     /** Room for landings taken on: under way or waiting for a thread. */
     private final Semaphore room = new Semaphore(0);
     private final AtomicLong handed = new AtomicLong();
+    /** Whether a finished job may have been turned away for want of room since a landing last ended. */
+    private final AtomicBoolean turnedAway = new AtomicBoolean();
     private volatile ThreadPoolExecutor pool;
     private volatile LeaseKeeper leases;
 
@@ -81,7 +84,11 @@ public class Landings {
 
     /** Whether a finished job would be taken now (a worker then claims finished jobs waiting to be landed). */
     boolean hasRoom() {
-        return room.availablePermits() > 0;
+        if (room.availablePermits() > 0) {
+            return true;
+        }
+        turnedAway.set(true);
+        return false;
     }
 
     /**
@@ -91,6 +98,7 @@ public class Landings {
      */
     boolean handOver(UUID id, String owner, HandOver handOver, Landing landing) {
         if (!room.tryAcquire()) {
+            turnedAway.set(true);
             return false;
         }
         String lander = owner.substring(0, owner.lastIndexOf('/') + 1) + "l" + handed.incrementAndGet();
@@ -120,7 +128,10 @@ public class Landings {
     private void done(UUID id) {
         leases.letGo(id);
         room.release();
-        // A finished job that found no room may be claimed now: one worker looks (one landing's room).
-        signals.wakeOne();
+        // A finished job that found no room may be claimed now: one worker looks (one landing's room). When none
+        // was turned away, nobody is woken: a claim that finds nothing is a transaction for nothing.
+        if (turnedAway.getAndSet(false)) {
+            signals.wakeOne();
+        }
     }
 }

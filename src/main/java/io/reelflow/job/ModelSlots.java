@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.reelflow.config.ModelConfig;
 import io.reelflow.config.RemoteConfig;
@@ -30,6 +31,8 @@ public class ModelSlots {
 
     private final EntityManager em;
     private final ReelflowConfig config;
+    /** Whether a waiting job was passed over here for a full cap since a slot last freed. */
+    private final AtomicBoolean passedOver = new AtomicBoolean();
 
     public ModelSlots(EntityManager em, ReelflowConfig config) {
         this.em = em;
@@ -90,6 +93,19 @@ public class ModelSlots {
         return full;
     }
 
+    /** A waiting job was not claimed, or not created, because its model's or provider's cap was reached. */
+    void passedOver() {
+        passedOver.set(true);
+    }
+
+    /**
+     * Whether a waiting job may be waiting on this replica for the slot that just freed; forgets it, so that the
+     * next freed slot wakes a worker only if a job was passed over again.
+     */
+    boolean takePassedOver() {
+        return passedOver.getAndSet(false);
+    }
+
     private Optional<String> full(String column, String name, int cap) {
         em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))").setParameter(1, "slots:" + column + ":" + name)
                 .getSingleResult();
@@ -99,6 +115,7 @@ public class ModelSlots {
         if (inFlight < cap) {
             return Optional.empty();
         }
+        passedOver();
         return Optional.of("waiting for a slot: " + column + " '" + name + "' has " + inFlight
                 + " jobs in flight, its cap is " + cap);
     }
