@@ -46,6 +46,13 @@ public class JobSignals {
         }
     }
 
+    /** Wake-ups for one worker not taken yet. */
+    int pendingWakeUps() {
+        synchronized (monitor) {
+            return pendingOne;
+        }
+    }
+
     /** {@link #wakeOne()} once the current transaction commits. */
     public void wakeOneAfterCommit() {
         afterCommit.run(this::wakeOne);

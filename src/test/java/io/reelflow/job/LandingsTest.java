@@ -82,26 +82,16 @@ class LandingsTest {
     @Test
     void aLandingThatEndsWithNoJobTurnedAwayWakesNobody() throws Exception {
         landings.start(leases);
-        long seen = signals.generation();
         assertThat(landings.handOver(UUID.randomUUID(), "host-1/w0", lander -> {
         }, owner -> {
         })).isTrue();
         landings.stop(10_000); // the landing has ended
 
         // No wake-up is pending: a worker that goes idle now waits (a pending one would end its wait at once).
-        Thread idle = new Thread(() -> {
-            try {
-                signals.awaitAfter(seen, Duration.ofHours(1));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        idle.start();
-        while (idle.getState() != Thread.State.TIMED_WAITING && idle.getState() != Thread.State.TERMINATED) {
-            Thread.onSpinWait();
+        assertThat(signals.pendingWakeUps()).isZero();
+        try (IdleWorkers idle = new IdleWorkers(signals)) {
+            assertThat(idle.add().getState()).isEqualTo(Thread.State.TIMED_WAITING);
         }
-        assertThat(idle.getState()).isEqualTo(Thread.State.TIMED_WAITING);
-        idle.interrupt();
     }
 
     @Test
