@@ -4,12 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -221,17 +229,84 @@ class ReviewIT {
                 .extracting(r -> r.get("state")).containsExactly("DELIVERED", "REJECTED");
     }
 
+    /**
+     * A decision that waits on its shot (the test holds the shot's row, as a landing of that shot would for a moment)
+     * holds up only what comes after it in its own partition of {@code draft-reviews}: decisions in the other
+     * partitions are applied meanwhile, and the ones behind it in its partition wait their turn.
+     */
+    @Test
+    void aDecisionWaitingOnItsShotHoldsUpOnlyItsOwnPartition() throws Exception {
+        int shots = 8;
+        String batchId = "side-by-side-" + System.nanoTime();
+        submit(Batches.valid(TEAM, batchId, shots));
+        awaitEvent(batchId, "BatchDrafted", null);
+        Map<String, Integer> partitionOf = new LinkedHashMap<>();
+        try (Connection holder = DriverManager.getConnection(it.stack.jdbcUrl(), it.stack.jdbcUser(),
+                it.stack.jdbcPassword())) {
+            holder.setAutoCommit(false);
+            long holderPid = lockShot(holder, batchId, "s01");
+            partitionOf.put("s01", decide(batchId, "s01", 1, "reject", null, "lee", null, "d-held-" + batchId)
+                    .partition());
+            Awaitility.await("the decision on s01 waiting for its shot's row").atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200)).until(() -> it.db.count("select count(*) from pg_stat_activity"
+                            + " where ? = any(pg_blocking_pids(pid))", (int) holderPid) == 1);
+            for (int i = 2; i <= shots; i++) {
+                String shot = String.format("s%02d", i);
+                partitionOf.put(shot, decide(batchId, shot, 1, "reject", null, "lee", null, "d-" + shot + "-" + batchId)
+                        .partition());
+            }
+            int held = partitionOf.get("s01");
+            List<String> elsewhere = partitionOf.entrySet().stream().filter(e -> e.getValue() != held)
+                    .map(Map.Entry::getKey).toList();
+            List<String> behind = partitionOf.entrySet().stream().filter(e -> e.getValue() == held)
+                    .map(Map.Entry::getKey).toList();
+            assertThat(elsewhere).as("shots keyed to other partitions than s01's: %s", partitionOf).isNotEmpty();
+
+            Awaitility.await("decisions in the other partitions applied while s01's waits").atMost(WAIT)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> elsewhere.stream().allMatch(shot -> "REJECTED".equals(shotState(batchId, shot))));
+            assertThat(behind).allSatisfy(shot -> assertThat(shotState(batchId, shot))
+                    .as("%s, behind s01 in its partition", shot).isEqualTo("AWAITING_REVIEW"));
+            holder.rollback();
+        }
+        JsonNode delivered = awaitEvent(batchId, "BatchDelivered", null);
+        assertThat(delivered.path("rejected").asInt()).isEqualTo(shots);
+    }
+
+    /** Locks the row of {@code shotId} in the transaction of {@code holder}; returns the holder's backend pid. */
+    private long lockShot(Connection holder, String batchId, String shotId) throws SQLException {
+        try (PreparedStatement lock = holder.prepareStatement("select s.id from shot s join batch b on b.id = s.batch_id"
+                + " where b.team = ? and b.batch_key = ? and s.shot_key = ? for update of s");
+                PreparedStatement pid = holder.prepareStatement("select pg_backend_pid()")) {
+            lock.setString(1, TEAM);
+            lock.setString(2, batchId);
+            lock.setString(3, shotId);
+            try (ResultSet rows = lock.executeQuery()) {
+                assertThat(rows.next()).as("shot %s of %s", shotId, batchId).isTrue();
+            }
+            try (ResultSet rows = pid.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private String shotState(String batchId, String shotId) {
+        return (String) it.db.query("select s.state from shot s join batch b on b.id = s.batch_id"
+                + " where b.team = ? and b.batch_key = ? and s.shot_key = ?", TEAM, batchId, shotId).get(0).get("state");
+    }
+
     private void submit(ObjectNode batch) throws Exception {
         Kafka.send(it.stack.kafka(), "campaign-batches",
                 TEAM + "/" + batch.path("batchId").asText(), Batches.json(batch));
     }
 
-    private void decide(String batchId, String shotId, int revision, String decision, String revisedPrompt,
+    private RecordMetadata decide(String batchId, String shotId, int revision, String decision, String revisedPrompt,
             String reviewer, String note, String decisionId) throws Exception {
-        decide(TEAM, batchId, shotId, revision, decision, revisedPrompt, reviewer, note, decisionId);
+        return decide(TEAM, batchId, shotId, revision, decision, revisedPrompt, reviewer, note, decisionId);
     }
 
-    private void decide(String team, String batchId, String shotId, int revision, String decision,
+    private RecordMetadata decide(String team, String batchId, String shotId, int revision, String decision,
             String revisedPrompt, String reviewer, String note, String decisionId) throws Exception {
         ObjectNode d = JSON.createObjectNode();
         d.put("decisionId", decisionId);
@@ -248,7 +323,7 @@ class ReviewIT {
         if (note != null) {
             d.put("note", note);
         }
-        Kafka.send(it.stack.kafka(), "draft-reviews", team + "/" + batchId + "/" + shotId, d.toString());
+        return Kafka.send(it.stack.kafka(), "draft-reviews", team + "/" + batchId + "/" + shotId, d.toString());
     }
 
     private JsonNode awaitEvent(String batchId, String type, String shotId) throws InterruptedException {
