@@ -12,7 +12,7 @@ import io.reelflow.messaging.Topics;
 import io.reelflow.validation.Violation;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import io.reelflow.persistence.Transient;
-import io.smallrye.common.annotation.Blocking;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -34,7 +34,9 @@ public class ReviewConsumer {
     }
 
     @Incoming(Topics.DRAFT_REVIEWS)
-    @Blocking
+    // Not ordered here: the connector keeps each key's records (one shot's decisions) in order and lets up to
+    // throttled.ordered.max-concurrency keys run at once.
+    @Blocking(ordered = false)
     public CompletionStage<Void> consume(IncomingKafkaRecord<String, String> record) throws InterruptedException {
         Inbound message = Inbound.of(record);
         try {
