@@ -10,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -246,9 +247,9 @@ class ReviewIT {
             Awaitility.await("the decision on s01 waiting for its shot's row").atMost(WAIT)
                     .pollInterval(Duration.ofMillis(200)).until(() -> it.db.count("select count(*) from pg_stat_activity"
                             + " where ? = any(pg_blocking_pids(pid))", (int) holderPid) == 1);
-            // Behind it on the same key: applied first, it would find the draft still open and approve it.
+            // Behind it on the same key: not started until the first is applied, so it finds the shot closed.
             decide(batchId, "s01", 1, "approve", null, "dana", null, "d-second-" + batchId);
-            List<String> others = new java.util.ArrayList<>();
+            List<String> others = new ArrayList<>();
             for (int i = 2; i <= shots; i++) {
                 String shot = String.format("s%02d", i);
                 others.add(shot);
