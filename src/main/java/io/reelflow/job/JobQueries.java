@@ -3,6 +3,7 @@ package io.reelflow.job;
 import java.time.OffsetDateTime;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,6 +36,17 @@ public class JobQueries {
     @Transactional
     public JobView view(UUID id) {
         return JobView.of(Job.findById(id));
+    }
+
+    /** A job as a worker step would see it, while it waits for its create step and no worker holds it. */
+    @Transactional
+    public Optional<JobView> waitingUnclaimed(UUID id) {
+        Job job = Job.findById(id);
+        if (job == null || !JobState.WAITING.contains(job.state)
+                || (job.leaseOwner != null && job.leaseUntil != null && job.leaseUntil.isAfter(OffsetDateTime.now()))) {
+            return Optional.empty();
+        }
+        return Optional.of(JobView.of(job));
     }
 
     /**

@@ -3,17 +3,15 @@ package io.reelflow.job;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
-import io.reelflow.background.MediaThreads;
+import io.reelflow.background.AheadWork;
 import io.reelflow.media.FrameSize;
 import io.reelflow.persistence.AfterCommit;
 import io.reelflow.provider.ModelCatalog;
@@ -28,10 +26,12 @@ import jakarta.transaction.Transactional.TxType;
  * A final's start frame: the approved draft's picture fitted to the frame the create call asks for, stored at the
  * final's start-frame key the first time and read from there afterwards, so every call sends the same picture.
  *
- * <p>A final that will wait behind its model's cap has its start frame made while it waits, by one thread of this
- * replica, so that when a slot frees the create step only reads the stored picture. Made ahead or not (the queue
- * was full, the replica stopped, the slot was free at once), the create step makes what is missing; the picture is
- * the same either way.
+ * <p>Every new final has its start frame made ahead on one thread of the replica that took the decision, unless a
+ * worker holds the final by the time that thread comes to it: a final that waits (behind its model's cap, or for a
+ * worker) finds its picture stored when it is claimed, and its create step only reads it back. A create step that
+ * comes to a picture still queued here makes it itself; one whose picture is being made right now waits for it.
+ * Made ahead or not (the queue was full, the replica stopped, another replica claimed the final), the create step
+ * makes what is missing; the picture is the same either way.
  */
 @ApplicationScoped
 public class StartFrames {
@@ -43,60 +43,64 @@ public class StartFrames {
      * it would make their pictures in the create step, on the promotion path), not about memory.
      */
     static final int AHEAD_QUEUE = 10_000;
+    /** How long a create step waits for its picture being made ahead before it makes the picture itself. */
+    static final Duration AHEAD_WAIT = Duration.ofSeconds(30);
 
     private final ResultLanding landing;
     private final ModelCatalog catalog;
     private final JobQueries queries;
-    private final ModelSlots slots;
     private final AfterCommit afterCommit;
-    /** Below decisions and create calls, above landings: the finals it works for wait behind a cap anyway. */
-    private final ThreadPoolExecutor ahead = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(AHEAD_QUEUE), r -> MediaThreads.ahead("start-frames", r),
-            new ThreadPoolExecutor.DiscardPolicy());
+    /** Below decisions and create calls, above landings. */
+    private final AheadWork<UUID> ahead = new AheadWork<>("start-frames", AHEAD_QUEUE);
 
-    public StartFrames(ResultLanding landing, ModelCatalog catalog, JobQueries queries, ModelSlots slots,
-            AfterCommit afterCommit) {
+    public StartFrames(ResultLanding landing, ModelCatalog catalog, JobQueries queries, AfterCommit afterCommit) {
         this.landing = landing;
         this.catalog = catalog;
         this.queries = queries;
-        this.slots = slots;
         this.afterCommit = afterCommit;
     }
 
     void stop(@Observes ShutdownEvent event) {
-        ahead.shutdownNow();
+        ahead.close();
     }
 
     /** The start frame of final {@code job} for {@code request}, as a work file the caller deletes. */
     public Path picture(JobView job, RenderRequest request) throws IOException {
-        JobView.StartFrame start = job.startFrom();
-        return landing.startFrame(start.draftKey(), start.second(), start.frameKey(),
-                new FrameSize(request.width(), request.height()), start.focus());
+        try {
+            ahead.takeOrAwait(job.id(), AHEAD_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the start frame was made ahead", e);
+        }
+        return make(job, request);
     }
 
-    /** Once the current transaction commits, makes the start frames of those of {@code finals} that must wait. */
+    /** Once the current transaction commits, queues the start frames of {@code finals} to be made ahead. */
     @Transactional(TxType.MANDATORY)
     public void aheadOf(List<Job> finals) {
         List<UUID> ids = finals.stream().filter(j -> j.startFrameKey != null && "carried".equals(j.look))
                 .map(j -> j.id).toList();
         if (!ids.isEmpty()) {
-            afterCommit.run(() -> ids.forEach(id -> ahead.execute(() -> makeAhead(id))));
+            afterCommit.run(() -> ids.forEach(id -> ahead.queue(id, () -> makeAhead(id))));
         }
+    }
+
+    private Path make(JobView job, RenderRequest request) throws IOException {
+        JobView.StartFrame start = job.startFrom();
+        return landing.startFrame(start.draftKey(), start.second(), start.frameKey(),
+                new FrameSize(request.width(), request.height()), start.focus());
     }
 
     private void makeAhead(UUID id) {
         try {
-            JobView job = queries.view(id);
-            if (!JobState.WAITING.contains(job.state()) || job.segmentIndex() > 0 || job.startFrom() == null
-                    || !job.startFrom().carried()) {
+            // A final that a worker holds already has its picture made by that worker's create step.
+            Optional<JobView> waiting = queries.waitingUnclaimed(id);
+            if (waiting.isEmpty() || waiting.get().segmentIndex() > 0 || waiting.get().startFrom() == null
+                    || !waiting.get().startFrom().carried()) {
                 return;
             }
-            RenderRequest request = catalog.forCall(job.request(), job.segmentIndex());
-            // A model with a free slot has the job claimed at once: its create step makes the picture itself.
-            if (!QuarkusTransaction.requiringNew().call(slots::fullModels).contains(request.model())) {
-                return;
-            }
-            Files.deleteIfExists(picture(job, request));
+            JobView job = waiting.get();
+            Files.deleteIfExists(make(job, catalog.forCall(job.request(), job.segmentIndex())));
         } catch (IOException | RuntimeException e) {
             LOG.debugf("start frame of job %s not made ahead (its create step makes it): %s", id, e.toString());
         }
