@@ -194,7 +194,8 @@ final class Promotion {
                 %,d drafts made by the `local` provider and awaiting review; then %,d `approve` decisions published \
                 on `draft-reviews` at %d a second (one Kafka producer, `acks=all`); each final (`sora-2-pro`, 12 s, \
                 1792x1024, from the approved frame) is created at the OpenAI stand-in, which times the create call's \
-                arrival and takes 2-5 s per video. The model is at its default cap (%s), so most finals wait behind \
+                arrival (its request received whole, before the stand-in's own checks of it) and takes 2-5 s per \
+                video. The model is at its default cap (%s), so most finals wait behind \
                 it: that wait (from the final's job row to the claim that found a free slot) is reported apart; \
                 Reelflow's own path is the decision path and everything from that claim to the create call. One \
                 service instance, 8 worker threads, 4 decision consumers, no profiler attached.

@@ -289,7 +289,7 @@ public final class OpenAiStandIn extends StandInServer {
             error(exchange, 429, "rate_limit_exceeded", "Rate limit reached for requests.", Map.of("Retry-After", "2"));
             return;
         }
-        Instant now = Instant.now();
+        Instant now = arrival();
         Video video = new Video("video_" + UUID.randomUUID().toString().replace("-", ""), text(form, "model"), prompt,
                 text(form, "size"), text(form, "seconds"), now.getEpochSecond(),
                 prompt.contains("[hold]") ? Instant.MAX : now.plus(latency()));

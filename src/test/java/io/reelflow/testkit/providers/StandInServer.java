@@ -26,12 +26,18 @@ import io.reelflow.storage.Hashing;
  */
 public abstract class StandInServer implements AutoCloseable {
 
-    /** One create call as it arrived: the prompt, the HTTP status answered and the provider job made (if any). */
+    /**
+     * One create call as it arrived: when its request had been received whole (before the stand-in's own checks of
+     * it), the prompt, the HTTP status answered and the provider job made (if any).
+     */
     public record CreateCall(java.time.Instant at, String prompt, int status, String jobId, Map<String, Object> details) {
         public CreateCall(String prompt, int status, String jobId, Map<String, Object> details) {
-            this(java.time.Instant.now(), prompt, status, jobId, details);
+            this(arrival(), prompt, status, jobId, details);
         }
     }
+
+    /** When the request this thread answers had been received whole. */
+    private static final ThreadLocal<java.time.Instant> ARRIVED = new ThreadLocal<>();
 
     protected static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,7 +56,9 @@ public abstract class StandInServer implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             try (exchange) {
-                handle(exchange, exchange.getRequestURI().getPath(), exchange.getRequestBody().readAllBytes());
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                ARRIVED.set(java.time.Instant.now());
+                handle(exchange, exchange.getRequestURI().getPath(), body);
             } catch (RuntimeException | InterruptedException e) {
                 send(exchange, 500, "application/json", ("{\"error\":\"" + e + "\"}").getBytes(), Map.of());
             }
@@ -68,6 +76,12 @@ public abstract class StandInServer implements AutoCloseable {
 
     public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** When the request being answered on this thread had been received whole (now, off a request thread). */
+    protected static java.time.Instant arrival() {
+        java.time.Instant arrived = ARRIVED.get();
+        return arrived != null ? arrived : java.time.Instant.now();
     }
 
     protected void recordCreate(CreateCall call) {
