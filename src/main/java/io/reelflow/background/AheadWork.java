@@ -2,38 +2,45 @@ package io.reelflow.background;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Work done ahead of the moment it is needed, on one thread of {@link MediaThreads#ahead} priority, one piece per
- * key. Whoever needs a piece first does it: the thread, or a caller that comes to it while it is still queued (the
- * thread then skips it). A caller that comes while the thread is doing it waits for it rather than do it twice.
+ * Work done ahead of the moment it is needed, on threads of {@link MediaThreads#ahead} priority, one piece per key.
+ * A caller that needs a piece before a thread has started it takes it over: no thread starts it then. A piece is
+ * not started before a grace period from its queueing, so work that a caller needs at once is left to that caller
+ * and the threads spend their cores on work that will really be waited for. A caller never waits for a thread: one
+ * that comes while a thread is doing its piece does the work itself, at its own priority, rather than wait on a
+ * thread below it (the work must give the same result either way).
  */
 public final class AheadWork<K> implements AutoCloseable {
 
-    private final ThreadPoolExecutor thread;
+    private final ScheduledThreadPoolExecutor threads;
+    private final int bound;
+    private final Duration grace;
     private final Map<K, Piece> queued = new ConcurrentHashMap<>();
 
-    /** One thread named {@code name}; at most {@code bound} pieces wait for it, beyond which none is queued. */
-    public AheadWork(String name, int bound) {
-        this.thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(bound),
-                r -> MediaThreads.ahead(name, r));
+    /**
+     * {@code threads} threads named {@code name}; at most {@code bound} pieces queued or in progress, beyond which
+     * none is queued; none started before {@code grace} has passed since it was queued.
+     */
+    public AheadWork(String name, int threads, int bound, Duration grace) {
+        this.threads = new ScheduledThreadPoolExecutor(threads, r -> MediaThreads.ahead(name, r));
+        this.bound = bound;
+        this.grace = grace;
     }
 
     /** Queues {@code work} for {@code key}; false when it was not queued (the queue full, stopped, or already queued). */
     public boolean queue(K key, Runnable work) {
         Piece piece = new Piece(key, work);
-        if (queued.putIfAbsent(key, piece) != null) {
+        if (queued.size() >= bound || queued.putIfAbsent(key, piece) != null) {
             return false;
         }
         try {
-            thread.execute(piece);
+            threads.schedule(piece, grace.toNanos(), TimeUnit.NANOSECONDS);
             return true;
         } catch (RejectedExecutionException e) {
             queued.remove(key, piece);
@@ -42,16 +49,12 @@ public final class AheadWork<K> implements AutoCloseable {
     }
 
     /**
-     * Before the caller does the work of {@code key} itself: takes it from the queue (the thread will not do it), or,
-     * when the thread is doing it now, waits for it up to {@code wait}. Returns whether the thread did it (finished
-     * within the wait); false leaves the work to the caller.
+     * Before the caller does the work of {@code key} itself: a piece not yet started is taken from the threads (none
+     * will start it). Returns whether a thread is doing it right now (it goes on beside the caller's own).
      */
-    public boolean takeOrAwait(K key, Duration wait) throws InterruptedException {
+    public boolean takeOver(K key) {
         Piece piece = queued.get(key);
-        if (piece == null || piece.take()) {
-            return false;
-        }
-        return piece.done.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+        return piece != null && !piece.take();
     }
 
     /** Pieces queued or in progress. */
@@ -61,7 +64,7 @@ public final class AheadWork<K> implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.shutdownNow();
+        threads.shutdownNow();
     }
 
     private final class Piece implements Runnable {
@@ -69,7 +72,6 @@ public final class AheadWork<K> implements AutoCloseable {
         private final K key;
         private final Runnable work;
         private final AtomicBoolean taken = new AtomicBoolean();
-        private final CountDownLatch done = new CountDownLatch(1);
 
         Piece(K key, Runnable work) {
             this.key = key;
@@ -92,7 +94,6 @@ public final class AheadWork<K> implements AutoCloseable {
             try {
                 work.run();
             } finally {
-                done.countDown();
                 queued.remove(key, this);
             }
         }

@@ -11,6 +11,7 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import io.reelflow.background.AheadWork;
 import io.reelflow.media.FrameSize;
 import io.reelflow.persistence.AfterCommit;
@@ -26,12 +27,14 @@ import jakarta.transaction.Transactional.TxType;
  * A final's start frame: the approved draft's picture fitted to the frame the create call asks for, stored at the
  * final's start-frame key the first time and read from there afterwards, so every call sends the same picture.
  *
- * <p>Every new final has its start frame made ahead on one thread of the replica that took the decision, unless a
- * worker holds the final by the time that thread comes to it: a final that waits (behind its model's cap, or for a
- * worker) finds its picture stored when it is claimed, and its create step only reads it back. A create step that
- * comes to a picture still queued here makes it itself; one whose picture is being made right now waits for it.
- * Made ahead or not (the queue was full, the replica stopped, another replica claimed the final), the create step
- * makes what is missing; the picture is the same either way.
+ * <p>Every new final has its start frame made ahead on two threads of the replica that took the decision, unless a
+ * worker holds the final by the time a thread comes to it: a final that waits (behind its model's cap, or for a
+ * worker) finds its picture stored when it is claimed, and its create step only reads it back. A final claimed at
+ * once makes its own: the threads here start on a final half a second after its decision. A create step that
+ * comes to a picture still queued here makes it itself, and so does one whose picture is being made here right now
+ * (rather than wait on a thread below its priority; both store the same bytes). Made ahead or not (the queue was
+ * full, the replica stopped, another replica claimed the final), the create step makes what is missing; the picture
+ * is the same either way.
  */
 @ApplicationScoped
 public class StartFrames {
@@ -43,15 +46,22 @@ public class StartFrames {
      * it would make their pictures in the create step, on the promotion path), not about memory.
      */
     static final int AHEAD_QUEUE = 10_000;
-    /** How long a create step waits for its picture being made ahead before it makes the picture itself. */
-    static final Duration AHEAD_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long after its decision a final's picture is left to a worker that claims the final at once (a free slot
+     * and an idle worker): its create step makes it at the normal priority, and the threads here, below that
+     * priority, are kept for finals that wait.
+     */
+    static final Duration AHEAD_GRACE = Duration.ofMillis(500);
 
     private final ResultLanding landing;
     private final ModelCatalog catalog;
     private final JobQueries queries;
     private final AfterCommit afterCommit;
-    /** Below decisions and create calls, above landings. */
-    private final AheadWork<UUID> ahead = new AheadWork<>("start-frames", AHEAD_QUEUE);
+    /**
+     * Below decisions and create calls, above landings. Two threads: a burst of approvals (twenty a second) needs
+     * more than one thread's pictures a second, or the finals claimed first overtake the queue.
+     */
+    private final AheadWork<UUID> ahead = new AheadWork<>("start-frames", 2, AHEAD_QUEUE, AHEAD_GRACE);
 
     public StartFrames(ResultLanding landing, ModelCatalog catalog, JobQueries queries, AfterCommit afterCommit) {
         this.landing = landing;
@@ -60,17 +70,24 @@ public class StartFrames {
         this.afterCommit = afterCommit;
     }
 
+    void start(@Observes StartupEvent event) {
+        ahead.queue(UUID.randomUUID(), () -> {
+            try {
+                landing.warmStartFrames(new FrameSize(1792, 1024));
+            } catch (IOException | RuntimeException e) {
+                LOG.debugf("start frames not warmed up: %s", e.toString());
+            }
+        });
+    }
+
     void stop(@Observes ShutdownEvent event) {
         ahead.close();
     }
 
     /** The start frame of final {@code job} for {@code request}, as a work file the caller deletes. */
     public Path picture(JobView job, RenderRequest request) throws IOException {
-        try {
-            ahead.takeOrAwait(job.id(), AHEAD_WAIT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while the start frame was made ahead", e);
+        if (ahead.takeOver(job.id())) {
+            LOG.debugf("%s: start frame being made ahead; made here too, at the create step's priority", job.label());
         }
         return make(job, request);
     }

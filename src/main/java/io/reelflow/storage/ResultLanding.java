@@ -227,6 +227,20 @@ public class ResultLanding {
      * one). It is kept at {@code frameKey} the first time, and read from there afterwards, so every call (a retry,
      * a retake) sends the same picture.
      */
+    /**
+     * Fits and writes one blank picture as {@link #startFrame} does, so that loading FFmpeg's scaler and warming the
+     * code is not paid by the first finals of a freshly started replica (several at once, behind one loading lock).
+     */
+    public void warmStartFrames(FrameSize frame) throws IOException {
+        Path picture = Files.createTempFile(workDir, "warm-", ".jpg");
+        try {
+            Frames.writeJpeg(Frames.fit(new BufferedImage(1280, 720, BufferedImage.TYPE_3BYTE_BGR), frame,
+                    Deliverables.Focus.CENTRE), picture);
+        } finally {
+            Files.deleteIfExists(picture);
+        }
+    }
+
     public Path startFrame(String draftKey, double second, String frameKey, FrameSize frame,
             Deliverables.Focus focus) throws IOException {
         boolean png = frameKey.endsWith(".png");

@@ -3,11 +3,11 @@ package io.reelflow.background;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +15,7 @@ class AheadWorkTest {
 
     private static final Duration LONG = Duration.ofMinutes(1);
 
-    private final AheadWork<String> ahead = new AheadWork<>("ahead-test", 2);
+    private final AheadWork<String> ahead = new AheadWork<>("ahead-test", 1, 3, Duration.ZERO);
     private final CountDownLatch busy = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
 
@@ -25,9 +25,10 @@ class AheadWorkTest {
         ahead.close();
     }
 
-    /** Keeps the thread on piece "blocker" until {@link #release} is counted down. */
-    private void occupy() throws InterruptedException {
-        assertThat(ahead.queue("blocker", () -> {
+    /** Keeps the thread on piece {@code key} until {@link #release} is counted down. */
+    private void occupy(String key, AtomicInteger runs) throws InterruptedException {
+        assertThat(ahead.queue(key, () -> {
+            runs.incrementAndGet();
             busy.countDown();
             await(release);
         })).isTrue();
@@ -36,72 +37,66 @@ class AheadWorkTest {
 
     @Test
     void aPieceStillQueuedIsTakenOverByTheCallerAndNeverDoneByTheThread() throws Exception {
-        occupy();
+        occupy("blocker", new AtomicInteger());
         AtomicInteger runs = new AtomicInteger();
         assertThat(ahead.queue("frame", runs::incrementAndGet)).isTrue();
 
-        assertThat(ahead.takeOrAwait("frame", LONG)).as("left to the caller").isFalse();
+        assertThat(ahead.takeOver("frame")).as("not being done: the caller does it alone").isFalse();
 
         CountDownLatch drained = new CountDownLatch(1);
         assertThat(ahead.queue("after", drained::countDown)).isTrue();
         release.countDown();
         assertThat(drained.await(1, TimeUnit.MINUTES)).isTrue();
         assertThat(runs.get()).as("the thread skipped the piece the caller took").isZero();
-        assertThat(ahead.pending()).isZero();
+        Awaitility.await().atMost(LONG).until(() -> ahead.pending() == 0);
     }
 
     @Test
-    void aCallerComingWhileThePieceIsBeingDoneWaitsForItInsteadOfDoingItAgain() throws Exception {
+    void aCallerComingWhileThePieceIsBeingDoneIsToldSoAndNeverWaits() throws Exception {
         AtomicInteger runs = new AtomicInteger();
-        assertThat(ahead.queue("frame", () -> {
-            runs.incrementAndGet();
-            busy.countDown();
-            await(release);
-        })).isTrue();
-        assertThat(busy.await(1, TimeUnit.MINUTES)).isTrue();
+        occupy("frame", runs);
 
-        CompletableFuture<Boolean> waited = CompletableFuture.supplyAsync(() -> {
-            try {
-                return ahead.takeOrAwait("frame", LONG);
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        assertThat(waited).as("the piece is still being done").isNotDone();
+        // The thread is held inside the piece: a caller that waited for it would never return here.
+        assertThat(ahead.takeOver("frame")).as("being done by the thread").isTrue();
+        assertThat(ahead.pending()).isEqualTo(1);
+
         release.countDown();
-
-        assertThat(waited.get(1, TimeUnit.MINUTES)).as("done by the thread").isTrue();
+        Awaitility.await().atMost(LONG).until(() -> ahead.pending() == 0);
         assertThat(runs.get()).isEqualTo(1);
-        assertThat(ahead.pending()).isZero();
     }
 
     @Test
     void workNeverQueuedOrAlreadyDoneIsLeftToTheCaller() throws Exception {
-        assertThat(ahead.takeOrAwait("unknown", LONG)).isFalse();
+        assertThat(ahead.takeOver("unknown")).isFalse();
 
         CountDownLatch done = new CountDownLatch(1);
         assertThat(ahead.queue("frame", done::countDown)).isTrue();
         assertThat(done.await(1, TimeUnit.MINUTES)).isTrue();
         // Done and forgotten: the caller reads what the piece stored, or makes it when nothing was.
-        org.awaitility.Awaitility.await().atMost(LONG).until(() -> ahead.pending() == 0);
-        assertThat(ahead.takeOrAwait("frame", LONG)).isFalse();
+        Awaitility.await().atMost(LONG).until(() -> ahead.pending() == 0);
+        assertThat(ahead.takeOver("frame")).isFalse();
     }
 
     @Test
     void aKeyIsQueuedOnceAndNothingBeyondTheBoundIsQueued() throws Exception {
-        occupy();
+        occupy("blocker", new AtomicInteger());
         assertThat(ahead.queue("a", () -> { })).isTrue();
         assertThat(ahead.queue("a", () -> { })).as("already queued").isFalse();
         assertThat(ahead.queue("b", () -> { })).isTrue();
-        assertThat(ahead.queue("c", () -> { })).as("the queue holds two").isFalse();
-        assertThat(ahead.takeOrAwait("c", LONG)).as("never queued: the caller makes it").isFalse();
+        assertThat(ahead.queue("c", () -> { })).as("three queued or in progress at most").isFalse();
+        assertThat(ahead.takeOver("c")).as("never queued: the caller makes it").isFalse();
         assertThat(ahead.pending()).isEqualTo(3);
     }
 
     @Test
-    void aCallerWaitingLongerThanItsWaitIsToldToDoTheWorkItself() throws Exception {
-        occupy();
-        assertThat(ahead.takeOrAwait("blocker", Duration.ZERO)).isFalse();
+    void aPieceIsNotStartedWithinItsGraceSoACallerComingAtOnceDoesItAlone() throws Exception {
+        try (AheadWork<String> graced = new AheadWork<>("ahead-grace-test", 1, 3, Duration.ofDays(1))) {
+            AtomicInteger runs = new AtomicInteger();
+            assertThat(graced.queue("frame", runs::incrementAndGet)).isTrue();
+            assertThat(graced.takeOver("frame")).as("not started: left to the caller").isFalse();
+            assertThat(graced.pending()).isZero();
+            assertThat(runs.get()).isZero();
+        }
     }
 
     private static void await(CountDownLatch latch) {
