@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -40,6 +42,12 @@ final class Promotion {
     static final int DECISIONS = 1000;
     static final int PER_SECOND = 20;
     /**
+     * Approvals published first and timed apart: the service's first finals, while the JIT compiles the path and
+     * FFmpeg makes its first frames. Once their finals have landed, the timed decisions start as before, with the
+     * model's slots all free, in a warmed process.
+     */
+    static final int WARM_UP = 50;
+    /**
      * With {@code -Dbench.look=re-roll} the final model is told it takes no image, so finals are fresh rolls of the
      * prompt as before finals started from the approved frame: the decision path alone, for comparisons.
      */
@@ -61,7 +69,8 @@ final class Promotion {
      * and everything after the claim), and in all.
      */
     record Result(int decisions, int perSecond, int cap, List<Double> millis, List<Double> decision,
-            List<Double> queued, List<Double> prepared, List<Double> call, List<Double> path, long finalsLanded) {
+            List<Double> queued, List<Double> prepared, List<Double> call, List<Double> path, long finalsLanded,
+            List<Double> warmUpPath) {
         double percentile(double p) {
             return percentile(millis, p, 0);
         }
@@ -106,13 +115,15 @@ final class Promotion {
                     Kafka.send(stack.kafka(), "campaign-batches", "bench/p" + b, BenchMain.batch("bench", "promotion",
                             "p" + b, "local-preview", "sora-2-pro", 500, i -> PROMPT + marker("p" + bi, i)));
                 }
+                Kafka.send(stack.kafka(), "campaign-batches", "bench/w", BenchMain.batch("bench", "promotion", "w",
+                        "local-preview", "sora-2-pro", WARM_UP, i -> PROMPT + marker("w", i)));
                 long waiting = 0;
                 Instant start = Instant.now();
-                while (waiting < DECISIONS) {
+                while (waiting < DECISIONS + WARM_UP) {
                     Thread.sleep(1000);
                     waiting = db.count("select count(*) from shot where state = 'AWAITING_REVIEW'");
-                    System.out.printf("promotion: %d of %d drafts awaiting review after %d s%n", waiting, DECISIONS,
-                            Duration.between(start, Instant.now()).toSeconds());
+                    System.out.printf("promotion: %d of %d drafts awaiting review after %d s%n", waiting,
+                            DECISIONS + WARM_UP, Duration.between(start, Instant.now()).toSeconds());
                 }
                 Map<String, Instant> published = new ConcurrentHashMap<>();
                 Properties p = stack.kafka().clientProperties();
@@ -121,30 +132,23 @@ final class Promotion {
                 try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
                         new StringSerializer())) {
                     producer.partitionsFor("draft-reviews");
-                    long pace = 1_000_000_000L / PER_SECOND;
-                    long next = System.nanoTime();
-                    for (int i = 0; i < DECISIONS; i++) {
-                        String batchId = "p" + (i / 500);
-                        String shotId = String.format("s%04d", i % 500 + 1);
-                        while (System.nanoTime() < next) {
-                            Thread.onSpinWait();
-                        }
-                        next += pace;
-                        published.put(marker(batchId, i % 500), Instant.now());
-                        producer.send(new ProducerRecord<>("draft-reviews", "bench/" + batchId + "/" + shotId,
-                                approve(batchId, shotId)));
+                    publish(producer, WARM_UP, i -> "w", i -> i, published);
+                    Instant warmDeadline = Instant.now().plus(Duration.ofMinutes(5));
+                    long warmLanded = 0;
+                    while (warmLanded < WARM_UP && Instant.now().isBefore(warmDeadline)) {
+                        Thread.sleep(500);
+                        warmLanded = db.count("select count(*) from job j join shot s on s.id = j.shot_id"
+                                + " join batch b on b.id = s.batch_id where b.batch_key = 'w' and j.stage = 'FINAL'"
+                                + " and j.state = 'LANDED'");
                     }
+                    System.out.printf("promotion: %d of %d warm-up finals landed%n", warmLanded, WARM_UP);
+                    publish(producer, DECISIONS, i -> "p" + (i / 500), i -> i % 500, published);
                 }
                 Instant deadline = Instant.now().plus(CREATE_WAIT);
-                while (standIn.createCalls("Promote ").size() < DECISIONS && Instant.now().isBefore(deadline)) {
+                while (models(standIn, "sora-2-pro").size() < WARM_UP + DECISIONS && Instant.now().isBefore(deadline)) {
                     Thread.sleep(500);
                 }
-                Map<String, StandInServer.CreateCall> calls = new HashMap<>();
-                for (StandInServer.CreateCall call : standIn.createCalls("Promote ")) {
-                    if ("sora-2-pro".equals(call.details().get("model"))) {
-                        calls.putIfAbsent(call.prompt().substring(call.prompt().indexOf("Promote ")), call);
-                    }
-                }
+                Map<String, StandInServer.CreateCall> calls = models(standIn, "sora-2-pro");
                 Map<String, Instant[]> rows = new HashMap<>();
                 for (Map<String, Object> row : db.query("select b.batch_key, s.shot_key, j.created_at, j.claimed_at,"
                         + " j.submitted_at"
@@ -176,15 +180,27 @@ final class Promotion {
                     call.add(ms(row[2], created.at()));
                     path.add(ms(at, row[0]) + ms(row[1], created.at()));
                 }
+                List<Double> warmUpPath = new ArrayList<>();
+                for (int i = 0; i < WARM_UP; i++) {
+                    String marker = marker("w", i);
+                    StandInServer.CreateCall created = calls.get(marker);
+                    Instant[] row = rows.get(marker);
+                    if (created != null && row != null && row[1] != null) {
+                        warmUpPath.add(ms(published.get(marker), row[0]) + ms(row[1], created.at()));
+                    }
+                }
                 long landed = 0;
                 deadline = Instant.now().plus(LANDING_WAIT);
                 while (landed < DECISIONS && Instant.now().isBefore(deadline)) {
                     Thread.sleep(1000);
-                    landed = db.count("select count(*) from job where stage = 'FINAL' and state = 'LANDED'");
+                    landed = db.count("select count(*) from job j join shot s on s.id = j.shot_id"
+                            + " join batch b on b.id = s.batch_id where b.batch_key <> 'w' and j.stage = 'FINAL'"
+                            + " and j.state = 'LANDED'");
                 }
                 int cap = BenchMain.shippedConfig().models().get("sora-2-pro").maxConcurrentJobs();
                 service.stop();
-                return new Result(DECISIONS, PER_SECOND, cap, millis, decision, queued, prepared, call, path, landed);
+                return new Result(DECISIONS, PER_SECOND, cap, millis, decision, queued, prepared, call, path, landed,
+                        warmUpPath);
             }
         }
     }
@@ -197,18 +213,21 @@ final class Promotion {
                 arrival (its request received whole, before the stand-in's own checks of it) and takes 2-5 s per \
                 video. The model is at its default cap (%s), so most finals wait behind \
                 it: that wait (from the final's job row to the claim that found a free slot) is reported apart; \
-                Reelflow's own path is the decision path and everything from that claim to the create call. One \
+                Reelflow's own path is the decision path and everything from that claim to the create call. Before \
+                the timed decisions, %d approvals warm the process up (the service's first finals, while the JIT \
+                compiles the path; their path is the last row), and their finals land. One \
                 service instance, 8 worker threads, 4 decision consumers, no profiler attached.
 
                 | Part | Decisions timed | p50 | p90 | p99 | Max |
                 |---|---:|---:|---:|---:|---:|
-                """, r.decisions(), r.decisions(), r.perSecond(), r.cap() + " in flight"));
+                """, r.decisions(), r.decisions(), r.perSecond(), r.cap() + " in flight", r.warmUpPath().size()));
         row(out, "decision path: published to the final's job row", r.decision());
         row(out, "behind the cap: job row to the claim with a free slot", r.queued());
         row(out, "claim to `SUBMITTING` (the start frame, the reservation)", r.prepared());
         row(out, "the create call: `SUBMITTING` to its arrival at the provider", r.call());
         row(out, "**Reelflow's path**: the decision path and claim to create call", r.path());
         row(out, "in all: published to the create call", r.millis());
+        row(out, "warm-up, before the timed decisions: the service's first finals, Reelflow's path", r.warmUpPath());
         out.append(String.format(Locale.ROOT, """
 
                 Finals landed %d min after the last create call: %,d of %,d.
@@ -219,6 +238,10 @@ final class Promotion {
     }
 
     private static void row(StringBuilder out, String part, List<Double> values) {
+        if (values.isEmpty()) {
+            out.append("| ").append(part).append(" | 0 | | | | |\n");
+            return;
+        }
         out.append(String.format(Locale.ROOT, "| %s | %,d | %.0f ms | %.0f ms | %.0f ms | %.0f ms |%n", part,
                 values.size(), Result.percentile(values, 50, 0), Result.percentile(values, 90, 0),
                 Result.percentile(values, 99, 0), Result.percentile(values, 100, 0)));
@@ -251,6 +274,36 @@ final class Promotion {
             return null;
         }
         return value instanceof java.sql.Timestamp t ? t.toInstant() : ((java.time.OffsetDateTime) value).toInstant();
+    }
+
+    /** Publishes {@code count} approvals at {@link #PER_SECOND}, noting when each was sent. */
+    private static void publish(KafkaProducer<String, String> producer, int count, IntFunction<String> batch,
+            IntUnaryOperator shot, Map<String, Instant> published) {
+        long pace = 1_000_000_000L / PER_SECOND;
+        long next = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            String batchId = batch.apply(i);
+            int index = shot.applyAsInt(i);
+            String shotId = String.format("s%04d", index + 1);
+            while (System.nanoTime() < next) {
+                Thread.onSpinWait();
+            }
+            next += pace;
+            published.put(marker(batchId, index), Instant.now());
+            producer.send(new ProducerRecord<>("draft-reviews", "bench/" + batchId + "/" + shotId,
+                    approve(batchId, shotId)));
+        }
+    }
+
+    /** The first create call of each final of {@code model}, by marker. */
+    private static Map<String, StandInServer.CreateCall> models(OpenAiStandIn standIn, String model) {
+        Map<String, StandInServer.CreateCall> calls = new HashMap<>();
+        for (StandInServer.CreateCall call : standIn.createCalls("Promote ")) {
+            if (model.equals(call.details().get("model"))) {
+                calls.putIfAbsent(call.prompt().substring(call.prompt().indexOf("Promote ")), call);
+            }
+        }
+        return calls;
     }
 
     private static String marker(String batchId, int index) {
