@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 class AheadWorkTest {
@@ -56,8 +57,10 @@ class AheadWorkTest {
         AtomicInteger runs = new AtomicInteger();
         occupy("frame", runs);
 
-        // The thread is held inside the piece: a caller that waited for it would never return here.
-        assertThat(ahead.takeOver("frame")).as("being done by the thread").isTrue();
+        // The thread is held inside the piece until the end of this test: a caller that waited for it would not
+        // return, and the bound turns that into a failure instead of a hung build.
+        boolean beingDone = Assertions.assertTimeoutPreemptively(LONG, () -> ahead.takeOver("frame"));
+        assertThat(beingDone).as("being done by the thread").isTrue();
         assertThat(ahead.pending()).isEqualTo(1);
 
         release.countDown();
