@@ -56,7 +56,7 @@ public final class ClipInspector {
 
     private static List<double[]> sampleLuma(Path clip, double seconds) throws IOException {
         List<double[]> frames = new ArrayList<>();
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(clip.toFile());
+        try (FFmpegFrameGrabber grabber = new Grabber(clip);
                 Java2DFrameConverter converter = new Java2DFrameConverter()) {
             grabber.start();
             for (int i = 0; i < SAMPLES; i++) {

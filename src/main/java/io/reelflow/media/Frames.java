@@ -57,7 +57,7 @@ public final class Frames {
 
         private Walk(Path video) throws IOException {
             this.video = video;
-            this.grabber = new FFmpegFrameGrabber(video.toFile());
+            this.grabber = new Grabber(video);
             try {
                 grabber.setVideoOption("threads", "1");
                 grabber.start();
@@ -107,7 +107,7 @@ public final class Frames {
      */
     private static List<BufferedImage> grab(Path video, List<Double> times, boolean keepLast) throws IOException {
         List<BufferedImage> pictures = new ArrayList<>();
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+        try (FFmpegFrameGrabber grabber = new Grabber(video)) {
             grabber.setVideoOption("threads", "1");
             grabber.start();
             BufferedImage last = null;
@@ -153,7 +153,7 @@ public final class Frames {
     public static BufferedImage fit(BufferedImage image, FrameSize frame, Deliverables.Focus focus)
             throws IOException {
         String graph = fitGraph(new FrameSize(image.getWidth(), image.getHeight()), frame, focus);
-        try (FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, image.getWidth(), image.getHeight())) {
+        try (FFmpegFrameFilter filter = new FilterGraph(graph, image.getWidth(), image.getHeight())) {
             filter.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
             filter.start();
             filter.push(new BgrPictures().frame(image), avutil.AV_PIX_FMT_BGR24);

@@ -51,7 +51,7 @@ public final class Loudness {
     /** As {@link #measure(Path, String)}, over the first {@code seconds} of the clip only. */
     public static Measure measure(Path clip, String chain, double seconds) throws IOException {
         Path stats = Files.createTempFile("reelflow-r128-", ".txt");
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(clip.toFile())) {
+        try (FFmpegFrameGrabber grabber = new Grabber(clip)) {
             grabber.setVideoStream(-1);
             grabber.start();
             if (grabber.getAudioChannels() == 0) {
@@ -59,7 +59,7 @@ public final class Loudness {
             }
             String graph = (chain == null ? "" : chain + ",") + "ebur128=peak=true:metadata=1,ametadata=mode=print:file="
                     + stats.toAbsolutePath().toString().replace(":", "\\:");
-            try (FFmpegFrameFilter filter = new FFmpegFrameFilter(graph, grabber.getAudioChannels())) {
+            try (FFmpegFrameFilter filter = new FilterGraph(graph, grabber.getAudioChannels())) {
                 filter.setSampleFormat(grabber.getSampleFormat());
                 filter.setSampleRate(grabber.getSampleRate());
                 filter.start();

@@ -21,7 +21,7 @@ public final class MediaProbe {
     }
 
     public static Probe probe(Path file) throws IOException {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile())) {
+        try (FFmpegFrameGrabber grabber = new Grabber(file)) {
             grabber.start();
             Probe probe = new Probe(grabber.getLengthInTime() / 1_000_000.0, grabber.getImageWidth(),
                     grabber.getImageHeight(), grabber.getVideoCodecName(), grabber.getAudioChannels(),

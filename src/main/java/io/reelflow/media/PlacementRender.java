@@ -52,7 +52,7 @@ final class PlacementRender {
         long endMicros = Math.round(picture * 1_000_000);
         Overlay overlay = Overlay.of(placement, brand, Captions.within(dressing.burned(), picture));
         SpriteBlend blend = new SpriteBlend();
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(master.toFile());
+        try (FFmpegFrameGrabber grabber = new Grabber(master);
                 Java2DFrameConverter toFrame = new Java2DFrameConverter()) {
             // The picture stays in the encoder's YUV 4:2:0 from decoder to encoder: cropped and scaled there, the
             // overlay blended into it (converting every picture to RGB and back cost as much as the encoding).
@@ -62,7 +62,7 @@ final class PlacementRender {
             String video = reframe(grabber.getImageWidth(), grabber.getImageHeight(), placement.size(), focus)
                     + ",format=yuv420p";
             String audio = channels == 0 ? null : soundChain == null ? "aresample=" + SAMPLE_RATE : soundChain;
-            try (FFmpegFrameFilter filter = new FFmpegFrameFilter(video, audio, grabber.getImageWidth(),
+            try (FFmpegFrameFilter filter = new FilterGraph(video, audio, grabber.getImageWidth(),
                     grabber.getImageHeight(), channels);
                     FFmpegFrameRecorder recorder = Mp4.recorder(out, placement.size(), grabber.getFrameRate(),
                             placement.size().width() * placement.size().height() * 3, channels, SAMPLE_RATE,

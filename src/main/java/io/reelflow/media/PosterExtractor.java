@@ -25,7 +25,7 @@ public final class PosterExtractor {
     }
 
     public static void writePoster(Path video, Path jpeg) throws IOException {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile())) {
+        try (FFmpegFrameGrabber grabber = new Grabber(video)) {
             // One decoding thread: a poster decodes one or two pictures, less than it costs to start a pool of
             // threads, and landings already run side by side.
             grabber.setVideoOption("threads", "1");

@@ -27,7 +27,7 @@ public final class Segments {
 
     /** Writes the last picture of {@code video} as a PNG. */
     public static void writeLastFrame(Path video, Path png) throws IOException {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile());
+        try (FFmpegFrameGrabber grabber = new Grabber(video);
                 Java2DFrameConverter converter = new Java2DFrameConverter()) {
             grabber.start();
             long length = grabber.getLengthInTime();
@@ -63,7 +63,7 @@ public final class Segments {
         }
         MediaProbe.Probe first = MediaProbe.probe(parts.get(0));
         long endMicros = seconds * 1_000_000L;
-        try (FFmpegFrameGrabber head = new FFmpegFrameGrabber(parts.get(0).toFile())) {
+        try (FFmpegFrameGrabber head = new Grabber(parts.get(0))) {
             head.start();
             int channels = first.hasAudio() ? head.getAudioChannels() : 0;
             double fps = head.getFrameRate();
@@ -86,10 +86,10 @@ public final class Segments {
     /** Appends up to {@code leftMicros} of {@code part}; returns how much of it was used. */
     private static long append(Path part, FrameSize size, long leftMicros, boolean audio, FFmpegFrameRecorder recorder)
             throws IOException {
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(part.toFile())) {
+        try (FFmpegFrameGrabber grabber = new Grabber(part)) {
             grabber.start();
             long length = grabber.getLengthInTime();
-            try (FFmpegFrameFilter filter = new FFmpegFrameFilter(
+            try (FFmpegFrameFilter filter = new FilterGraph(
                     Conformer.cropAndScale(grabber.getImageWidth(), grabber.getImageHeight(), size),
                     grabber.getImageWidth(), grabber.getImageHeight())) {
                 filter.setPixelFormat(grabber.getPixelFormat());

@@ -58,7 +58,7 @@ public final class Similarity {
         public Pairs(FrameSize size) throws IOException {
             this.size = size;
             this.stats = Files.createTempFile("reelflow-ssim-", ".log");
-            this.filter = new FFmpegFrameFilter("[0:v][1:v]ssim=stats_file="
+            this.filter = new FilterGraph("[0:v][1:v]ssim=stats_file="
                     + stats.toAbsolutePath().toString().replace(":", "\\:") + "[v]", size.width(), size.height());
             try {
                 filter.setVideoInputs(2);

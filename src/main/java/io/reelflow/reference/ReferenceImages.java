@@ -18,6 +18,7 @@ import org.bytedeco.javacv.Java2DFrameConverter;
 
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.FrameSize;
+import io.reelflow.media.Grabber;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -149,7 +150,7 @@ public class ReferenceImages {
         Path file = Files.createTempFile(workDir, "reference-", ".webp");
         try {
             Files.write(file, bytes);
-            try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+            try (FFmpegFrameGrabber grabber = new Grabber(file);
                     Java2DFrameConverter converter = new Java2DFrameConverter()) {
                 grabber.start();
                 Frame frame = grabber.grabImage();

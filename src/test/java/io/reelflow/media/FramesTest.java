@@ -1,6 +1,7 @@
 package io.reelflow.media;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import java.awt.Color;
 import java.awt.Graphics2D;
@@ -8,6 +9,11 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -110,6 +116,34 @@ class FramesTest {
             assertThat(centre(walk.at(0.5))).isEqualTo(centre(Frames.at(clip, 0.5)));
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> walk.at(0.2))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("time order");
+        }
+    }
+
+    /**
+     * A start frame is taken and fitted while another thread holds the locks JavaCV's own grabbers and filters take
+     * for the whole process (as a landing thread probing a clip does): with them, this would wait until released.
+     */
+    @Test
+    void pictureWorkDoesNotWaitOnJavaCvsProcessWideLocks() throws Exception {
+        Path clip = greys(24);
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            synchronized (org.bytedeco.ffmpeg.global.avcodec.class) {
+                synchronized (org.bytedeco.ffmpeg.global.avfilter.class) {
+                    Future<BufferedImage> fitted = other.submit(
+                            () -> Frames.fit(Frames.at(clip, 0.5), new FrameSize(640, 360)));
+                    BufferedImage picture;
+                    try {
+                        picture = fitted.get(60, TimeUnit.SECONDS);
+                    } catch (TimeoutException e) {
+                        throw new AssertionError("the picture waited on a lock held by another thread", e);
+                    }
+                    assertThat(picture.getWidth()).isEqualTo(640);
+                    assertThat(centre(picture)).isCloseTo(centre(Frames.at(clip, 0.5)), offset(2));
+                }
+            }
+        } finally {
+            other.shutdownNow();
         }
     }
 
