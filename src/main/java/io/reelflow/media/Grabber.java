@@ -10,9 +10,9 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
  *
  * <p>JavaCV holds that lock for the whole of a grabber's opening, which reads and decodes the first pictures to learn
  * the streams. A create step at the normal priority that opens the approved draft for its start frame would wait
- * there for a landing thread at a lower priority probing a 12-second final, and on a busy machine the lower thread
- * gets little of a core (a start frame of 30 ms took hundreds). FFmpeg locks the codecs whose opening is not
- * thread-safe itself, and each grabber's own state is its own: nothing shared needs the lock.
+ * there for a landing thread at a lower priority probing a 12-second final, which on a busy machine gets little of a
+ * core while it holds the lock. FFmpeg locks the codecs whose opening is not thread-safe itself, and each grabber's
+ * own state is its own: nothing shared needs the lock.
  */
 public final class Grabber extends FFmpegFrameGrabber {
 
