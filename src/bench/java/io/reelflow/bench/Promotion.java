@@ -70,7 +70,7 @@ final class Promotion {
      */
     record Result(int decisions, int perSecond, int cap, List<Double> millis, List<Double> decision,
             List<Double> queued, List<Double> prepared, List<Double> call, List<Double> path, long finalsLanded,
-            List<Double> warmUpPath) {
+            List<Double> warmUpPath, List<String> slowest) {
         double percentile(double p) {
             return percentile(millis, p, 0);
         }
@@ -108,8 +108,11 @@ final class Promotion {
             Database db = new Database(stack);
             // The model's default cap (no profiler attached: the path is timed, not sampled). An environment variable
             // cannot name sora-2-pro unambiguously; a system property can.
+            // The create step's timing lines (its picture, its reservation) for the slowest decisions' account.
             try (ServiceProcess service = new ServiceProcess(env, dir.resolve("service.log"))
-                    .jvmOptions("-Dreelflow.models.sora-2-pro.reference-image=" + !REROLL).start()) {
+                    .jvmOptions("-Dreelflow.models.sora-2-pro.reference-image=" + !REROLL,
+                            "-Dquarkus.log.category.\"io.reelflow.job.JobStepper\".level=DEBUG",
+                            "-Dquarkus.log.category.\"io.reelflow.storage.ResultLanding\".level=DEBUG").start()) {
                 for (int b = 0; b < DECISIONS / 500; b++) {
                     int bi = b;
                     Kafka.send(stack.kafka(), "campaign-batches", "bench/p" + b, BenchMain.batch("bench", "promotion",
@@ -150,13 +153,15 @@ final class Promotion {
                 }
                 Map<String, StandInServer.CreateCall> calls = models(standIn, "sora-2-pro");
                 Map<String, Instant[]> rows = new HashMap<>();
+                Map<String, String> frameKeys = new HashMap<>();
                 for (Map<String, Object> row : db.query("select b.batch_key, s.shot_key, j.created_at, j.claimed_at,"
-                        + " j.submitted_at"
+                        + " j.submitted_at, j.start_frame_key"
                         + " from job j join shot s on s.id = j.shot_id join batch b on b.id = s.batch_id"
                         + " where j.stage = 'FINAL'")) {
                     int index = Integer.parseInt(((String) row.get("shot_key")).substring(1)) - 1;
                     rows.put(marker((String) row.get("batch_key"), index), new Instant[] {instant(row.get("created_at")),
                             instant(row.get("claimed_at")), instant(row.get("submitted_at"))});
+                    frameKeys.put(marker((String) row.get("batch_key"), index), (String) row.get("start_frame_key"));
                 }
                 // In the order the decisions were published.
                 List<Double> millis = new ArrayList<>();
@@ -165,6 +170,7 @@ final class Promotion {
                 List<Double> prepared = new ArrayList<>();
                 List<Double> call = new ArrayList<>();
                 List<Double> path = new ArrayList<>();
+                Map<String, Double> pathOf = new HashMap<>();
                 for (int i = 0; i < DECISIONS; i++) {
                     String marker = marker("p" + (i / 500), i % 500);
                     StandInServer.CreateCall created = calls.get(marker);
@@ -179,6 +185,7 @@ final class Promotion {
                     prepared.add(ms(row[1], row[2]));
                     call.add(ms(row[2], created.at()));
                     path.add(reelflowPath(at, row, created));
+                    pathOf.put(marker, path.get(path.size() - 1));
                 }
                 List<Double> warmUpPath = new ArrayList<>();
                 for (int i = 0; i < WARM_UP; i++) {
@@ -199,8 +206,10 @@ final class Promotion {
                 }
                 int cap = BenchMain.shippedConfig().models().get("sora-2-pro").maxConcurrentJobs();
                 service.stop();
+                List<String> slowest = slowest(pathOf, published, rows, frameKeys, calls,
+                        Files.readAllLines(dir.resolve("service.log")));
                 return new Result(DECISIONS, PER_SECOND, cap, millis, decision, queued, prepared, call, path, landed,
-                        warmUpPath);
+                        warmUpPath, slowest);
             }
         }
     }
@@ -233,7 +242,15 @@ final class Promotion {
                 Finals landed %d min after the last create call: %,d of %,d.
 
                 ![Decision to create call](benchmarks-promotion.svg)
-                """, LANDING_WAIT.toMinutes(), r.finalsLanded(), r.decisions()));
+
+                The slowest 1 %% of the timed decisions by Reelflow's path, and the service's timing lines of their \
+                create steps (the step calling the provider so long after it began, its picture; the start frame \
+                read back from storage or made, and its parts):
+
+                ```
+                %s
+                ```
+                """, LANDING_WAIT.toMinutes(), r.finalsLanded(), r.decisions(), String.join("\n", r.slowest())));
         return out.toString();
     }
 
@@ -271,6 +288,38 @@ final class Promotion {
      */
     private static double reelflowPath(Instant published, Instant[] row, StandInServer.CreateCall created) {
         return ms(published, row[0]) + ms(row[1], created.at());
+    }
+
+    /**
+     * The slowest 1 % of the timed decisions by Reelflow's path, slowest first: each one's parts and the service's
+     * timing lines of its create step (when the step began calling and its picture; the start frame read back or
+     * made, and where that time went).
+     */
+    private static List<String> slowest(Map<String, Double> pathOf, Map<String, Instant> published,
+            Map<String, Instant[]> rows, Map<String, String> frameKeys, Map<String, StandInServer.CreateCall> calls,
+            List<String> log) {
+        List<String> out = new ArrayList<>();
+        pathOf.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .limit(Math.max(1, pathOf.size() / 100)).forEach(e -> {
+                    String marker = e.getKey();
+                    Instant[] row = rows.get(marker);
+                    String shot = marker.substring("Promote ".length(), marker.length() - 1);
+                    String batch = shot.substring(0, shot.indexOf('-'));
+                    String label = String.format(Locale.ROOT, "bench/%s/s%04d final", batch,
+                            Integer.parseInt(shot.substring(shot.indexOf('-') + 1)) + 1);
+                    out.add(String.format(Locale.ROOT, "%s: path %.0f ms = decision %.0f + claim to SUBMITTING %.0f"
+                            + " + call %.0f (behind the cap %.0f ms, not counted)", shot, e.getValue(),
+                            ms(published.get(marker), row[0]), ms(row[1], row[2]), ms(row[2], calls.get(marker).at()),
+                            ms(row[0], row[1])));
+                    String frameKey = frameKeys.get(marker);
+                    for (String line : log) {
+                        if ((line.contains(label) && line.contains(": calling "))
+                                || (frameKey != null && line.contains("start frame " + frameKey + ":"))) {
+                            out.add("    " + line.strip());
+                        }
+                    }
+                });
+        return out;
     }
 
     private static double ms(Instant from, Instant to) {

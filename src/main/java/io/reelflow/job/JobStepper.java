@@ -122,6 +122,7 @@ public class JobStepper {
     }
 
     private void create(JobView job, VideoProvider provider, String owner) throws Exception {
+        long began = System.nanoTime();
         RenderRequest request = job.request();
         Path referenceImage = null;
         if (job.segmentIndex() > 0) {
@@ -147,7 +148,7 @@ public class JobStepper {
             request = request.withReferenceImage(referenceImage);
         }
         try {
-            submit(job, request, provider, owner);
+            submit(job, request, provider, owner, began, System.nanoTime());
         } finally {
             if (referenceImage != null) {
                 Files.deleteIfExists(referenceImage);
@@ -155,7 +156,12 @@ public class JobStepper {
         }
     }
 
-    private void submit(JobView job, RenderRequest request, VideoProvider provider, String owner) throws Exception {
+    /**
+     * The create call of {@code job}; {@code began} and {@code prepared} ({@link System#nanoTime}) are when its step
+     * began and when its picture was ready, for the step's timing.
+     */
+    private void submit(JobView job, RenderRequest request, VideoProvider provider, String owner, long began,
+            long prepared) throws Exception {
         // Each attempt has its own key, kept before the call: where the provider takes it, the lost answer of
         // this very attempt can be looked up exactly.
         String createKey = "rf-" + job.id() + "-" + job.segmentIndex() + "-"
@@ -169,6 +175,12 @@ public class JobStepper {
             // Nothing was sent: the job goes back to waiting, its reservation given back.
             transitions.pending(job.id(), owner, rateLimited(provider, wait.get()), wait.get());
             return;
+        }
+        if (LOG.isDebugEnabled()) {
+            // Where a create step's time goes before its call: the picture, then the reservation and the rate.
+            LOG.debugf("%s: calling %s %d ms after the step began (picture %d ms, reservation and rate %d ms)",
+                    job.label(), provider.name(), (System.nanoTime() - began) / 1_000_000,
+                    (prepared - began) / 1_000_000, (System.nanoTime() - prepared) / 1_000_000);
         }
         VideoProvider.Submission submission;
         try {

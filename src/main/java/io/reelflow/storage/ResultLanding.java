@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.jboss.logging.Logger;
+
 import io.reelflow.config.ReelflowConfig;
 import io.reelflow.media.ClipInspector;
 import io.reelflow.media.Conformer;
@@ -34,6 +36,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  */
 @ApplicationScoped
 public class ResultLanding {
+
+    private static final Logger LOG = Logger.getLogger(ResultLanding.class);
 
     /**
      * What was stored. {@code sourceSha256} is the provider's file as served; it differs from {@code sha256}
@@ -245,19 +249,33 @@ public class ResultLanding {
             Deliverables.Focus focus) throws IOException {
         boolean png = frameKey.endsWith(".png");
         Path picture = Files.createTempFile(workDir, "start-", png ? ".png" : ".jpg");
+        long began = System.nanoTime();
         if (store.downloadIfStored(frameKey, picture)) {
+            LOG.debugf("start frame %s: read back in %d ms", frameKey, millisSince(began));
             return picture;
         }
         Path draft = Files.createTempFile(workDir, "approved-", ".mp4");
         try {
+            long looked = System.nanoTime();
             store.download(draftKey, draft);
-            BufferedImage fitted = Frames.fit(Frames.at(draft, second), frame, focus);
+            long read = System.nanoTime();
+            BufferedImage taken = Frames.at(draft, second);
+            long decoded = System.nanoTime();
+            BufferedImage fitted = Frames.fit(taken, frame, focus);
+            long scaled = System.nanoTime();
             if (png) {
                 Frames.writePng(fitted, picture);
             } else {
                 Frames.writeJpeg(fitted, picture);
             }
+            long written = System.nanoTime();
             store.put(frameKey, picture, png ? ImageType.PNG.mediaType() : ImageType.JPEG.mediaType());
+            // Where a start frame's time goes (looked up, draft read, picture taken, fitted, written, stored): the
+            // create step waits on all of it.
+            LOG.debugf("start frame %s: made in %d ms (lookup %d, draft %d, picture %d, fit %d, write %d, store %d)",
+                    frameKey, millisSince(began), (looked - began) / 1_000_000, (read - looked) / 1_000_000,
+                    (decoded - read) / 1_000_000, (scaled - decoded) / 1_000_000, (written - scaled) / 1_000_000,
+                    millisSince(written));
             return picture;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(picture);
@@ -296,5 +314,9 @@ public class ResultLanding {
         public EmptyResultException(String message) {
             super(message);
         }
+    }
+
+    private static long millisSince(long nanos) {
+        return (System.nanoTime() - nanos) / 1_000_000;
     }
 }
