@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 
@@ -342,8 +343,10 @@ final class Promotion {
             String batchId = batch.apply(i);
             int index = shot.applyAsInt(i);
             String shotId = String.format("s%04d", index + 1);
-            while (System.nanoTime() < next) {
-                Thread.onSpinWait();
+            // Parked, not spinning, until the next send is due: a spinning publisher would take one of the
+            // machine's two cores from the service for the whole minute of decisions.
+            for (long wait = next - System.nanoTime(); wait > 0; wait = next - System.nanoTime()) {
+                LockSupport.parkNanos(wait);
             }
             next += pace;
             published.put(marker(batchId, index), Instant.now());
