@@ -215,12 +215,12 @@ public final class MediaWork {
         return all.toArray(String[]::new);
     }
 
-    /** The approved frame of a draft made into a final's first frame: decode, crop, Lanczos scale, JPEG. */
+    /** The approved frame of a draft made into a final's first frame: decode, crop, Lanczos scale, JPEG (quality 2). */
     private Work startFrame(Path draft) throws Exception {
         FrameSize size = new FrameSize(1792, 1024);
         Path jpeg = dir.resolve("start.jpg");
         double[] reelflow = timed(() -> {
-            Frames.writeJpeg(Frames.fit(Frames.at(draft, 1.5), size), jpeg);
+            Frames.fittedJpeg(draft, 1.5, size, Deliverables.Focus.CENTRE, jpeg);
             return null;
         });
         // The very crop and scale Reelflow's fit uses, from the draft's size.

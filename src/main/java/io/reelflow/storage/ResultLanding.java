@@ -238,8 +238,8 @@ public class ResultLanding {
     public void warmStartFrames(FrameSize frame) throws IOException {
         Path picture = Files.createTempFile(workDir, "warm-", ".jpg");
         try {
-            Frames.writeJpeg(Frames.fit(new BufferedImage(1280, 720, BufferedImage.TYPE_3BYTE_BGR), frame,
-                    Deliverables.Focus.CENTRE), picture);
+            Frames.fittedJpeg(new BufferedImage(1280, 720, BufferedImage.TYPE_3BYTE_BGR), frame,
+                    Deliverables.Focus.CENTRE, picture);
         } finally {
             Files.deleteIfExists(picture);
         }
@@ -259,23 +259,18 @@ public class ResultLanding {
             long looked = System.nanoTime();
             store.download(draftKey, draft);
             long read = System.nanoTime();
-            BufferedImage taken = Frames.at(draft, second);
-            long decoded = System.nanoTime();
-            BufferedImage fitted = Frames.fit(taken, frame, focus);
-            long scaled = System.nanoTime();
             if (png) {
-                Frames.writePng(fitted, picture);
+                Frames.writePng(Frames.fit(Frames.at(draft, second), frame, focus), picture);
             } else {
-                Frames.writeJpeg(fitted, picture);
+                Frames.fittedJpeg(draft, second, frame, focus, picture);
             }
-            long written = System.nanoTime();
+            long made = System.nanoTime();
             store.put(frameKey, picture, png ? ImageType.PNG.mediaType() : ImageType.JPEG.mediaType());
-            // Where a start frame's time goes (looked up, draft read, picture taken, fitted, written, stored): the
-            // create step waits on all of it.
-            LOG.debugf("start frame %s: made in %d ms (lookup %d, draft %d, picture %d, fit %d, write %d, store %d)",
-                    frameKey, millisSince(began), (looked - began) / 1_000_000, (read - looked) / 1_000_000,
-                    (decoded - read) / 1_000_000, (scaled - decoded) / 1_000_000, (written - scaled) / 1_000_000,
-                    millisSince(written));
+            // Where a start frame's time goes (looked up, draft read, picture taken, fitted and written, stored):
+            // the create step waits on all of it.
+            LOG.debugf("start frame %s: made in %d ms (lookup %d, draft %d, picture %d, store %d)", frameKey,
+                    millisSince(began), (looked - began) / 1_000_000, (read - looked) / 1_000_000,
+                    (made - read) / 1_000_000, millisSince(made));
             return picture;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(picture);

@@ -90,6 +90,51 @@ class FramesTest {
     }
 
     @Test
+    void aStartFrameIsTheClipsPictureAtThatSecondFittedAndWrittenAsJpeg() throws Exception {
+        Path clip = greys(24);
+        Path jpeg = dir.resolve("start.jpg");
+
+        Frames.fittedJpeg(clip, 0.5, new FrameSize(640, 360), Deliverables.Focus.CENTRE, jpeg);
+
+        BufferedImage picture = Frames.read(jpeg);
+        assertThat(ImageType.of(jpeg)).isEqualTo(ImageType.JPEG);
+        assertThat(picture.getWidth()).isEqualTo(640);
+        assertThat(picture.getHeight()).isEqualTo(360);
+        // Frame 12 (grey 58) is shown at 0.5 s; its neighbours are 4 grey levels away.
+        assertThat(centre(picture)).isCloseTo(centre(Frames.at(clip, 0.5)), offset(2));
+
+        // Past the clip's end: its last picture (frame 23, grey 102).
+        Frames.fittedJpeg(clip, 5.0, new FrameSize(640, 360), Deliverables.Focus.CENTRE, jpeg);
+        assertThat(centre(Frames.read(jpeg))).isCloseTo(centre(Frames.at(clip, 5.0)), offset(2));
+    }
+
+    @Test
+    void aStartFrameKeepsTheColoursAndTheFocusOfItsPicture() throws Exception {
+        Path clip = dir.resolve("thirds.mp4");
+        FrameSize size = new FrameSize(640, 360);
+        try (FFmpegFrameRecorder recorder = Mp4.recorder(clip, size, FPS, 2_000_000, 0, 0, 0);
+                Java2DFrameConverter converter = new Java2DFrameConverter()) {
+            recorder.start();
+            for (int i = 0; i < 12; i++) {
+                recorder.record(converter.convert(thirds(size.width(), size.height())));
+            }
+            recorder.stop();
+        }
+        Path centre = dir.resolve("centre.jpg");
+        Path left = dir.resolve("left.jpg");
+
+        Frames.fittedJpeg(clip, 0.2, new FrameSize(180, 320), Deliverables.Focus.CENTRE, centre);
+        Frames.fittedJpeg(clip, 0.2, new FrameSize(180, 320), new Deliverables.Focus(0.1, 0.5), left);
+
+        Color c = new Color(Frames.read(centre).getRGB(90, 160));
+        assertThat(c.getGreen()).as("the centre keeps the green third").isGreaterThan(200);
+        assertThat(c.getRed() + c.getBlue()).isLessThan(60);
+        Color l = new Color(Frames.read(left).getRGB(90, 160));
+        assertThat(l.getRed()).as("focus on the left keeps the red third").isGreaterThan(200);
+        assertThat(l.getGreen() + l.getBlue()).isLessThan(60);
+    }
+
+    @Test
     void aWalkThroughAClipGivesThePicturesTakenAllAtOnce() throws Exception {
         Path clip = greys(48);
         // Repeated times, times inside one frame, and times past the clip's two seconds.
@@ -130,8 +175,12 @@ class FramesTest {
         try {
             synchronized (org.bytedeco.ffmpeg.global.avcodec.class) {
                 synchronized (org.bytedeco.ffmpeg.global.avfilter.class) {
-                    Future<BufferedImage> fitted = other.submit(
-                            () -> Frames.fit(Frames.at(clip, 0.5), new FrameSize(640, 360)));
+                    Path jpeg = dir.resolve("unlocked.jpg");
+                    Future<BufferedImage> fitted = other.submit(() -> {
+                        // The create step's start frame, then a picture taken and fitted.
+                        Frames.fittedJpeg(clip, 0.5, new FrameSize(640, 360), Deliverables.Focus.CENTRE, jpeg);
+                        return Frames.fit(Frames.at(clip, 0.5), new FrameSize(640, 360));
+                    });
                     BufferedImage picture;
                     try {
                         picture = fitted.get(60, TimeUnit.SECONDS);
@@ -140,6 +189,7 @@ class FramesTest {
                     }
                     assertThat(picture.getWidth()).isEqualTo(640);
                     assertThat(centre(picture)).isCloseTo(centre(Frames.at(clip, 0.5)), offset(2));
+                    assertThat(Frames.read(jpeg).getWidth()).isEqualTo(640);
                 }
             }
         } finally {
