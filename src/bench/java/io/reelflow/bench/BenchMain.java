@@ -102,6 +102,12 @@ public final class BenchMain {
             summary(8, String.format(Locale.ROOT, "CPU per placement file %.2f to %.2f times the command line's"
                     + " (same libraries and encoders)", best, worst), worst <= 1.25 ? "yes" : "no");
         }
+        if (chosen.contains("batch")) {
+            // Not among the default ones: at 100 shots it takes most of an hour on two cores.
+            Batch.Result result = Batch.run();
+            section("batch", Batch.report(result));
+            summary(9, Batch.summary(result), "reported");
+        }
         if (chosen.contains("overhead")) {
             Overhead.Result result = Overhead.run();
             Files.writeString(REPORT.resolveSibling("benchmarks-overhead.svg"), Overhead.chart(result));
@@ -392,7 +398,9 @@ public final class BenchMain {
             7, new String[] {"Fair share: team B's one-shot batch behind team A's 1,000-draft backlog, cap 16",
                     "within one clip's generation time (5 s) of B's idle time"},
             8, new String[] {"Media work against the `ffmpeg` command line: placement files, start frame, SSIM,"
-                    + " content credentials", "CPU per placement file at most 1.25 times the command line's"});
+                    + " content credentials", "CPU per placement file at most 1.25 times the command line's"},
+            9, new String[] {"A batch end to end: shots approved on sight, two masters each, four placement files each"
+                    + " (`-Dbench=batch`, not among the default ones)", "reported, with where the time goes"});
 
     /**
      * Rewrites row {@code number} of the summary table (between its markers) from the run just made, with the date

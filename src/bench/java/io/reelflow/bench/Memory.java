@@ -62,12 +62,7 @@ final class Memory {
                 OpenAiStandIn standIn = new OpenAiStandIn(apiKey, dir.resolve("stand-in"), null);
                 Storage storage = new Storage(stack)) {
             Database db = new Database(stack);
-            Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
-            env.putAll(Map.of("REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
-                    "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
-                    "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString(),
-                    // Landed as in production: signed with content credentials, the last step before upload.
-                    "REELFLOW_CREDENTIALS_THROWAWAY", "true"));
+            Map<String, String> env = signing(stack, standIn, apiKey, dir);
             for (long size : SIZES) {
                 standIn.padResults(size);
                 String label = size / MB + "mb";
@@ -85,6 +80,19 @@ final class Memory {
                     }));
         }
         return landings;
+    }
+
+    /**
+     * The service's environment on {@code stack} with the OpenAI stand-in as its provider, landing as in production:
+     * signed with content credentials (a throwaway certificate), the last step before upload.
+     */
+    static Map<String, String> signing(LocalStack stack, OpenAiStandIn standIn, String apiKey, Path dir) {
+        Map<String, String> env = new HashMap<>(stack.serviceEnvironment());
+        env.putAll(Map.of("REELFLOW_PROVIDERS_OPENAI_BASE_URL", standIn.baseUrl() + "/v1",
+                "REELFLOW_PROVIDERS_OPENAI_API_KEY", apiKey,
+                "REELFLOW_STORAGE_WORK_DIR", dir.resolve("work").toString(),
+                "REELFLOW_CREDENTIALS_THROWAWAY", "true"));
+        return env;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

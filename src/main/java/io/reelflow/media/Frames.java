@@ -27,6 +27,12 @@ import org.bytedeco.javacv.Frame;
  */
 public final class Frames {
 
+    static {
+        // FFmpeg writes to the process's standard error: the JPEG muxer's stream summary (info) and the scaler's
+        // note on full-range YUV (warning) would break a log of JSON lines. Errors still show.
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
+
     private Frames() {
     }
 
@@ -157,10 +163,11 @@ public final class Frames {
     /**
      * The picture shown at {@code seconds} into {@code video} (the last one when the clip is shorter), fitted to
      * {@code frame} around {@code focus} as {@link #fit} does, written to {@code jpeg} by FFmpeg's JPEG encoder
-     * (quality 2 of 31): decoded, cropped, scaled and encoded in YUV, with no RGB picture in between. For a 720p
-     * draft's frame fitted to 1792x1024 that is about 23 ms of CPU, where taking the picture, fitting it and
-     * writing it with ImageIO take about 58 ms: the work a final's create step does when its start frame was not
-     * made ahead. SSIM against the RGB way's picture: about 0.97.
+     * (quality 2 of 31): decoded, cropped, scaled and encoded in YUV, with no RGB picture in between. In one
+     * measurement on two cores, a 720p draft's first frame fitted to 1792x1024 took about 23 ms of CPU this way,
+     * where taking the picture, fitting it in RGB and writing it with ImageIO took 44 to 58 ms: the work a final's
+     * create step does when its start frame was not made ahead (the {@code media} benchmark times it against the
+     * {@code ffmpeg} command line).
      */
     public static void fittedJpeg(Path video, double seconds, FrameSize frame, Deliverables.Focus focus, Path jpeg)
             throws IOException {
@@ -202,7 +209,10 @@ public final class Frames {
                 encoder.setOption("update", "1");
                 encoder.setVideoCodec(avcodec.AV_CODEC_ID_MJPEG);
                 encoder.setPixelFormat(avutil.AV_PIX_FMT_YUVJ420P);
-                encoder.setVideoQuality(2);
+                // Quantizer scale 2 (the command line's -q:v 2), as the encoder's own options: JavaCV's video
+                // quality would also pass a crf the JPEG encoder refuses, and print that refusal.
+                encoder.setVideoOption("flags", "+qscale");
+                encoder.setVideoOption("global_quality", Integer.toString(2 * avutil.FF_QP2LAMBDA));
                 encoder.start();
                 encoder.record(fitted, avutil.AV_PIX_FMT_YUVJ420P);
                 encoder.stop();
