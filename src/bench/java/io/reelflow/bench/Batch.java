@@ -67,7 +67,7 @@ final class Batch {
             Path log = dir.resolve("service.log");
             Files.deleteIfExists(log);
             try (ServiceProcess service = new ServiceProcess(env, log).start()) {
-                double cpuBefore = cpuSeconds(service.pid());
+                double cpuBefore = Overhead.cpuSeconds(service.pid());
                 Instant start = Instant.now();
                 Kafka.send(stack.kafka(), "campaign-batches", "bench/batch", batch("batch"));
                 Instant deadline = start.plus(Duration.ofMinutes(Math.max(30, SHOTS)));
@@ -82,7 +82,7 @@ final class Batch {
                             files, ended, SHOTS, Duration.between(start, Instant.now()).toSeconds());
                 }
                 double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
-                double cpu = cpuSeconds(service.pid()) - cpuBefore;
+                double cpu = Overhead.cpuSeconds(service.pid()) - cpuBefore;
                 Map<String, Object> times = db.query("select"
                         + " (select max(landed_at) from job where stage = 'DRAFT') as drafts_to,"
                         + " (select min(created_at) from job where stage = 'FINAL') as finals_from,"
@@ -178,18 +178,10 @@ final class Batch {
         if (at == null) {
             return Double.NaN;
         }
-        Instant instant = at instanceof java.sql.Timestamp t ? t.toInstant() : ((java.time.OffsetDateTime) at).toInstant();
-        return Duration.between(start, instant).toMillis() / 1000.0;
+        return Duration.between(start, Promotion.instant(at)).toMillis() / 1000.0;
     }
 
     private static String minutes(double seconds) {
         return String.format(Locale.ROOT, "%d min %02d s", (long) seconds / 60, (long) seconds % 60);
-    }
-
-    /** CPU seconds a process has used (user and system), from {@code /proc}. */
-    private static double cpuSeconds(long pid) throws Exception {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 }

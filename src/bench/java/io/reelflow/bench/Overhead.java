@@ -436,7 +436,7 @@ final class Overhead {
     }
 
     /** CPU seconds a process has used (user and system), from {@code /proc}. */
-    private static double cpuSeconds(long pid) {
+    static double cpuSeconds(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -327,7 +327,7 @@ final class Promotion {
         return Duration.between(from, to).toNanos() / 1_000_000.0;
     }
 
-    private static Instant instant(Object value) {
+    static Instant instant(Object value) {
         if (value == null) {
             return null;
         }

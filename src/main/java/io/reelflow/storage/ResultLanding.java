@@ -266,11 +266,13 @@ public class ResultLanding {
             }
             long made = System.nanoTime();
             store.put(frameKey, picture, png ? ImageType.PNG.mediaType() : ImageType.JPEG.mediaType());
-            // Where a start frame's time goes (looked up, draft read, picture taken, fitted and written, stored):
-            // the create step waits on all of it.
-            LOG.debugf("start frame %s: made in %d ms (lookup %d, draft %d, picture %d, store %d)", frameKey,
-                    millisSince(began), (looked - began) / 1_000_000, (read - looked) / 1_000_000,
-                    (made - read) / 1_000_000, millisSince(made));
+            if (LOG.isDebugEnabled()) {
+                // Where a start frame's time goes (looked up, draft read, picture taken, fitted and written,
+                // stored): the create step waits on all of it.
+                LOG.debugf("start frame %s: made in %d ms (lookup %d, draft %d, picture %d, store %d)", frameKey,
+                        millisSince(began), (looked - began) / 1_000_000, (read - looked) / 1_000_000,
+                        (made - read) / 1_000_000, millisSince(made));
+            }
             return picture;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(picture);
