@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -16,12 +17,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.reelflow.config.ReelflowConfig;
 import io.reelflow.localstack.LocalStack;
 import io.reelflow.localstack.ServiceProcess;
 import io.reelflow.testkit.Database;
 import io.reelflow.testkit.Kafka;
 import io.reelflow.testkit.TestData;
 import io.reelflow.testkit.providers.OpenAiStandIn;
+import io.smallrye.config.WithDefault;
 
 /**
  * A campaign batch from its prompts to placement-ready files, end to end on one service instance: {@link #SHOTS}
@@ -29,11 +32,18 @@ import io.reelflow.testkit.providers.OpenAiStandIn;
  * portrait master and delivered on the four placements of {@link Memory#PLACEMENTS} (captions burnt into the
  * vertical ones, the AI label, an end card), every file signed. Drafts on {@code sora-2} and finals on
  * {@code sora-2-pro} at the OpenAI stand-in, each video taking 2-5 s there (real providers take minutes: the run
- * measures Reelflow's work, not a provider's). The service runs with its shipped settings.
+ * measures Reelflow's work, not a provider's). The service runs with its shipped settings, but for its delivery
+ * threads when {@code -Dbench.batch.deliveryThreads} names a number.
  */
 final class Batch {
 
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
     static final int SHOTS = Integer.getInteger("bench.batch.shots", 100);
+    /** The delivery threads the shipped configuration gives an instance. */
+    static final int SHIPPED_THREADS = Integer.parseInt(shippedDeliveryThreads());
+    /** The delivery threads of the run: {@code -Dbench.batch.deliveryThreads}, else the shipped default. */
+    static final int THREADS = System.getProperty("bench.batch.deliveryThreads", "").isBlank() ? SHIPPED_THREADS
+            : Integer.parseInt(System.getProperty("bench.batch.deliveryThreads").strip());
     private static final Pattern FILE_LINE = Pattern.compile("pass\\(es\\) in (\\d+) ms");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PROMPT = "Slow dolly in on a ceramic cup at golden hour, steam rising, soft window light.";
@@ -44,7 +54,7 @@ final class Batch {
      * placement file's row to the last delivered, and in all; the files' own making (summed from the service's log
      * lines); the service's CPU over the run.
      */
-    record Result(int shots, boolean done, int filesDelivered, int finalsLanded, double seconds, double drafts,
+    record Result(int shots, int threads, boolean done, int filesDelivered, int finalsLanded, double seconds, double drafts,
             double finalsFrom, double finalsTo, double filesFrom, double filesTo, long fileMillis, int fileLines,
             double serviceCpu) {
     }
@@ -63,7 +73,9 @@ final class Batch {
             standIn.shareRenders();
             standIn.latency(Duration.ofSeconds(2), Duration.ofSeconds(5));
             Database db = new Database(stack);
-            Map<String, String> env = Memory.signing(stack, standIn, apiKey, dir);
+            Map<String, String> env = new HashMap<>(Memory.signing(stack, standIn, apiKey, dir));
+            // Set even at the default: the service process inherits this one's environment.
+            env.put("REELFLOW_DELIVERY_THREADS", Integer.toString(THREADS));
             Path log = dir.resolve("service.log");
             Files.deleteIfExists(log);
             try (ServiceProcess service = new ServiceProcess(env, log).start()) {
@@ -99,7 +111,7 @@ final class Batch {
                     }
                 }
                 long shotsDelivered = db.count("select count(*) from shot where state = 'DELIVERED'");
-                return new Result(SHOTS, shotsDelivered == SHOTS && delivered == files, (int) delivered,
+                return new Result(SHOTS, THREADS, shotsDelivered == SHOTS && delivered == files, (int) delivered,
                         (int) landed(db, "FINAL"), seconds, since(start, times.get("drafts_to")),
                         since(start, times.get("finals_from")), since(start, times.get("finals_to")),
                         since(start, times.get("files_from")), since(start, times.get("files_to")), fileMillis,
@@ -116,7 +128,7 @@ final class Batch {
                 and delivered on %s (captions burnt into `reels` and `feed-4x5`, the AI label, a 2 s end card, \
                 loudness to the placement's target), every file signed: %d placement files. Drafts and finals are \
                 made by the OpenAI stand-in in 2-5 s each (real providers take minutes; this measures Reelflow's own \
-                work). One service instance with its shipped settings (one delivery thread), on the embedded stack.
+                work). One service instance with its shipped settings %s, on the embedded stack.
 
                 | Part | From (s after the batch was published) | To | Wall time |
                 |---|---:|---:|---:|
@@ -127,23 +139,47 @@ final class Batch {
 
                 %s. Placement files delivered: %d of %d; finals landed: %d. The files' own making (reframe, dress, \
                 measure loudness, encode, sign; from the service's log line for each file): %d files, %.1f s in \
-                all, %.2f s a file; the delivery thread makes one at a time, so those seconds are the third row's \
-                floor. The service's CPU over the run: %.0f s (%.1f s a shot), of the %.0f CPU-seconds the two \
-                cores gave the run's wall time.
+                all, %.2f s a file; %s. The service's CPU over the run: %.0f s (%.1f s a shot), of the %.0f \
+                CPU-seconds the machine's %d cores gave the run's wall time.
                 """, r.shots(), r.shots(), String.join(", ", Memory.PLACEMENTS.stream().map(p -> "`" + p + "`").toList()),
-                files, r.drafts(), r.drafts(), r.finalsFrom(), r.finalsTo(), r.finalsTo() - r.finalsFrom(),
+                files, threads(r), r.drafts(), r.drafts(), r.finalsFrom(), r.finalsTo(), r.finalsTo() - r.finalsFrom(),
                 r.filesFrom(), r.filesTo(), r.filesTo() - r.filesFrom(), r.seconds(), r.seconds(),
                 minutes(r.seconds()), r.done() ? "Every shot delivered" : "NOT every shot delivered before the deadline",
                 r.filesDelivered(), files, r.finalsLanded(), r.fileLines(), r.fileMillis() / 1000.0,
-                r.fileLines() == 0 ? 0 : r.fileMillis() / 1000.0 / r.fileLines(), r.serviceCpu(),
-                r.serviceCpu() / r.shots(), 2 * r.seconds());
+                perFile(r), r.threads() == 1
+                        ? "the one delivery thread makes one at a time, so those seconds are the third row's floor"
+                        : String.format(Locale.ROOT, "%d delivery threads make %d at a time, so a %d-th of those"
+                                + " seconds (%.1f s) is the third row's floor", r.threads(), r.threads(), r.threads(),
+                                r.fileMillis() / 1000.0 / r.threads()),
+                r.serviceCpu(), r.serviceCpu() / r.shots(), CORES * r.seconds(), CORES);
     }
 
     static String summary(Result r) {
         return String.format(Locale.ROOT, "%d shots, %d placement files: %s in all (drafts %.0f s, finals to %.0f s,"
-                + " files to %.0f s; %.2f s a file on one delivery thread)%s", r.shots(),
+                + " files to %.0f s; %.2f s a file on %s)%s", r.shots(),
                 r.shots() * Memory.PLACEMENTS.size(), minutes(r.seconds()), r.drafts(), r.finalsTo(), r.filesTo(),
-                r.fileLines() == 0 ? 0 : r.fileMillis() / 1000.0 / r.fileLines(), r.done() ? "" : "; NOT all delivered");
+                perFile(r), r.threads() == 1 ? "one delivery thread" : r.threads() + " delivery threads",
+                r.done() ? "" : "; NOT all delivered");
+    }
+
+    private static double perFile(Result r) {
+        return r.fileLines() == 0 ? 0 : r.fileMillis() / 1000.0 / r.fileLines();
+    }
+
+    private static String threads(Result r) {
+        String count = r.threads() == 1 ? "one delivery thread" : r.threads() + " delivery threads";
+        return r.threads() == SHIPPED_THREADS ? "(" + count + ")"
+                : "but for its delivery threads (" + count + ", `-Dbench.batch.deliveryThreads`; shipped: "
+                        + SHIPPED_THREADS + ")";
+    }
+
+    /** The shipped default of {@code reelflow.delivery.threads}, read from the configuration's declaration. */
+    private static String shippedDeliveryThreads() {
+        try {
+            return ReelflowConfig.Delivery.class.getMethod("threads").getAnnotation(WithDefault.class).value();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("reelflow.delivery.threads is no longer declared", e);
+        }
     }
 
     /** A batch of {@link #SHOTS} shots dressed as {@link Memory}'s delivered one. */
