@@ -218,7 +218,11 @@ public interface ReelflowConfig {
     }
 
     interface Delivery {
-        /** Placement files this instance makes at the same time (each is FFmpeg work on every core it gets). */
+        /**
+         * Placement files this instance makes at the same time. A file keeps about one core busy (FFmpeg decodes,
+         * filters and encodes it in one pass) and some 350 MB of native memory: one fits the pod's request of one
+         * core; raise it with the cores and memory a replica is given (docs/benchmarks.md, section 9).
+         */
         @WithDefault("1")
         int threads();
 

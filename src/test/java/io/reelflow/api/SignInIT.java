@@ -1,6 +1,7 @@
 package io.reelflow.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
@@ -61,6 +62,7 @@ class SignInIT {
         service = it.service("service", ItStack.env(
                 "QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.issuer("reelflow"),
                 "QUARKUS_OIDC_CLIENT_ID", "reelflow-review",
+                "QUARKUS_OIDC_TOKEN_AUDIENCE", "reelflow",
                 "QUARKUS_OIDC_AUTHENTICATION_STATE_SECRET", HexFormat.of().formatHex(TestData.random(24)),
                 "QUARKUS_OIDC_TOKEN_STATE_MANAGER_ENCRYPTION_SECRET", HexFormat.of().formatHex(TestData.random(24)),
                 "REELFLOW_API_KEYS", ApiKeys.entry("alpha", viewerKey, Role.VIEWER),
@@ -121,10 +123,18 @@ class SignInIT {
     }
 
     @Test
-    void tokensOfAnotherIssuerExpiredOrTamperedWithAreRefused() throws Exception {
+    void tokensOfAnotherIssuerAnotherApplicationExpiredOrTamperedWithAreRefused() throws Exception {
         String foreign = keycloak.token("elsewhere", "reelflow-cli", "ana");
         assertThat(Keycloak.claims(foreign).path("team").toString()).contains("alpha");
         assertThat(call("GET", "/api/v1/me", foreign, null).statusCode()).isEqualTo(401);
+
+        // Same provider, same person, same team, signed with the same keys: issued to another application.
+        String notes = keycloak.token("reelflow", "studio-notes", "ana");
+        assertThat(Keycloak.claims(notes).path("team").toString()).contains("alpha");
+        assertThat(Keycloak.claims(notes).path("aud").toString()).doesNotContain("\"reelflow\"");
+        assertThat(call("GET", "/api/v1/me", notes, null).statusCode()).isEqualTo(401);
+        assertThat(Keycloak.claims(keycloak.token("reelflow", "reelflow-cli", "ana")).path("aud").toString())
+                .contains("\"reelflow\"");
 
         String ana = keycloak.token("reelflow", "reelflow-cli", "ana");
         String[] parts = ana.split("\\.");
@@ -144,6 +154,23 @@ class SignInIT {
 
         assertThat(call("GET", "/api/v1/me", "not-a-key-nor-a-token", null).statusCode()).isEqualTo(401);
         assertThat(call("GET", "/api/v1/me", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aReplicaWithAProviderButNoAudienceDoesNotStart() throws Exception {
+        ServiceProcess open = it.service("no-audience", ItStack.env(
+                "QUARKUS_OIDC_AUTH_SERVER_URL", keycloak.issuer("reelflow"),
+                "QUARKUS_OIDC_CLIENT_ID", "reelflow-review",
+                "QUARKUS_OIDC_AUTHENTICATION_STATE_SECRET", HexFormat.of().formatHex(TestData.random(24)),
+                "QUARKUS_OIDC_TOKEN_STATE_MANAGER_ENCRYPTION_SECRET", HexFormat.of().formatHex(TestData.random(24)),
+                "REELFLOW_WORKER_ENABLED", "false"));
+        try {
+            assertThatThrownBy(open::start).hasMessageContaining("exited");
+        } finally {
+            open.kill();
+        }
+        assertThat(Files.readString(open.log())).contains("QUARKUS_OIDC_TOKEN_AUDIENCE (quarkus.oidc.token.audience)"
+                + " is not set");
     }
 
     @Test
