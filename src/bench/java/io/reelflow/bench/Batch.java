@@ -148,8 +148,8 @@ final class Batch {
                 r.filesDelivered(), files, r.finalsLanded(), r.fileLines(), r.fileMillis() / 1000.0,
                 perFile(r), r.threads() == 1
                         ? "the one delivery thread makes one at a time, so those seconds are the third row's floor"
-                        : String.format(Locale.ROOT, "%d delivery threads make %d at a time, so a %d-th of those"
-                                + " seconds (%.1f s) is the third row's floor", r.threads(), r.threads(), r.threads(),
+                        : String.format(Locale.ROOT, "%d delivery threads make %d at a time, so those seconds over"
+                                + " %d (%.1f s) are the third row's floor", r.threads(), r.threads(), r.threads(),
                                 r.fileMillis() / 1000.0 / r.threads()),
                 r.serviceCpu(), r.serviceCpu() / r.shots(), CORES * r.seconds(), CORES);
     }
@@ -158,19 +158,21 @@ final class Batch {
         return String.format(Locale.ROOT, "%d shots, %d placement files: %s in all (drafts %.0f s, finals to %.0f s,"
                 + " files to %.0f s; %.2f s a file on %s)%s", r.shots(),
                 r.shots() * Memory.PLACEMENTS.size(), minutes(r.seconds()), r.drafts(), r.finalsTo(), r.filesTo(),
-                perFile(r), r.threads() == 1 ? "one delivery thread" : r.threads() + " delivery threads",
-                r.done() ? "" : "; NOT all delivered");
+                perFile(r), deliveryThreads(r), r.done() ? "" : "; NOT all delivered");
     }
 
     private static double perFile(Result r) {
         return r.fileLines() == 0 ? 0 : r.fileMillis() / 1000.0 / r.fileLines();
     }
 
+    private static String deliveryThreads(Result r) {
+        return r.threads() == 1 ? "one delivery thread" : r.threads() + " delivery threads";
+    }
+
     private static String threads(Result r) {
-        String count = r.threads() == 1 ? "one delivery thread" : r.threads() + " delivery threads";
-        return r.threads() == SHIPPED_THREADS ? "(" + count + ")"
-                : "but for its delivery threads (" + count + ", `-Dbench.batch.deliveryThreads`; shipped: "
-                        + SHIPPED_THREADS + ")";
+        return r.threads() == SHIPPED_THREADS ? "(" + deliveryThreads(r) + ")"
+                : "but for its delivery threads (" + deliveryThreads(r) + ", `-Dbench.batch.deliveryThreads`;"
+                        + " shipped: " + SHIPPED_THREADS + ")";
     }
 
     /** The shipped default of {@code reelflow.delivery.threads}, read from the configuration's declaration. */
