@@ -194,7 +194,10 @@ public interface ReelflowConfig {
         @WithDefault("PT2M")
         Duration lease();
 
-        /** How long the worker waits before looking again when no job is due. */
+        /**
+         * The longest an idle replica goes without looking for work that other replicas committed or that fell
+         * due; one idle worker looks at a time, sooner when the last look knew of a job falling due sooner.
+         */
         @WithDefault("PT0.25S")
         Duration idlePoll();
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -42,7 +43,7 @@ public class JobClaims {
     }
 
     /**
-     * Claims up to {@code limit} due jobs for {@code owner} (one worker thread): unleased ones, expired ones,
+     * Claims up to {@code limit} due jobs for {@code owner} (one worker thread), read as a step sees them: unleased ones, expired ones,
      * and the thread's own leases, left behind when a step could not record its outcome (the thread is idle
      * when it claims, so none of those is in flight).
      *
@@ -55,19 +56,47 @@ public class JobClaims {
      * bottleneck then, and starting more videos would only lengthen the queue while their download links age.
      * Finished jobs are claimed only while this instance's landing threads have room ({@link Landings}).
      */
-    public List<UUID> claim(String owner, int limit, Duration lease) {
+    public Claim claim(String owner, int limit, Duration lease) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            Set<String> full = slots.fullModels();
             boolean backlog = landingsDue(LANDING_BACKLOG * Math.max(1, workerThreads));
             List<UUID> ids = new ArrayList<>();
             if (!backlog) {
-                ids.addAll(claimWaiting(owner, limit, lease, full));
+                ids.addAll(claimWaiting(owner, limit, lease, slots.fullModels()));
             }
             if (ids.size() < limit) {
                 ids.addAll(claimAtProvider(owner, limit - ids.size(), lease));
             }
-            return ids;
+            if (ids.isEmpty()) {
+                return new Claim(List.of(), nextDue());
+            }
+            // Read as the step will see them in the claim's own transaction: a step needs no transaction to begin.
+            return new Claim(ids.stream().map(id -> JobView.of(Job.<Job>findById(id))).toList(), Optional.empty());
         });
+    }
+
+    /**
+     * What a claim took, read as a step sees it; when it took nothing, how soon the next job it knows of falls due
+     * (a status poll, a retry), if any does.
+     */
+    public record Claim(List<JobView> jobs, Optional<Duration> nextDue) {
+
+        /** How long an idle worker waits before the next look: until the next job falls due, at most {@code idlePoll}. */
+        public Duration nextLook(Duration idlePoll) {
+            return nextDue.filter(due -> due.compareTo(idlePoll) < 0).orElse(idlePoll);
+        }
+    }
+
+    /** How soon the next job at a provider or waiting falls due; each read from its due index. */
+    private Optional<Duration> nextDue() {
+        Object seconds = em.createNativeQuery("""
+                select extract(epoch from min(next_attempt_at) - now()) from (
+                    (select next_attempt_at from job where %s and next_attempt_at > now()
+                     order by next_attempt_at limit 1)
+                    union all
+                    (select next_attempt_at from job where %s and next_attempt_at > now()
+                     order by next_attempt_at limit 1)) due""".formatted(AT_PROVIDER, WAITING)).getSingleResult();
+        return seconds == null ? Optional.empty()
+                : Optional.of(Duration.ofNanos((long) (((Number) seconds).doubleValue() * 1e9)));
     }
 
     private static final String WAITING = JobState.sqlIn(JobState.WAITING);

@@ -32,12 +32,6 @@ public class JobQueries {
         this.em = em;
     }
 
-    /** A job as a worker step sees it. */
-    @Transactional
-    public JobView view(UUID id) {
-        return JobView.of(Job.findById(id));
-    }
-
     /** A job as a worker step would see it, while it waits for its create step and no worker holds it. */
     @Transactional
     public Optional<JobView> waitingUnclaimed(UUID id) {

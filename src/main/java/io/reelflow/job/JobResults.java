@@ -56,10 +56,24 @@ class JobResults {
         this.tracer = tracer;
     }
 
-    void poll(JobView job, VideoProvider provider, String owner) throws Exception {
+    void poll(JobView job, VideoProvider provider, String owner) {
+        ask(job, provider, owner, false);
+    }
+
+    /**
+     * A job just created whose provider said to ask at once (a local render already done), asked in its create
+     * step while only the create call is recorded: a finished video is recorded running and finished in one
+     * transaction and handed to landing. Otherwise, or when the status call fails, it is recorded running, due
+     * when the provider said, and polled from then on as any other.
+     */
+    void askAtOnce(JobView job, VideoProvider provider, String owner) {
+        ask(job, provider, owner, true);
+    }
+
+    private void ask(JobView job, VideoProvider provider, String owner, boolean justCreated) {
         Optional<Duration> wait = rates.take(job.request().model(), provider.name(), 1);
         if (wait.isPresent()) {
-            transitions.reschedule(job.id(), owner, wait.get());
+            later(job, owner, justCreated, wait.get());
             return;
         }
         RemoteStatus status;
@@ -68,8 +82,18 @@ class JobResults {
             breaker.success(provider.name());
         } catch (ProviderException e) {
             breaker.failed(provider.name(), e);
-            refusedOrLater(job, owner, e);
+            if (justCreated) {
+                later(job, owner, true, Duration.ZERO);
+            } else {
+                refusedOrLater(job, owner, e);
+            }
             return;
+        } catch (RuntimeException e) {
+            if (justCreated) {
+                // Whatever failed, the create call's answer is kept: the job is never created again.
+                later(job, owner, true, Duration.ZERO);
+            }
+            throw e;
         }
         if (status instanceof RemoteStatus.Running running) {
             Instant since = job.request().submittedAt();
@@ -77,14 +101,32 @@ class JobResults {
                 giveUp(job, provider, owner);
                 return;
             }
-            transitions.reschedule(job.id(), owner,
+            later(job, owner, justCreated,
                     running.pollAfter() == null ? config.worker().statusPoll() : running.pollAfter());
         } else if (status instanceof RemoteStatus.Failed failed) {
-            transitions.refused(job.id(), owner, failed.kind(), failed.reason(), failed.input());
-        } else if (!landings.handOver(job.id(), owner, lander -> transitions.downloading(job.id(), owner, lander),
-                lander -> landAs(job, provider, lander))) {
-            // The landing threads have no room: the job waits, finished, to be claimed when they have.
-            transitions.downloading(job.id(), owner, null);
+            if (justCreated) {
+                // Recorded running first, so the failure keeps the provider's id of the job; the next poll fails it.
+                later(job, owner, true, Duration.ZERO);
+            } else {
+                transitions.refused(job.id(), owner, failed.kind(), failed.reason(), failed.input());
+            }
+        } else {
+            Landings.HandOver finished = justCreated
+                    ? lander -> transitions.finishedAtOnce(job.id(), owner, job.providerJobId(), lander)
+                    : lander -> transitions.downloading(job.id(), owner, lander);
+            if (!landings.handOver(job.id(), owner, finished, lander -> landAs(job, provider, lander))) {
+                // The landing threads have no room: the job waits, finished, to be claimed when they have.
+                finished.to(null);
+            }
+        }
+    }
+
+    /** The job is asked again after {@code wait}; one just created is recorded running first. */
+    private void later(JobView job, String owner, boolean justCreated, Duration wait) {
+        if (justCreated) {
+            transitions.submitted(job.id(), owner, job.providerJobId(), wait);
+        } else {
+            transitions.reschedule(job.id(), owner, wait);
         }
     }
 

@@ -44,7 +44,6 @@ public class JobStepper {
     private final Providers providers;
     private final ResultLanding landing;
     private final JobResults results;
-    private final JobQueries queries;
     private final JobSegments segments;
     private final ReelflowConfig config;
     private final ReferenceImages referenceImages;
@@ -55,14 +54,13 @@ public class JobStepper {
     private final StartFrames startFrames;
 
     public JobStepper(JobTransitions transitions, Providers providers, ResultLanding landing, JobResults results,
-            JobQueries queries, JobSegments segments, ReelflowConfig config, ReferenceImages referenceImages,
+            JobSegments segments, ReelflowConfig config, ReferenceImages referenceImages,
             ModelCatalog catalog, ProviderBreaker breaker, RequestRates rates, Tracer tracer,
             StartFrames startFrames) {
         this.transitions = transitions;
         this.providers = providers;
         this.landing = landing;
         this.results = results;
-        this.queries = queries;
         this.segments = segments;
         this.config = config;
         this.referenceImages = referenceImages;
@@ -73,13 +71,13 @@ public class JobStepper {
         this.startFrames = startFrames;
     }
 
-    public void advance(UUID id, String owner) {
-        JobView job = queries.view(id);
+    /** Advances {@code job}, as its claim read it, held by {@code owner}. */
+    public void advance(JobView job, String owner) {
         // Each step is a span of the trace that made the job: intake of its batch, or the review decision.
         Span span = tracer.spanBuilder("reelflow.job." + job.state().name().toLowerCase())
                 .setParent(Traces.context(job.traceParent()))
                 .setAttribute("reelflow.team", job.team()).setAttribute("reelflow.batch", job.batchKey())
-                .setAttribute("reelflow.shot", job.shotKey()).setAttribute("reelflow.job", id.toString())
+                .setAttribute("reelflow.shot", job.shotKey()).setAttribute("reelflow.job", job.id().toString())
                 .setAttribute("reelflow.stage", job.stage().name().toLowerCase())
                 .setAttribute("reelflow.provider", job.provider()).startSpan();
         try (var scope = span.makeCurrent()) {
@@ -210,9 +208,8 @@ public class JobStepper {
         LOG.infof("%s submitted to %s as %s", job.label(), provider.name(), submission.providerJobId());
         if (Duration.ZERO.equals(submission.pollAfter())) {
             // To be asked at once (a local render that is already done): asked in this step, under the same lease,
-            // so a video that is ready lands without two more claims.
-            transitions.submittedAskingNow(job.id(), owner, submission.providerJobId());
-            results.poll(job.withProviderJobId(submission.providerJobId()), provider, owner);
+            // so a video that is ready goes to landing without another claim or transaction.
+            results.askAtOnce(job.withProviderJobId(submission.providerJobId()), provider, owner);
             return;
         }
         transitions.submitted(job.id(), owner, submission.providerJobId(), submission.pollAfter());

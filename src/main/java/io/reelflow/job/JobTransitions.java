@@ -99,14 +99,14 @@ public class JobTransitions {
     }
 
     /**
-     * Submitted, and the provider says to ask for the result at once: the job stays with its worker, which asks in
-     * the same step instead of giving the job back to be claimed again.
+     * Submitted, and finished already when asked at once (a local render): recorded running and finished in one
+     * transaction, as {@link #submitted} and {@link #downloading} would.
      */
-    public void submittedAskingNow(UUID id, String owner, String providerJobId) {
+    public void finishedAtOnce(UUID id, String owner, String providerJobId, String lander) {
         Job job = held(id, owner);
         job.providerJobId = providerJobId;
         move(job, JobState.RUNNING);
-        job.nextAttemptAt = OffsetDateTime.now();
+        finished(job, lander);
     }
 
     /** The create call's outcome is not known: reconcile against the provider, never create again blindly. */
@@ -208,7 +208,10 @@ public class JobTransitions {
      * at once, to be claimed when there is.
      */
     public void downloading(UUID id, String owner, String lander) {
-        Job job = held(id, owner);
+        finished(held(id, owner), lander);
+    }
+
+    private void finished(Job job, String lander) {
         job.attempts = 0;
         move(job, JobState.DOWNLOADING);
         if (lander == null) {

@@ -6,7 +6,6 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
@@ -96,16 +95,22 @@ public class JobWorker {
 
     /** Each thread has its own lease owner name, so a thread never takes a job another thread holds. */
     private void loop(String threadOwner) {
+        boolean polling = false;
         while (running) {
             try {
                 long seen = signals.generation();
-                List<UUID> claimed = claims.claim(threadOwner, 1, config.lease());
-                if (claimed.isEmpty()) {
-                    signals.awaitAfter(seen, config.idlePoll());
+                JobClaims.Claim claim = claims.claim(threadOwner, 1, config.lease());
+                if (claim.jobs().isEmpty()) {
+                    polling = signals.awaitAfter(seen, claim.nextLook(config.idlePoll()));
                     continue;
                 }
-                UUID id = claimed.get(0);
-                leases.hold(id, () -> stepper.advance(id, threadOwner));
+                if (polling) {
+                    // The instance's poll found work: more may have fallen due with it.
+                    signals.pollNow();
+                    polling = false;
+                }
+                JobView job = claim.jobs().get(0);
+                leases.hold(job.id(), () -> stepper.advance(job, threadOwner));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

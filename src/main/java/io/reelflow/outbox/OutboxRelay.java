@@ -45,6 +45,12 @@ public class OutboxRelay {
     private static final int RECORD_OVERHEAD = 128;
     private static final Duration RETENTION = Duration.ofHours(24);
     private static final Duration CLEANUP_EVERY = Duration.ofMinutes(10);
+    /**
+     * The pause after each pass, so that events committed close together go out in one transaction and one send
+     * rather than one each (at 30 events a second, three at a time); what it adds to an event's way out is at
+     * most this.
+     */
+    static final Duration GATHER = Duration.ofMillis(100);
 
     private final ReelflowConfig config;
     private final EntityManager em;
@@ -69,7 +75,7 @@ public class OutboxRelay {
         this.sendTimeout = config.outbox().sendTimeout();
         this.em = em;
         this.kafka = kafka;
-        this.loop = new PollingLoop("outbox-relay", config.outbox().poll(), Duration.ZERO, this::pass, LOG);
+        this.loop = new PollingLoop("outbox-relay", config.outbox().poll(), GATHER, this::pass, LOG);
     }
 
     void start(@Observes StartupEvent event) {

@@ -5,12 +5,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Threads waiting for work as idle workers do, each up to an hour, counting those whose wait ended. */
+/**
+ * Threads waiting for work as idle workers do after a look that found nothing due within the hour, counting those
+ * whose wait ended and those of them that are to make the instance's poll.
+ */
 final class IdleWorkers implements AutoCloseable {
 
     private final JobSignals signals;
     private final long seen;
     private final AtomicInteger woken = new AtomicInteger();
+    private final AtomicInteger polls = new AtomicInteger();
     private final List<Thread> threads = new ArrayList<>();
 
     IdleWorkers(JobSignals signals) {
@@ -22,7 +26,9 @@ final class IdleWorkers implements AutoCloseable {
     Thread add() {
         Thread waiter = new Thread(() -> {
             try {
-                signals.awaitAfter(seen, Duration.ofHours(1));
+                if (signals.awaitAfter(seen, Duration.ofHours(1))) {
+                    polls.incrementAndGet();
+                }
                 woken.incrementAndGet();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -30,10 +36,16 @@ final class IdleWorkers implements AutoCloseable {
         });
         threads.add(waiter);
         waiter.start();
-        while (waiter.getState() != Thread.State.TIMED_WAITING && waiter.getState() != Thread.State.TERMINATED) {
+        awaitState(waiter, Thread.State.TIMED_WAITING, Thread.State.WAITING);
+        return waiter;
+    }
+
+    /** Returns once {@code thread} is in one of {@code states} or has ended. */
+    static void awaitState(Thread thread, Thread.State... states) {
+        java.util.Set<Thread.State> wanted = java.util.EnumSet.of(Thread.State.TERMINATED, states);
+        while (!wanted.contains(thread.getState())) {
             Thread.onSpinWait();
         }
-        return waiter;
     }
 
     /** Waits until at least {@code count} were woken; fails after a minute (a wake-up that never came). */
@@ -45,6 +57,11 @@ final class IdleWorkers implements AutoCloseable {
             }
             Thread.onSpinWait();
         }
+    }
+
+    /** How many of the ended waits were for the instance's poll. */
+    int polls() {
+        return polls.get();
     }
 
     /** Ends every wait still going (interrupted, not counted) and returns how many were woken. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -11,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A worker that found no work does not sleep through a wake-up that came while it was looking; a wake-up for one
- * worker wakes exactly one.
+ * worker wakes exactly one; of the idle workers, one at a time makes the instance's poll.
  */
 class JobSignalsTest {
 
@@ -69,6 +71,45 @@ class JobSignalsTest {
         // Taken: the next worker to wait waits.
         try (IdleWorkers idle = new IdleWorkers(signals)) {
             assertThat(idle.add().getState()).isEqualTo(Thread.State.TIMED_WAITING);
+        }
+    }
+
+    @Test
+    void ofSeveralIdleWorkersOneMakesThePollTheOthersWaitForWork() throws Exception {
+        IdleWorkers idle = new IdleWorkers(signals);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            threads.add(idle.add());
+        }
+
+        signals.pollNow(); // as when a poll found work: the next is due now
+
+        idle.awaitWoken(1);
+        assertThat(idle.polls()).isEqualTo(1);
+        // No poll is due while the one woken makes it: the others wait for a wake-up, without a timeout.
+        threads.stream().filter(Thread::isAlive).forEach(t -> IdleWorkers.awaitState(t, Thread.State.WAITING));
+        assertThat(threads.stream().filter(Thread::isAlive)).hasSize(2);
+
+        signals.pollNow();
+        idle.awaitWoken(2);
+        assertThat(idle.polls()).isEqualTo(2);
+        signals.wakeOne();
+        idle.awaitWoken(3);
+        assertThat(idle.polls()).as("a wake-up for work is not a poll").isEqualTo(2);
+    }
+
+    @Test
+    void aLookThatKnowsOfWorkDueSoonerBringsThePollForward() throws Exception {
+        try (IdleWorkers idle = new IdleWorkers(signals)) {
+            idle.add(); // waits for a poll in an hour
+            long seen = signals.generation();
+
+            // The next look's claim found nothing but a status poll due now: it makes the poll itself, at once.
+            boolean polls = assertTimeoutPreemptively(Duration.ofSeconds(60),
+                    () -> signals.awaitAfter(seen, Duration.ZERO));
+
+            assertThat(polls).isTrue();
+            assertThat(idle.polls()).isZero();
         }
     }
 }
