@@ -17,6 +17,7 @@ import jakarta.persistence.Enumerated;
 import jakarta.persistence.FetchType;
 import jakarta.persistence.Id;
 import jakarta.persistence.JoinColumn;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.ManyToOne;
 import jakarta.persistence.Table;
 
@@ -121,6 +122,17 @@ public class Job extends PanacheEntityBase {
     /** The orientation of the job's frame. */
     public io.reelflow.media.AspectRatio aspect() {
         return width > height ? io.reelflow.media.AspectRatio.LANDSCAPE : io.reelflow.media.AspectRatio.PORTRAIT;
+    }
+
+    /**
+     * The job with its shot and batch, read in one statement (a step, its log lines and its events read all three);
+     * with {@code lock}, the job's row alone is locked ({@code for no key update of} it: the shot and the batch,
+     * shared by many jobs, are not).
+     */
+    public static java.util.Optional<Job> withShot(UUID id, LockModeType lock) {
+        return getEntityManager()
+                .createQuery("select j from Job j join fetch j.shot s join fetch s.batch where j.id = :id", Job.class)
+                .setParameter("id", id).setLockMode(lock).getResultStream().findFirst();
     }
 
     /** The job of {@code shot} at {@code stage} and {@code revision} (the latest take of a final). */

@@ -14,6 +14,7 @@ import io.reelflow.config.ReelflowConfig;
 import io.reelflow.persistence.SqlValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 
 /**
  * Leases on jobs. A worker claims due jobs with {@code FOR UPDATE SKIP LOCKED}, so replicas never take the
@@ -70,7 +71,7 @@ public class JobClaims {
                 return new Claim(List.of(), nextDue());
             }
             // Read as the step will see them in the claim's own transaction: a step needs no transaction to begin.
-            return new Claim(ids.stream().map(id -> JobView.of(Job.<Job>findById(id))).toList(), Optional.empty());
+            return new Claim(ids.stream().map(id -> JobView.of(Job.withShot(id, LockModeType.NONE).orElseThrow())).toList(), Optional.empty());
         });
     }
 

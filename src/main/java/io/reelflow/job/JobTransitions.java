@@ -299,7 +299,7 @@ public class JobTransitions {
     }
 
     private static Job held(UUID id, String owner) {
-        Job job = Job.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        Job job = Job.withShot(id, LockModeType.PESSIMISTIC_WRITE).orElse(null);
         if (job == null || !owner.equals(job.leaseOwner)) {
             throw new LeaseLostException(id);
         }

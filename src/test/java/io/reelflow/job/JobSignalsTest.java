@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -111,5 +112,15 @@ class JobSignalsTest {
             assertThat(polls).isTrue();
             assertThat(idle.polls()).isZero();
         }
+    }
+
+    @Test
+    void theNextLookIsWhenTheNextJobFallsDueAtTheLatestAfterTheIdlePoll() {
+        Duration idle = Duration.ofMillis(250);
+
+        assertThat(new JobClaims.Claim(List.of(), Optional.empty()).nextLook(idle)).isEqualTo(idle);
+        assertThat(new JobClaims.Claim(List.of(), Optional.of(Duration.ofMillis(40))).nextLook(idle))
+                .isEqualTo(Duration.ofMillis(40));
+        assertThat(new JobClaims.Claim(List.of(), Optional.of(Duration.ofSeconds(30))).nextLook(idle)).isEqualTo(idle);
     }
 }
