@@ -44,9 +44,9 @@ public class JobClaims {
     }
 
     /**
-     * Claims up to {@code limit} due jobs for {@code owner} (one worker thread), read as a step sees them: unleased ones, expired ones,
-     * and the thread's own leases, left behind when a step could not record its outcome (the thread is idle
-     * when it claims, so none of those is in flight).
+     * Claims up to {@code limit} due jobs for {@code owner} (one worker thread), read as a step sees them:
+     * unleased ones, expired ones, and the thread's own leases, left behind when a step could not record its
+     * outcome (the thread is idle when it claims, so none of those is in flight).
      *
      * <p>Order: waiting jobs ({@code PENDING}, {@code HELD}) of models with a free slot first, so a slot that
      * frees or an approval that arrives starts the provider's (long) work at once, shared fairly among the teams
@@ -71,7 +71,9 @@ public class JobClaims {
                 return new Claim(List.of(), nextDue());
             }
             // Read as the step will see them in the claim's own transaction: a step needs no transaction to begin.
-            return new Claim(ids.stream().map(id -> JobView.of(Job.withShot(id, LockModeType.NONE).orElseThrow())).toList(), Optional.empty());
+            List<JobView> jobs = ids.stream()
+                    .map(id -> JobView.of(Job.withShot(id, LockModeType.NONE).orElseThrow())).toList();
+            return new Claim(jobs, Optional.empty());
         });
     }
 
@@ -81,7 +83,7 @@ public class JobClaims {
      */
     public record Claim(List<JobView> jobs, Optional<Duration> nextDue) {
 
-        /** How long an idle worker waits before the next look: until the next job falls due, at most {@code idlePoll}. */
+        /** How long an idle worker waits before its next look: until the next job is due, at most {@code idlePoll}. */
         public Duration nextLook(Duration idlePoll) {
             return nextDue.filter(due -> due.compareTo(idlePoll) < 0).orElse(idlePoll);
         }
