@@ -108,6 +108,52 @@ class ApiIT {
     }
 
     @Test
+    @Order(2)
+    void aBodyOverTheLimitIsAnsweredWithItsSizeAndTheLimit() throws Exception {
+        int limit = 10 * 1024 * 1024;
+        byte[] body = new byte[limit + 1];
+        java.util.Arrays.fill(body, (byte) ' ');
+        for (HttpClient.Version version : HttpClient.Version.values()) {
+            // Declared length: refused before the body is read.
+            HttpResponse<String> declared = http.send(post(version, HttpRequest.BodyPublishers.ofByteArray(body)),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(declared.version()).isEqualTo(version);
+            assertThat(declared.statusCode()).as(version.name()).isEqualTo(413);
+            assertThat(declared.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+            assertThat(JSON.readTree(declared.body()).path("status").asInt()).isEqualTo(413);
+            assertThat(violations(declared)).containsExactly(
+                    "(body): the request body is " + (limit + 1) + " bytes; at most " + limit + " are accepted");
+            // With no length, one within the limit is read whole: its last shot is judged.
+            ObjectNode bad = batch("unsized-" + System.nanoTime());
+            bad.withArray("shots").addObject().put("shotId", "s03").put("prompt", "x").put("aspectRatio", "square");
+            HttpResponse<String> read = http.send(post(version, unsized(bad.toString().getBytes(StandardCharsets.UTF_8))),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(read.statusCode()).as(version.name()).isEqualTo(422);
+            assertThat(violations(read)).anySatisfy(v -> assertThat(v).startsWith("shots[2].aspectRatio: "));
+        }
+        // Sent in chunks with no length (HTTP/1.1): refused once it passes the limit. (An HTTP/2 one gets the HTTP
+        // layer's bare 413: the README says so.)
+        HttpResponse<String> chunked = http.send(post(HttpClient.Version.HTTP_1_1, unsized(body)),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(chunked.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+        assertThat(violations(chunked)).containsExactly("(body): the request body is over the " + limit + " bytes accepted");
+        // The service goes on answering.
+        assertThat(send("GET", "/api/v1/batches", acmeKey, null).statusCode()).isEqualTo(200);
+    }
+
+    private HttpRequest post(HttpClient.Version version, HttpRequest.BodyPublisher body) {
+        return HttpRequest.newBuilder(uri("/api/v1/batches")).version(version).timeout(Duration.ofSeconds(30))
+                .POST(body).header("Authorization", "Bearer " + acmeKey).header("Content-Type", "application/json")
+                .build();
+    }
+
+    /** A body sent with no declared length. */
+    private static HttpRequest.BodyPublisher unsized(byte[] body) {
+        return HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body));
+    }
+
+    @Test
     @Order(3)
     void aSubmittedBatchIsAcceptedWithAdviceAndItsDraftsLand() throws Exception {
         HttpResponse<String> submitted = send("POST", "/api/v1/batches", acmeKey, batch(batchId).toString());
