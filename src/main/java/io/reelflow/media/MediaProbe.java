@@ -23,11 +23,15 @@ public final class MediaProbe {
     public static Probe probe(Path file) throws IOException {
         try (FFmpegFrameGrabber grabber = new Grabber(file)) {
             grabber.start();
-            Probe probe = new Probe(grabber.getLengthInTime() / 1_000_000.0, grabber.getImageWidth(),
-                    grabber.getImageHeight(), grabber.getVideoCodecName(), grabber.getAudioChannels(),
-                    grabber.getAudioCodecName());
+            Probe probe = of(grabber);
             grabber.stop();
             return probe;
         }
+    }
+
+    /** What a started grabber's file holds. */
+    static Probe of(FFmpegFrameGrabber grabber) {
+        return new Probe(grabber.getLengthInTime() / 1_000_000.0, grabber.getImageWidth(), grabber.getImageHeight(),
+                grabber.getVideoCodecName(), grabber.getAudioChannels(), grabber.getAudioCodecName());
     }
 }

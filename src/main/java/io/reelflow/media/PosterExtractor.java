@@ -24,13 +24,18 @@ public final class PosterExtractor {
     private PosterExtractor() {
     }
 
-    public static void writePoster(Path video, Path jpeg) throws IOException {
+    /**
+     * Probes {@code video} and writes its poster with one opening of the file (opening reads the container and
+     * starts the decoders, which costs about as much as probing does on its own).
+     */
+    public static MediaProbe.Probe probeAndWritePoster(Path video, Path jpeg) throws IOException {
         try (FFmpegFrameGrabber grabber = new Grabber(video)) {
             // One decoding thread: a poster decodes one or two pictures, less than it costs to start a pool of
             // threads, and landings already run side by side.
             grabber.setVideoOption("threads", "1");
             grabber.setVideoOption("skip_frame", "nokey");
             grabber.start();
+            MediaProbe.Probe probe = MediaProbe.of(grabber);
             Picked picked = nearestKeyframe(grabber);
             if (picked == null) {
                 throw new IOException("video has no picture to take a poster from");
@@ -48,6 +53,7 @@ public final class PosterExtractor {
                 encoder.stop();
             }
             grabber.stop();
+            return probe;
         }
     }
 

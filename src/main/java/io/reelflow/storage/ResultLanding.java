@@ -31,7 +31,7 @@ import io.reelflow.provenance.Origin;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Lands a provider's result: streams it to a work file while hashing it, probes it, writes its poster, and
+ * Lands a provider's result: streams it to a work file while hashing it, probes it and writes its poster, and
  * uploads both. Memory use does not grow with the size of the video.
  */
 @ApplicationScoped
@@ -87,7 +87,8 @@ public class ResultLanding {
         try {
             String sourceSha256 = receive(result, served);
             long size = Files.size(served);
-            MediaProbe.Probe probe = MediaProbe.probe(served);
+            // The poster comes with the probe (one opening of the file); a clip that is fitted below gets it again.
+            MediaProbe.Probe probe = PosterExtractor.probeAndWritePoster(served, poster);
             MediaProbe.Probe delivered = probe;
             Path video = served;
             String sha256 = sourceSha256;
@@ -100,11 +101,10 @@ public class ResultLanding {
             if (fitted) {
                 Segments.join(List.of(served), target.size(), target.seconds(), conformed);
                 video = conformed;
-                probe = MediaProbe.probe(conformed);
+                probe = PosterExtractor.probeAndWritePoster(conformed, poster);
                 size = Files.size(conformed);
             }
             List<String> qcFailures = qc ? ClipInspector.inspect(video, probe, target.seconds(), target.size()) : null;
-            PosterExtractor.writePoster(video, poster);
             ContentCredentials.Signed label = null;
             Optional<ContentCredentials> signer = credentials.signer();
             if (signer.isPresent() && origin != null) {

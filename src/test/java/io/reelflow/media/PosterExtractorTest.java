@@ -63,7 +63,8 @@ class PosterExtractorTest {
             recorder.stop();
         }
         Path poster = dir.resolve("poster-" + gop + "-" + frames + ".jpg");
-        PosterExtractor.writePoster(clip, poster);
+        // The probe made with the poster reads the file as a probe on its own does.
+        assertThat(PosterExtractor.probeAndWritePoster(clip, poster)).isEqualTo(MediaProbe.probe(clip));
         // Which decoded frame of the clip the poster shows (grey levels shift in the encoder's colour range, so
         // the poster is compared with the clip's own pictures).
         int grey = ImageIO.read(poster.toFile()).getRGB(size.width() / 2, size.height() / 2) & 0xff;

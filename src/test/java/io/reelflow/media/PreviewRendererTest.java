@@ -52,8 +52,8 @@ class PreviewRendererTest {
         renderer.render("Close-up of neon signs flickering on a wet street at night, distant traffic", size, 4, b);
         Path pa = dir.resolve("a.jpg");
         Path pb = dir.resolve("b.jpg");
-        PosterExtractor.writePoster(a, pa);
-        PosterExtractor.writePoster(b, pb);
+        PosterExtractor.probeAndWritePoster(a, pa);
+        PosterExtractor.probeAndWritePoster(b, pb);
 
         BufferedImage ia = ImageIO.read(pa.toFile());
         BufferedImage ib = ImageIO.read(pb.toFile());
