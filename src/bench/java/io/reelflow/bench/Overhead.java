@@ -552,9 +552,14 @@ final class Overhead {
                 Unit.COMMITS, rows, took);
     }
 
+    /** Passes of the S3 ceiling: the same PUTs made again, the faster pass counting (noise only ever slows one). */
+    private static final int S3_PASSES = 2;
+
     /**
      * PUTs what a landed draft stored (its video and its poster, alternately, so in the pipeline's own mix) again
-     * under a scratch prefix, as many objects as the run stored.
+     * under a scratch prefix, as many objects as the run stored, in {@link #S3_PASSES} passes: the faster one is
+     * the ceiling. Passes on this machine have differed by half (477 and 714 objects a second minutes apart), so one
+     * slow pass would flatter the pipeline's share.
      */
     private static Ceiling s3(LocalStack stack, Database db, int objects) throws Exception {
         Map<String, Object> landed = db.query("select object_key, poster_key from job where state = 'LANDED' limit 1")
@@ -564,13 +569,21 @@ final class Overhead {
                     .asByteArray();
             byte[] poster = s3.getObjectAsBytes(b -> b.bucket(stack.bucket()).key((String) landed.get("poster_key")))
                     .asByteArray();
-            double took = inParallel(objects, () -> i -> {
-                boolean video = i % 2 == 0;
-                s3.putObject(b -> b.bucket(stack.bucket()).key("bench-ceiling/" + i + (video ? ".mp4" : ".jpg"))
-                        .contentType(video ? "video/mp4" : "image/jpeg"), RequestBody.fromBytes(video ? clip : poster));
-            });
+            List<Double> passes = new ArrayList<>();
+            for (int pass = 0; pass < S3_PASSES; pass++) {
+                String prefix = "bench-ceiling/" + pass + "/";
+                passes.add(inParallel(objects, () -> i -> {
+                    boolean video = i % 2 == 0;
+                    s3.putObject(b -> b.bucket(stack.bucket()).key(prefix + i + (video ? ".mp4" : ".jpg"))
+                            .contentType(video ? "video/mp4" : "image/jpeg"), RequestBody.fromBytes(video ? clip : poster));
+                }));
+            }
+            double fastest = passes.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+            String each = passes.stream().map(took -> String.format(Locale.ROOT, "%,.0f", objects / took))
+                    .collect(java.util.stream.Collectors.joining(" and "));
             return new Ceiling("S3", "PUT the run's video (" + clip.length + " bytes) and poster (" + poster.length
-                    + " bytes) alternately, " + THREADS + " clients", Unit.OBJECTS, objects, took);
+                    + " bytes) alternately, " + THREADS + " clients; the faster of " + S3_PASSES + " passes (" + each
+                    + " a second)", Unit.OBJECTS, objects, fastest);
         }
     }
 
