@@ -1,6 +1,7 @@
 package io.reelflow.api;
 
 import java.util.List;
+import java.util.Set;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -31,8 +32,7 @@ public class BodyLimit {
     /** Ahead of the HTTP layer's own check (order -2), which ends the response with no body. */
     private static final int BEFORE_HTTP_LIMIT = -3;
 
-    private static final java.util.Set<HttpMethod> MAY_HAVE_BODY = java.util.Set.of(HttpMethod.POST, HttpMethod.PUT,
-            HttpMethod.PATCH);
+    private static final Set<HttpMethod> MAY_HAVE_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
     private final long limit;
     private final ObjectMapper json;
@@ -97,7 +97,6 @@ public class BodyLimit {
             // The rest of an unread body is not drained: the connection is closed behind the answer.
             context.response().putHeader(HttpHeaders.CONNECTION, "close");
         }
-        context.response()
-                .end(body);
+        context.response().end(body);
     }
 }
