@@ -63,8 +63,7 @@ final class Batch {
     }
 
     static Result run() throws Exception {
-        Path dir = Path.of("target", "bench", "batch").toAbsolutePath();
-        Files.createDirectories(dir);
+        Path dir = BenchMain.freshDir("batch");
         String apiKey = "bench-" + HexFormat.of().formatHex(TestData.random(12));
         String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
         int files = SHOTS * Memory.PLACEMENTS.size();

@@ -93,7 +93,7 @@ public final class BenchMain {
         }
         if (chosen.contains("media")) {
             List<io.reelflow.media.MediaWork.Work> works = io.reelflow.media.MediaWork.run(
-                    Path.of("target", "bench", "media").toAbsolutePath());
+                    freshDir("media"));
             section("media", io.reelflow.media.MediaWork.report(works));
             List<io.reelflow.media.MediaWork.Work> placements = works.stream()
                     .filter(w -> w.what().startsWith("placement file")).toList();
@@ -335,12 +335,33 @@ public final class BenchMain {
         }
     }
 
+    /**
+     * {@code target/bench/<name>}, emptied: a run never reads what an earlier one left (its stored objects, its
+     * broker's log), even when the benchmark is run twice without a clean.
+     */
+    static Path freshDir(String name) throws java.io.IOException {
+        Path dir = Path.of("target", "bench", name).toAbsolutePath();
+        deleteTree(dir);
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     /** A run against the OpenAI stand-in: its directory under {@code target/bench}, fresh keys and a fresh database. */
     record StandInRun(Path dir, String apiKey, String secret, String database) {
 
         static StandInRun named(String name) throws java.io.IOException {
-            Path dir = Path.of("target", "bench", name).toAbsolutePath();
-            Files.createDirectories(dir);
+            Path dir = freshDir(name);
             return new StandInRun(dir, "bench-" + HexFormat.of().formatHex(TestData.random(12)), TestData.webhookSecret(),
                     "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8));
         }

@@ -53,8 +53,7 @@ final class Memory {
     }
 
     static List<Landing> run() throws Exception {
-        Path dir = Path.of("target", "bench", "memory").toAbsolutePath();
-        Files.createDirectories(dir);
+        Path dir = BenchMain.freshDir("memory");
         String apiKey = "bench-" + HexFormat.of().formatHex(TestData.random(12));
         String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
         List<Landing> landings = new ArrayList<>();

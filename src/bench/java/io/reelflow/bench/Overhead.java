@@ -125,7 +125,7 @@ final class Overhead {
     }
 
     static Result run() throws Exception {
-        Path root = Path.of("target", "bench", "overhead").toAbsolutePath();
+        Path root = BenchMain.freshDir("overhead");
         Figures last = Files.exists(LAST) ? JSON.readValue(LAST.toFile(), Figures.class) : null;
         Run one = onFreshStack(root, 1, "one", SHOTS, false);
         System.out.printf(Locale.ROOT, "overhead (1 instance): %.1f drafts/s, %.1f commits per draft, service CPU"
@@ -322,7 +322,7 @@ final class Overhead {
     private static Run onFreshStack(Path root, int instances, String label, int shots, boolean profiled)
             throws Exception {
         Path dir = root.resolve(label);
-        deleteTree(dir);
+        BenchMain.deleteTree(dir);
         Files.createDirectories(dir);
         String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir.resolve("stack"), database, true))) {
@@ -458,17 +458,6 @@ final class Overhead {
 
     private static long commits(Database db) {
         return db.count("select xact_commit from pg_stat_database where datname = current_database()");
-    }
-
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     // -- the ceilings -------------------------------------------------------------------------------------------

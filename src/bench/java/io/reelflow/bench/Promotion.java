@@ -88,8 +88,7 @@ final class Promotion {
     }
 
     static Result run() throws Exception {
-        Path dir = Path.of("target", "bench", "promotion").toAbsolutePath();
-        Files.createDirectories(dir);
+        Path dir = BenchMain.freshDir("promotion");
         String apiKey = "bench-" + HexFormat.of().formatHex(TestData.random(12));
         String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir, database, true));

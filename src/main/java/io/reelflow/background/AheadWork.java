@@ -48,13 +48,26 @@ public final class AheadWork<K> implements AutoCloseable {
         }
     }
 
+    /** What a caller about to do a piece's work itself finds of it here. */
+    public enum Found {
+        /** Never queued, or already done: the caller looks for what the piece left, or does the work. */
+        NONE,
+        /** Queued and not started: the piece is the caller's now, and no thread will start it. */
+        TAKEN,
+        /** A thread is doing it right now: it goes on beside the caller's own work. */
+        RUNNING
+    }
+
     /**
      * Before the caller does the work of {@code key} itself: a piece not yet started is taken from the threads (none
-     * will start it). Returns whether a thread is doing it right now (it goes on beside the caller's own).
+     * will start it).
      */
-    public boolean takeOver(K key) {
+    public Found takeOver(K key) {
         Piece piece = queued.get(key);
-        return piece != null && !piece.take();
+        if (piece == null) {
+            return Found.NONE;
+        }
+        return piece.take() ? Found.TAKEN : Found.RUNNING;
     }
 
     /** Pieces queued or in progress. */

@@ -31,7 +31,8 @@ import jakarta.transaction.Transactional.TxType;
  * worker holds the final by the time a thread comes to it: a final that waits (behind its model's cap, or for a
  * worker) finds its picture stored when it is claimed, and its create step only reads it back. A final claimed at
  * once makes its own: the threads here start on a final half a second after its decision. A create step that
- * comes to a picture still queued here makes it itself, and so does one whose picture is being made here right now
+ * comes to a picture still queued here makes it itself (without looking for it in storage: nobody has made it), and
+ * so does one whose picture is being made here right now
  * (rather than wait on a thread below its priority; both store the same bytes). Made ahead or not (the queue was
  * full, the replica stopped, another replica claimed the final), the create step makes what is missing; the picture
  * is the same either way.
@@ -86,8 +87,19 @@ public class StartFrames {
 
     /** The start frame of final {@code job} for {@code request}, as a work file the caller deletes. */
     public Path picture(JobView job, RenderRequest request) throws IOException {
-        if (ahead.takeOver(job.id())) {
-            LOG.debugf("%s: start frame being made ahead; made here too, at the create step's priority", job.label());
+        JobView.StartFrame start = job.startFrom();
+        FrameSize frame = new FrameSize(request.width(), request.height());
+        switch (ahead.takeOver(job.id())) {
+            case TAKEN -> {
+                // Queued here at the decision and not started: nobody has made it, so it is made without looking
+                // for it in storage first (a retry of the step finds it there).
+                return landing.newStartFrame(start.draftKey(), start.second(), start.frameKey(), frame, start.focus());
+            }
+            case RUNNING -> LOG.debugf("%s: start frame being made ahead; made here too, at the create step's priority",
+                    job.label());
+            case NONE -> {
+                // Made ahead, by this replica or by an earlier attempt, or never queued here: looked for first.
+            }
         }
         return make(job, request);
     }

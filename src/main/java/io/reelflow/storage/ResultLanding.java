@@ -226,12 +226,6 @@ public class ResultLanding {
     }
 
     /**
-     * The frame {@code second} into the stored video {@code draftKey}, cut to {@code frame}'s shape around
-     * {@code focus} and scaled to it with FFmpeg's Lanczos scaler, as a work file the caller deletes: a JPEG at quality 0.97 (a PNG when {@code frameKey} names
-     * one). It is kept at {@code frameKey} the first time, and read from there afterwards, so every call (a retry,
-     * a retake) sends the same picture.
-     */
-    /**
      * Fits and writes one blank picture as {@link #startFrame} does, so that loading FFmpeg's scaler and warming the
      * code is not paid by the first finals of a freshly started replica (several at once, behind one loading lock).
      */
@@ -245,17 +239,39 @@ public class ResultLanding {
         }
     }
 
+    /**
+     * The frame {@code second} into the stored video {@code draftKey}, cut to {@code frame}'s shape around
+     * {@code focus} and scaled to it with FFmpeg's Lanczos scaler, as a work file the caller deletes: a JPEG (a PNG
+     * when {@code frameKey} names one). It is kept at {@code frameKey} the first time, and read from there afterwards,
+     * so every call (a retry, a retake) sends the same picture.
+     */
     public Path startFrame(String draftKey, double second, String frameKey, FrameSize frame,
             Deliverables.Focus focus) throws IOException {
+        return startFrame(draftKey, second, frameKey, frame, focus, true);
+    }
+
+    /**
+     * The picture {@link #startFrame} returns, made and kept at {@code frameKey} without looking for it there first:
+     * for a caller that knows it has not been made yet (making it again gives the same bytes, so a wrong guess costs
+     * only the work).
+     */
+    public Path newStartFrame(String draftKey, double second, String frameKey, FrameSize frame,
+            Deliverables.Focus focus) throws IOException {
+        return startFrame(draftKey, second, frameKey, frame, focus, false);
+    }
+
+    private Path startFrame(String draftKey, double second, String frameKey, FrameSize frame,
+            Deliverables.Focus focus, boolean lookFirst) throws IOException {
         boolean png = frameKey.endsWith(".png");
         Path picture = Files.createTempFile(workDir, "start-", png ? ".png" : ".jpg");
+        Path draft = null;
         long began = System.nanoTime();
-        if (store.downloadIfStored(frameKey, picture)) {
-            LOG.debugf("start frame %s: read back in %d ms", frameKey, millisSince(began));
-            return picture;
-        }
-        Path draft = Files.createTempFile(workDir, "approved-", ".mp4");
         try {
+            if (lookFirst && store.downloadIfStored(frameKey, picture)) {
+                LOG.debugf("start frame %s: read back in %d ms", frameKey, millisSince(began));
+                return picture;
+            }
+            draft = Files.createTempFile(workDir, "approved-", ".mp4");
             long looked = System.nanoTime();
             store.download(draftKey, draft);
             long read = System.nanoTime();
@@ -267,18 +283,20 @@ public class ResultLanding {
             long made = System.nanoTime();
             store.put(frameKey, picture, png ? ImageType.PNG.mediaType() : ImageType.JPEG.mediaType());
             if (LOG.isDebugEnabled()) {
-                // Where a start frame's time goes (looked up, draft read, picture taken, fitted and written,
+                // Where a start frame's time goes (looked up or not, draft read, picture taken, fitted and written,
                 // stored): the create step waits on all of it.
-                LOG.debugf("start frame %s: made in %d ms (lookup %d, draft %d, picture %d, store %d)", frameKey,
-                        millisSince(began), (looked - began) / 1_000_000, (read - looked) / 1_000_000,
-                        (made - read) / 1_000_000, millisSince(made));
+                LOG.debugf("start frame %s: made in %d ms (lookup %s, draft %d, picture %d, store %d)", frameKey,
+                        millisSince(began), lookFirst ? Long.toString((looked - began) / 1_000_000) : "skipped",
+                        (read - looked) / 1_000_000, (made - read) / 1_000_000, millisSince(made));
             }
             return picture;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(picture);
             throw e;
         } finally {
-            Files.deleteIfExists(draft);
+            if (draft != null) {
+                Files.deleteIfExists(draft);
+            }
         }
     }
 

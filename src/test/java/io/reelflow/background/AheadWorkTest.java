@@ -42,7 +42,7 @@ class AheadWorkTest {
         AtomicInteger runs = new AtomicInteger();
         assertThat(ahead.queue("frame", runs::incrementAndGet)).isTrue();
 
-        assertThat(ahead.takeOver("frame")).as("not being done: the caller does it alone").isFalse();
+        assertThat(ahead.takeOver("frame")).as("not started: the caller does it alone").isEqualTo(AheadWork.Found.TAKEN);
 
         CountDownLatch drained = new CountDownLatch(1);
         assertThat(ahead.queue("after", drained::countDown)).isTrue();
@@ -59,8 +59,8 @@ class AheadWorkTest {
 
         // The thread is held inside the piece until the end of this test: a caller that waited for it would not
         // return, and the bound turns that into a failure instead of a hung build.
-        boolean beingDone = Assertions.assertTimeoutPreemptively(LONG, () -> ahead.takeOver("frame"));
-        assertThat(beingDone).as("being done by the thread").isTrue();
+        AheadWork.Found found = Assertions.assertTimeoutPreemptively(LONG, () -> ahead.takeOver("frame"));
+        assertThat(found).as("being done by the thread").isEqualTo(AheadWork.Found.RUNNING);
         assertThat(ahead.pending()).isEqualTo(1);
 
         release.countDown();
@@ -70,14 +70,14 @@ class AheadWorkTest {
 
     @Test
     void workNeverQueuedOrAlreadyDoneIsLeftToTheCaller() throws Exception {
-        assertThat(ahead.takeOver("unknown")).isFalse();
+        assertThat(ahead.takeOver("unknown")).isEqualTo(AheadWork.Found.NONE);
 
         CountDownLatch done = new CountDownLatch(1);
         assertThat(ahead.queue("frame", done::countDown)).isTrue();
         assertThat(done.await(1, TimeUnit.MINUTES)).isTrue();
         // Done and forgotten: the caller reads what the piece stored, or makes it when nothing was.
         Awaitility.await().atMost(LONG).until(() -> ahead.pending() == 0);
-        assertThat(ahead.takeOver("frame")).isFalse();
+        assertThat(ahead.takeOver("frame")).isEqualTo(AheadWork.Found.NONE);
     }
 
     @Test
@@ -87,7 +87,7 @@ class AheadWorkTest {
         assertThat(ahead.queue("a", () -> { })).as("already queued").isFalse();
         assertThat(ahead.queue("b", () -> { })).isTrue();
         assertThat(ahead.queue("c", () -> { })).as("three queued or in progress at most").isFalse();
-        assertThat(ahead.takeOver("c")).as("never queued: the caller makes it").isFalse();
+        assertThat(ahead.takeOver("c")).as("never queued: the caller makes it").isEqualTo(AheadWork.Found.NONE);
         assertThat(ahead.pending()).isEqualTo(3);
     }
 
@@ -96,7 +96,8 @@ class AheadWorkTest {
         try (AheadWork<String> graced = new AheadWork<>("ahead-grace-test", 1, 3, Duration.ofDays(1))) {
             AtomicInteger runs = new AtomicInteger();
             assertThat(graced.queue("frame", runs::incrementAndGet)).isTrue();
-            assertThat(graced.takeOver("frame")).as("not started: left to the caller").isFalse();
+            assertThat(graced.takeOver("frame")).as("not started: left to the caller").isEqualTo(AheadWork.Found.TAKEN);
+            assertThat(graced.takeOver("frame")).as("taken once").isEqualTo(AheadWork.Found.NONE);
             assertThat(graced.pending()).isZero();
             assertThat(runs.get()).isZero();
         }

@@ -108,6 +108,26 @@ class FramesTest {
         assertThat(centre(Frames.read(jpeg))).isCloseTo(centre(Frames.at(clip, 5.0)), offset(2));
     }
 
+    /**
+     * A final's start frame may be made twice (by the create step and by a thread making it ahead, or again by a
+     * retry that did not look for it in storage): every copy must be the same picture, byte for byte, so every create
+     * call of a final sends the same bytes.
+     */
+    @Test
+    void aStartFrameMadeAgainIsTheSameBytes() throws Exception {
+        Path clip = greys(24);
+        Path first = dir.resolve("first.jpg");
+        Path again = dir.resolve("again.jpg");
+
+        Frames.fittedJpeg(clip, 0.5, new FrameSize(1792, 1024), new Deliverables.Focus(0.3, 0.6), first);
+        Frames.fittedJpeg(Frames.at(clip, 0.1), new FrameSize(640, 360), Deliverables.Focus.CENTRE,
+                dir.resolve("between.jpg"));
+        Frames.fittedJpeg(clip, 0.5, new FrameSize(1792, 1024), new Deliverables.Focus(0.3, 0.6), again);
+
+        assertThat(java.nio.file.Files.size(first)).isGreaterThan(1000);
+        assertThat(java.nio.file.Files.readAllBytes(again)).isEqualTo(java.nio.file.Files.readAllBytes(first));
+    }
+
     @Test
     void aStartFrameKeepsTheColoursAndTheFocusOfItsPicture() throws Exception {
         Path clip = dir.resolve("thirds.mp4");

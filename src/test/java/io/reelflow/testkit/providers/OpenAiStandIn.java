@@ -1,7 +1,5 @@
 package io.reelflow.testkit.providers;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,7 +14,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -274,8 +271,7 @@ public final class OpenAiStandIn extends StandInServer {
                 return;
             }
             details.put("referenceType", reference.contentType());
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(reference.body()));
-            details.put("referenceSize", image.getWidth() + "x" + image.getHeight());
+            details.put("referenceSize", Uploads.size(reference.body()));
             details.put("referenceSha256", io.reelflow.storage.Hashing.sha256Hex(reference.body()));
         }
         if (prompt.contains("[moderation]")) {

@@ -1,7 +1,5 @@
 package io.reelflow.testkit.providers;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -150,8 +147,7 @@ public final class ReplicateStandIn extends StandInServer {
                 return;
             }
             details.put("imageType", declared);
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            details.put("imageSize", image.getWidth() + "x" + image.getHeight());
+            details.put("imageSize", Uploads.size(bytes));
             details.put("imageSha256", io.reelflow.storage.Hashing.sha256Hex(bytes));
         }
         String invalid = invalid(model, input);

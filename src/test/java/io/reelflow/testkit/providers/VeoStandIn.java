@@ -1,7 +1,5 @@
 package io.reelflow.testkit.providers;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -13,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -108,8 +105,7 @@ public final class VeoStandIn extends StandInServer {
         details.put("parameters", parameters.toString());
         if (instance.has("image")) {
             byte[] bytes = java.util.Base64.getDecoder().decode(instance.path("image").path("bytesBase64Encoded").asText());
-            BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-            details.put("imageSize", image.getWidth() + "x" + image.getHeight());
+            details.put("imageSize", Uploads.size(bytes));
             details.put("imageSha256", io.reelflow.storage.Hashing.sha256Hex(bytes));
         }
         if (invalid != null) {
