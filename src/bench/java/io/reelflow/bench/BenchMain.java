@@ -346,7 +346,7 @@ public final class BenchMain {
         return dir;
     }
 
-    static void deleteTree(Path dir) throws java.io.IOException {
+    private static void deleteTree(Path dir) throws java.io.IOException {
         if (!Files.exists(dir)) {
             return;
         }

@@ -321,9 +321,8 @@ final class Overhead {
 
     private static Run onFreshStack(Path root, int instances, String label, int shots, boolean profiled)
             throws Exception {
-        Path dir = root.resolve(label);
-        BenchMain.deleteTree(dir);
-        Files.createDirectories(dir);
+        // root was emptied at the start of the benchmark.
+        Path dir = Files.createDirectories(root.resolve(label));
         String database = "reelflow_bench_" + UUID.randomUUID().toString().substring(0, 8);
         try (LocalStack stack = LocalStack.start(new LocalStack.Options(dir.resolve("stack"), database, true))) {
             Database db = new Database(stack);

@@ -87,21 +87,18 @@ public class StartFrames {
 
     /** The start frame of final {@code job} for {@code request}, as a work file the caller deletes. */
     public Path picture(JobView job, RenderRequest request) throws IOException {
-        JobView.StartFrame start = job.startFrom();
-        FrameSize frame = new FrameSize(request.width(), request.height());
-        switch (ahead.takeOver(job.id())) {
-            case TAKEN -> {
-                // Queued here at the decision and not started: nobody has made it, so it is made without looking
-                // for it in storage first (a retry of the step finds it there).
-                return landing.newStartFrame(start.draftKey(), start.second(), start.frameKey(), frame, start.focus());
+        return switch (ahead.takeOver(job.id())) {
+            // Queued here at the decision and not started: nobody has made it, so it is made without looking for
+            // it in storage first (a retry of the step finds it there).
+            case TAKEN -> make(job, request, false);
+            case RUNNING -> {
+                LOG.debugf("%s: start frame being made ahead; made here too, at the create step's priority",
+                        job.label());
+                yield make(job, request, true);
             }
-            case RUNNING -> LOG.debugf("%s: start frame being made ahead; made here too, at the create step's priority",
-                    job.label());
-            case NONE -> {
-                // Made ahead, by this replica or by an earlier attempt, or never queued here: looked for first.
-            }
-        }
-        return make(job, request);
+            // Made ahead (by this replica, or by an earlier attempt of the step) or never queued here.
+            case NONE -> make(job, request, true);
+        };
     }
 
     /** Once the current transaction commits, queues the start frames of {@code finals} to be made ahead. */
@@ -114,10 +111,12 @@ public class StartFrames {
         }
     }
 
-    private Path make(JobView job, RenderRequest request) throws IOException {
+    /** The start frame, looked for in storage first when {@code lookFirst}. */
+    private Path make(JobView job, RenderRequest request, boolean lookFirst) throws IOException {
         JobView.StartFrame start = job.startFrom();
-        return landing.startFrame(start.draftKey(), start.second(), start.frameKey(),
-                new FrameSize(request.width(), request.height()), start.focus());
+        FrameSize frame = new FrameSize(request.width(), request.height());
+        return lookFirst ? landing.startFrame(start.draftKey(), start.second(), start.frameKey(), frame, start.focus())
+                : landing.newStartFrame(start.draftKey(), start.second(), start.frameKey(), frame, start.focus());
     }
 
     private void makeAhead(UUID id) {
@@ -129,7 +128,7 @@ public class StartFrames {
                 return;
             }
             JobView job = waiting.get();
-            Files.deleteIfExists(make(job, catalog.forCall(job.request(), job.segmentIndex())));
+            Files.deleteIfExists(make(job, catalog.forCall(job.request(), job.segmentIndex()), true));
         } catch (IOException | RuntimeException e) {
             LOG.debugf("start frame of job %s not made ahead (its create step makes it): %s", id, e.toString());
         }
