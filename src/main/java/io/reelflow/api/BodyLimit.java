@@ -1,5 +1,8 @@
 package io.reelflow.api;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Set;
 
@@ -18,19 +21,30 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.ws.rs.ext.Provider;
+import jakarta.ws.rs.ext.ReaderInterceptor;
+import jakarta.ws.rs.ext.ReaderInterceptorContext;
 
 /**
  * Answers a request body over the HTTP layer's limit ({@code quarkus.http.limits.max-body-size}) as a
  * {@link Problem} naming the body, its size and the limit, where the HTTP layer alone would answer 413 with no body.
- * A body that declares its length is refused before any of it is read. One sent in chunks, with no length, is read
- * here up to the limit (the REST layer takes the body as read) and refused as soon as it passes it. Not answered
- * here: an HTTP/2 body with no declared length over the limit gets the HTTP layer's bare 413.
+ * A body that declares its length is refused before any of it is read. One sent in chunks over HTTP/1.1, with no
+ * length, is read here up to the limit (the REST layer takes the body as read) and refused as soon as it passes it.
+ * One sent over HTTP/2 with no length is counted as the REST layer reads it ({@link #aroundReadFrom}), and refused
+ * as soon as it passes the limit; only its own stream ends, the connection and its other requests go on.
  */
 @ApplicationScoped
-public class BodyLimit {
+@Provider
+public class BodyLimit implements ReaderInterceptor {
 
     /** Ahead of the HTTP layer's own check (order -2), which ends the response with no body. */
     private static final int BEFORE_HTTP_LIMIT = -3;
+    /** Right after it, to take over its count of an HTTP/2 body with no length. */
+    private static final int AFTER_HTTP_LIMIT = -1;
+    /** Where the HTTP layer leaves its limit for the REST layer's reading, which ends the response bare past it. */
+    private static final String HTTP_LAYER_COUNT = "io.quarkus.max-request-size";
+    /** RST_STREAM's code asking a client to stop sending a request whose response is complete (RFC 9113, 8.1). */
+    private static final long NO_ERROR = 0;
 
     private static final Set<HttpMethod> MAY_HAVE_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
@@ -47,6 +61,7 @@ public class BodyLimit {
 
     void install(@Observes Router router) {
         router.route().order(BEFORE_HTTP_LIMIT).handler(this::check).failureHandler(this::refused);
+        router.route().order(AFTER_HTTP_LIMIT).handler(this::streamed);
     }
 
     private void check(RoutingContext context) {
@@ -63,11 +78,71 @@ public class BodyLimit {
             }
         } else if (context.request().version() != HttpVersion.HTTP_2
                 && MAY_HAVE_BODY.contains(context.request().method())) {
-            // No length: sent in chunks. (An HTTP/2 request read ahead here could not be read by the REST layer.)
+            // No length: sent in chunks. (An HTTP/2 request is counted as it is read: the REST layer cannot take
+            // one whose stream has ended.)
             chunked.handle(context);
             return;
         }
         context.next();
+    }
+
+    /**
+     * An HTTP/2 body with no length: counted where the REST layer reads it ({@link #aroundReadFrom}), not by the
+     * HTTP layer. Once its answer is complete, a request still being sent is asked to stop, without error.
+     */
+    private void streamed(RoutingContext context) {
+        if (context.request().version() == HttpVersion.HTTP_2 && MAY_HAVE_BODY.contains(context.request().method())
+                && context.request().getHeader(HttpHeaders.CONTENT_LENGTH) == null) {
+            context.remove(HTTP_LAYER_COUNT);
+            context.addEndHandler(ended -> {
+                if (!context.request().isEnded()) {
+                    context.response().reset(NO_ERROR);
+                }
+            });
+        }
+        context.next();
+    }
+
+    /** Every body the REST layer reads, read at most to the limit. */
+    @Override
+    public Object aroundReadFrom(ReaderInterceptorContext read) throws IOException {
+        read.setInputStream(new Bounded(read.getInputStream()));
+        return read.proceed();
+    }
+
+    private ApiException tooLarge() {
+        return new ApiException(413, "Content too large", "the request body is too large",
+                List.of(new Violation("(body)", "the request body is over the " + limit + " bytes accepted")));
+    }
+
+    /** A body's stream that refuses to read past the limit. */
+    private final class Bounded extends FilterInputStream {
+
+        private long read;
+
+        Bounded(InputStream body) {
+            super(body);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? -1 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            int n = super.read(into, offset, length);
+            count(n);
+            return n;
+        }
+
+        private void count(int n) {
+            if (n > 0 && (read += n) > limit) {
+                throw tooLarge();
+            }
+        }
     }
 
     /** A chunked body that passed the limit while it was read. */
@@ -76,16 +151,20 @@ public class BodyLimit {
             context.next();
             return;
         }
-        answer(context, "the request body is over the " + limit + " bytes accepted");
+        answer(context, tooLarge());
     }
 
     private void answer(RoutingContext context, String reason) {
+        answer(context, new ApiException(413, "Content too large", "the request body is too large",
+                List.of(new Violation("(body)", reason))));
+    }
+
+    private void answer(RoutingContext context, ApiException refusal) {
         if (context.response().headWritten()) {
             context.response().end();
             return;
         }
-        Problem problem = new ApiException(413, "Content too large", "the request body is too large",
-                List.of(new Violation("(body)", reason))).problem();
+        Problem problem = refusal.problem();
         String body;
         try {
             body = json.writeValueAsString(problem);

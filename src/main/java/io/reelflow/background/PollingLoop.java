@@ -23,6 +23,7 @@ public final class PollingLoop {
     private final String name;
     private final Duration poll;
     private final Duration minGap;
+    private final int rest;
     private final Pass pass;
     private final Logger log;
     private final Wakeup wakeup = new Wakeup();
@@ -31,11 +32,30 @@ public final class PollingLoop {
 
     /** {@code minGap} is a pause after every pass, to coalesce bursts of wake-ups. */
     public PollingLoop(String name, Duration poll, Duration minGap, Pass pass, Logger log) {
+        this(name, poll, minGap, 0, pass, log);
+    }
+
+    /**
+     * As above, and the pause after a pass is also at least {@code rest} times the pass's own time: a pass whose
+     * work grows with what it rewrites keeps its thread busy at most 1 / (1 + {@code rest}) of the time, however
+     * often it is woken.
+     */
+    public PollingLoop(String name, Duration poll, Duration minGap, int rest, Pass pass, Logger log) {
+        if (rest < 0) {
+            throw new IllegalArgumentException("rest is " + rest + "; it must be 0 or more");
+        }
         this.name = name;
         this.poll = poll;
         this.minGap = minGap;
+        this.rest = rest;
         this.pass = pass;
         this.log = log;
+    }
+
+    /** The pause after a pass that took {@code passNanos}: {@code minGap}, or {@code rest} times the pass if longer. */
+    static Duration gap(Duration minGap, int rest, long passNanos) {
+        Duration resting = Duration.ofNanos(passNanos).multipliedBy(rest);
+        return resting.compareTo(minGap) > 0 ? resting : minGap;
     }
 
     public synchronized void start() {
@@ -62,9 +82,11 @@ public final class PollingLoop {
     private void loop() {
         while (running) {
             try {
+                long began = System.nanoTime();
                 boolean more = pass.run();
-                if (!minGap.isZero()) {
-                    Thread.sleep(minGap.toMillis());
+                Duration pause = gap(minGap, rest, System.nanoTime() - began);
+                if (!pause.isZero()) {
+                    Thread.sleep(pause.toMillis());
                 }
                 if (!more) {
                     wakeup.await(poll);

@@ -229,8 +229,8 @@ public class JobClaims {
     }
 
     /**
-     * Gives back the leases of all threads of {@code instance} at shutdown so another replica continues at once. A job whose create
-     * call may be in flight keeps its lease until it expires: only then may anyone reconcile it.
+     * Gives back the leases of all threads of {@code instance} at shutdown so another replica continues at once.
+     * A job whose create call may be in flight keeps its lease until it expires: only then may anyone reconcile it.
      */
     public int releaseAll(String instance) {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("""

@@ -38,6 +38,7 @@ public class PromptLibrary {
 
     private static final Logger LOG = Logger.getLogger(PromptLibrary.class);
     private static final int CAMPAIGNS_PER_PASS = 20;
+    private static final int EXPORT_REST = 9;
     static final String[] COLUMNS = {"team", "campaign", "batchId", "shotId", "revision", "prompt", "aspectRatio",
         "draftModel", "draftSeconds", "draftSize", "finalModel", "reviewer", "approvedAt"};
 
@@ -52,7 +53,9 @@ public class PromptLibrary {
         this.store = store;
         this.json = json.copy().enable(SerializationFeature.INDENT_OUTPUT);
         this.afterCommit = afterCommit;
-        this.loop = new PollingLoop("prompt-library", Duration.ofSeconds(1), Duration.ofMillis(250),
+        // An export rewrites its campaign's whole library, so a campaign approved without pause would keep this
+        // thread busy: it rests nine times each pass's time, busy at most a tenth of one core.
+        this.loop = new PollingLoop("prompt-library", Duration.ofSeconds(1), Duration.ofMillis(250), EXPORT_REST,
                 () -> QuarkusTransaction.requiringNew().call(() -> exportDirty(CAMPAIGNS_PER_PASS))
                         == CAMPAIGNS_PER_PASS, LOG);
     }

@@ -131,15 +131,21 @@ class ApiIT {
             assertThat(read.statusCode()).as(version.name()).isEqualTo(422);
             assertThat(violations(read)).anySatisfy(v -> assertThat(v).startsWith("shots[2].aspectRatio: "));
         }
-        // Sent in chunks with no length (HTTP/1.1): refused once it passes the limit. (An HTTP/2 one gets the HTTP
-        // layer's bare 413: the README says so.)
-        HttpResponse<String> chunked = http.send(post(HttpClient.Version.HTTP_1_1, unsized(body)),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(chunked.statusCode()).isEqualTo(413);
-        assertThat(chunked.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
-        assertThat(violations(chunked)).containsExactly("(body): the request body is over the " + limit + " bytes accepted");
-        // The service goes on answering.
-        assertThat(send("GET", "/api/v1/batches", acmeKey, null).statusCode()).isEqualTo(200);
+        // With no length (chunks over HTTP/1.1, frames over HTTP/2): refused as a problem once it passes the limit.
+        for (HttpClient.Version version : HttpClient.Version.values()) {
+            HttpResponse<String> unsized = http.send(post(version, unsized(body)), HttpResponse.BodyHandlers.ofString());
+            assertThat(unsized.version()).isEqualTo(version);
+            assertThat(unsized.statusCode()).as(version.name()).isEqualTo(413);
+            assertThat(unsized.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+            assertThat(violations(unsized)).containsExactly("(body): the request body is over the " + limit + " bytes accepted");
+            // The service goes on answering, over HTTP/2 on the connection the refused request came on.
+            HttpResponse<String> after = http.send(HttpRequest.newBuilder(uri("/api/v1/batches")).version(version)
+                    .header("Authorization", "Bearer " + acmeKey).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(after.statusCode()).as(version.name()).isEqualTo(200);
+        }
+        // A refused body is the client's error, not the service's: nothing in the log says the service failed.
+        assertThat(java.nio.file.Files.readAllLines(it.dir.resolve("logs/service.log")))
+                .noneSatisfy(line -> assertThat(line).contains(" ERROR "));
     }
 
     private HttpRequest post(HttpClient.Version version, HttpRequest.BodyPublisher body) {
