@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.reelflow.validation.JsonText;
+
 /** Reads a request body that must be a JSON object, answering 400 with where it went wrong. */
 final class JsonBody {
 
@@ -16,14 +18,13 @@ final class JsonBody {
             throw ApiException.invalid("(body)", "the request body must be a JSON object: the " + what);
         }
         try {
-            JsonNode node = json.readTree(body);
+            JsonNode node = JsonText.read(json, body);
             if (!(node instanceof ObjectNode object)) {
                 throw ApiException.invalid("(body)", "must be a JSON object: the " + what);
             }
             return object;
         } catch (JsonProcessingException e) {
-            throw ApiException.invalid("(body)", "not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            throw ApiException.invalid("(body)", JsonText.why(e));
         }
     }
 }

@@ -108,6 +108,10 @@ public class BatchValidator {
     private List<ShotRequest> shots(JsonNode shots, AspectRatio aspect, ReviewPolicy policy, String finalReview,
             List<Placement> deliverables, Violations v) {
         List<ShotRequest> result = new ArrayList<>();
+        if (!shots.isArray()) {
+            // Absent or not an array: the schema's violation says so.
+            return result;
+        }
         int maxShots = config.intake().maxShots();
         if (shots.size() > maxShots) {
             v.add("shots", "holds " + shots.size() + " shots; at most " + maxShots + " are allowed");

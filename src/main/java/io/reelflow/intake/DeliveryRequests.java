@@ -33,6 +33,9 @@ final class DeliveryRequests {
     static List<Placement> placements(JsonNode array, String path, Violations v) {
         List<Placement> placements = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        if (!array.isArray()) {
+            return placements; // absent, or the schema has said why
+        }
         for (int i = 0; i < array.size(); i++) {
             JsonNode item = array.get(i);
             String at = path + "[" + i + "]";
@@ -133,6 +136,9 @@ final class DeliveryRequests {
     static List<Captions.Cue> captions(JsonNode array, String path, int seconds, Violations v) {
         List<Captions.Cue> cues = new ArrayList<>();
         double previousEnd = 0;
+        if (!array.isArray()) {
+            return cues; // absent, or the schema has said why
+        }
         for (int i = 0; i < array.size(); i++) {
             JsonNode cue = array.get(i);
             String at = path + "[" + i + "]";

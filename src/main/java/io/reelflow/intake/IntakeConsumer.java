@@ -16,6 +16,7 @@ import io.reelflow.intake.BatchIntake.Source;
 import io.reelflow.messaging.Inbound;
 import io.reelflow.messaging.Topics;
 import io.reelflow.persistence.Transient;
+import io.reelflow.validation.JsonText;
 import io.reelflow.validation.Violation;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
@@ -88,10 +89,9 @@ public class IntakeConsumer {
             throw new UnreadableBatchException("empty message: a campaign batch must be a JSON object", null);
         }
         try {
-            return json.readTree(payload);
+            return JsonText.read(json, payload);
         } catch (JsonProcessingException e) {
-            throw new UnreadableBatchException("not valid JSON: " + e.getOriginalMessage() + " at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), e);
+            throw new UnreadableBatchException(JsonText.why(e), e);
         }
     }
 

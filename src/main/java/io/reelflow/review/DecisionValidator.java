@@ -12,6 +12,7 @@ import io.reelflow.config.ReelflowConfig;
 import io.reelflow.storage.Hashing;
 import io.reelflow.validation.JsonSchemaCheck;
 import io.reelflow.validation.TextRules;
+import io.reelflow.validation.JsonText;
 import io.reelflow.validation.Violation;
 import io.reelflow.validation.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,10 +61,10 @@ public class DecisionValidator {
     public Result read(String payload) {
         JsonNode root;
         try {
-            root = payload == null || payload.isBlank() ? null : json.readTree(payload);
+            root = payload == null || payload.isBlank() ? null : JsonText.read(json, payload);
         } catch (JsonProcessingException e) {
             return new Result(null, decisionId(null, payload),
-                    List.of(new Violation("$", "not valid JSON: " + e.getOriginalMessage())));
+                    List.of(new Violation("$", JsonText.why(e))));
         }
         return validate(root, payload);
     }

@@ -89,6 +89,30 @@ class ApiIT {
         HttpResponse<String> notJson = send("POST", "/api/v1/batches", acmeKey, "{\"batchId\": ");
         assertThat(notJson.statusCode()).isEqualTo(422);
         assertThat(violations(notJson)).anySatisfy(v -> assertThat(v).startsWith("(body): not valid JSON"));
+        // Nested past the parser's limit, or naming a field twice: not valid JSON either.
+        HttpResponse<String> deep = send("POST", "/api/v1/batches", acmeKey, "[".repeat(5_000) + "]".repeat(5_000));
+        assertThat(deep.statusCode()).isEqualTo(422);
+        assertThat(violations(deep)).singleElement().satisfies(v -> assertThat(v).startsWith("(body): not valid JSON"));
+        String twice = batch("twice-" + System.nanoTime()).toString()
+                .replaceFirst("\\{", "{\"batchId\": \"other\", ");
+        HttpResponse<String> duplicate = send("POST", "/api/v1/batches", acmeKey, twice);
+        assertThat(duplicate.statusCode()).isEqualTo(422);
+        assertThat(violations(duplicate)).singleElement()
+                .satisfies(v -> assertThat(v).startsWith("(body): not valid JSON: Duplicate field 'batchId'"));
+        // A value of the wrong shape where an array belongs.
+        ObjectNode shotsObject = batch("shape-" + System.nanoTime());
+        shotsObject.putObject("shots").putObject("s01");
+        HttpResponse<String> misshapen = send("POST", "/api/v1/batches", acmeKey, shotsObject.toString());
+        assertThat(misshapen.statusCode()).isEqualTo(422);
+        assertThat(violations(misshapen)).containsExactly("shots: must be an array");
+        // A control character in the address, decoded from the path or a query parameter.
+        for (String address : List.of("/api/v1/batches/%00/events", "/api/v1/prompts?campaign=%00",
+                "/api/v1/batches/b%0a1/deliverables.zip")) {
+            HttpResponse<String> control = send("GET", address, acmeKey, null);
+            assertThat(control.statusCode()).as(address).isEqualTo(400);
+            assertThat(violations(control)).as(address).singleElement().satisfies(v -> assertThat(v)
+                    .endsWith("must not contain control characters (U+0000 to U+001F, U+007F)"));
+        }
 
         ObjectNode bad = batch("bad-" + System.nanoTime());
         bad.withArray("shots").addObject().put("shotId", "s03").put("prompt", "x").put("aspectRatio", "square");
@@ -143,9 +167,6 @@ class ApiIT {
                     .header("Authorization", "Bearer " + acmeKey).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(after.statusCode()).as(version.name()).isEqualTo(200);
         }
-        // A refused body is the client's error, not the service's: nothing in the log says the service failed.
-        assertThat(java.nio.file.Files.readAllLines(it.dir.resolve("logs/service.log")))
-                .noneSatisfy(line -> assertThat(line).contains(" ERROR "));
     }
 
     private HttpRequest post(HttpClient.Version version, HttpRequest.BodyPublisher body) {
@@ -306,6 +327,15 @@ class ApiIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Reelflow review</title>").contains("/review/review.js");
         assertThat(send("GET", "/review/review.js", null, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(11)
+    void everyRefusalAboveWasTheClientsErrorNotTheServices() throws Exception {
+        // Bad bodies, bad shapes, bodies over the limit, control characters in addresses: nothing above made the
+        // service log a failure of its own.
+        assertThat(java.nio.file.Files.readAllLines(it.dir.resolve("logs/service.log")))
+                .noneSatisfy(line -> assertThat(line).contains(" ERROR "));
     }
 
     /** Reads the stream until an event matches {@code last}. */
