@@ -80,6 +80,9 @@ public class EventsResource {
                     + " try again shortly or read GET " + BatchesResource.location(batchId), null);
         }
         long after = parse(lastEventId);
+        // The stream's head goes out here, before the stream's own thread starts: that thread's first event would
+        // otherwise race the REST layer's sending of the head, and the slower of the two would fail the request.
+        sink.send(sse.newEventBuilder().comment("open").build());
         streams.submit(() -> {
             try {
                 stream(topics.of(Topics.VIDEO_EVENTS, team), team + "/" + batchId, after, sink, sse);

@@ -332,6 +332,16 @@ class ApiIT {
     @Test
     @Order(11)
     void everyRefusalAboveWasTheClientsErrorNotTheServices() throws Exception {
+        // Event streams opened one after another on a batch with history: each begins at once with its events.
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<java.io.InputStream> stream = http.send(HttpRequest.newBuilder(uri("/api/v1/batches/" + batchId
+                    + "/events")).header("Authorization", "Bearer " + acmeKey).header("Accept", "text/event-stream")
+                    .build(), HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(stream.statusCode()).isEqualTo(200);
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                assertThat(lines.readLine()).isEqualTo(":open");
+            }
+        }
         // Bad bodies, bad shapes, bodies over the limit, control characters in addresses: nothing above made the
         // service log a failure of its own.
         assertThat(java.nio.file.Files.readAllLines(it.dir.resolve("logs/service.log")))
