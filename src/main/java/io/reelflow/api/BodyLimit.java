@@ -70,7 +70,8 @@ public class BodyLimit implements ReaderInterceptor {
             try {
                 long bytes = Long.parseLong(length.trim());
                 if (bytes > limit) {
-                    answer(context, "the request body is " + bytes + " bytes; at most " + limit + " are accepted");
+                    answer(context, tooLarge("the request body is " + bytes + " bytes; at most " + limit
+                            + " are accepted"));
                     return;
                 }
             } catch (NumberFormatException e) {
@@ -111,8 +112,12 @@ public class BodyLimit implements ReaderInterceptor {
     }
 
     private ApiException tooLarge() {
+        return tooLarge("the request body is over the " + limit + " bytes accepted");
+    }
+
+    private static ApiException tooLarge(String reason) {
         return new ApiException(413, "Content too large", "the request body is too large",
-                List.of(new Violation("(body)", "the request body is over the " + limit + " bytes accepted")));
+                List.of(new Violation("(body)", reason)));
     }
 
     /** A body's stream that refuses to read past the limit. */
@@ -152,11 +157,6 @@ public class BodyLimit implements ReaderInterceptor {
             return;
         }
         answer(context, tooLarge());
-    }
-
-    private void answer(RoutingContext context, String reason) {
-        answer(context, new ApiException(413, "Content too large", "the request body is too large",
-                List.of(new Violation("(body)", reason))));
     }
 
     private void answer(RoutingContext context, ApiException refusal) {

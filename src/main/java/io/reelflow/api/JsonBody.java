@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.reelflow.validation.JsonText;
 
-/** Reads a request body that must be a JSON object, answering 400 with where it went wrong. */
+/** Reads a request body that must be a JSON object, answering 422 with where it went wrong. */
 final class JsonBody {
 
     private JsonBody() {

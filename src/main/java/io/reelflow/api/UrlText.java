@@ -42,7 +42,8 @@ public class UrlText {
     /** A parameter's name as it can be shown: its control characters as \\uXXXX. */
     private static String printable(String name) {
         StringBuilder out = new StringBuilder();
-        name.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        name.chars().forEach(c -> out.append(c < 0x20 || c == 0x7f ? String.format("\\u%04x", c)
+                : String.valueOf((char) c)));
         return out.toString();
     }
 }
