@@ -82,18 +82,19 @@ class WrongShapesTest {
             for (String wrong : WRONG) {
                 JsonNode variant = sample.deepCopy();
                 replace(variant, path, JSON.readTree(wrong));
-                tried += run(check, variant, path + " = " + wrong);
+                run(check, variant, path + " = " + wrong);
+                tried++;
             }
             JsonNode variant = sample.deepCopy();
             replace(variant, path, null);
-            tried += run(check, variant, path + " removed");
+            run(check, variant, path + " removed");
+            tried++;
         }
         return tried;
     }
 
-    private static int run(Consumer<JsonNode> check, JsonNode variant, String what) {
+    private static void run(Consumer<JsonNode> check, JsonNode variant, String what) {
         assertThatCode(() -> check.accept(variant)).as(what).doesNotThrowAnyException();
-        return 1;
     }
 
     /** Paths as JSON pointers of every value below the root. */
