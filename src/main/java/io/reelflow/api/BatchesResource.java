@@ -77,7 +77,7 @@ public class BatchesResource {
     @Transactional
     @Operation(summary = "Submit a campaign batch", description = "Validated as on campaign-batches, then published"
             + " there; answered 202 with the batch's location and advice on its prompts. The team is the API key's.")
-    public Response submit(String body) {
+    public Response submit(byte[] body) {
         String team = caller.team(Role.SUBMITTER);
         ObjectNode root = JsonBody.object(json, body, "batch");
         JsonNode given = root.get("team");

@@ -55,7 +55,7 @@ public class DecisionsResource {
     @Transactional
     @Operation(summary = "Review a shot's latest draft", description = "approve, reject, or revise with a"
             + " revisedPrompt; validated as on draft-reviews and published there. revision defaults to the latest.")
-    public Response decide(@PathParam("batchId") String batchId, @PathParam("shotId") String shotId, String body) {
+    public Response decide(@PathParam("batchId") String batchId, @PathParam("shotId") String shotId, byte[] body) {
         String team = caller.team(Role.REVIEWER);
         ObjectNode message = JsonBody.object(json, body, "decision");
         List<Violation> fromUrl = FROM_THE_URL.stream().filter(message::has)

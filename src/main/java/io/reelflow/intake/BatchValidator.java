@@ -17,6 +17,7 @@ import io.reelflow.media.Placement;
 import io.reelflow.provider.ModelCatalog;
 import io.reelflow.review.ReviewPolicy;
 import io.reelflow.validation.JsonSchemaCheck;
+import io.reelflow.validation.JsonText;
 import io.reelflow.validation.TextRules;
 import io.reelflow.validation.Violation;
 import io.reelflow.validation.Violations;
@@ -70,6 +71,7 @@ public class BatchValidator {
                     + " message: split it into smaller batches")));
         }
         Violations v = new Violations(SHAPE.violations(root));
+        JsonText.brokenCharacters(root).forEach(broken -> v.add(broken.field(), broken.reason()));
         JsonNode defaults = root.path("defaults");
         AspectRatio aspect = AspectRatio.parse(defaults.path("aspectRatio").asText("landscape"))
                 .orElse(AspectRatio.LANDSCAPE);

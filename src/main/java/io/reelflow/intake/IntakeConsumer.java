@@ -25,8 +25,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 /**
  * Consumes {@code campaign-batches} (or every team's {@code campaign-batches.<team>}). Each record ends in one short
  * transaction: accepted, recognised as a re-send, or rejected with reasons, on the sender's rejected topic. A batch
- * on a team's topic that names another team is rejected. A record that is not JSON goes to the sender's dead-letter
- * topic with the reason in its headers. Only a passing database outage holds the partition, and only until the
+ * on a team's topic that names another team is rejected. A record that is not JSON in UTF-8 goes, unchanged, to the
+ * sender's dead-letter topic with the reason in its headers. Only a passing database outage holds the partition, and only until the
  * database answers again.
  */
 @ApplicationScoped
@@ -46,12 +46,12 @@ public class IntakeConsumer {
 
     @Incoming(Topics.CAMPAIGN_BATCHES)
     @Blocking
-    public CompletionStage<Void> consume(IncomingKafkaRecord<String, String> record) throws InterruptedException {
+    public CompletionStage<Void> consume(IncomingKafkaRecord<String, byte[]> record) throws InterruptedException {
         Inbound message = Inbound.of(record);
         Source source = new Source(record.getTopic(), record.getPartition(), record.getOffset());
         JsonNode root;
         try {
-            root = parse(message.payload());
+            root = parse(message);
         } catch (UnreadableBatchException e) {
             return message.deadLetter(e, Topics.CAMPAIGN_BATCHES_DLQ);
         }
@@ -84,7 +84,11 @@ public class IntakeConsumer {
         }
     }
 
-    private JsonNode parse(String payload) {
+    private JsonNode parse(Inbound message) {
+        if (message.notUtf8().isPresent()) {
+            throw new UnreadableBatchException(message.notUtf8().get(), null);
+        }
+        String payload = message.payload();
         if (payload == null || payload.isBlank()) {
             throw new UnreadableBatchException("empty message: a campaign batch must be a JSON object", null);
         }

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletionStage;
 
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 
+import io.reelflow.validation.JsonText;
 import io.reelflow.validation.Violation;
 import io.smallrye.reactive.messaging.kafka.IncomingKafkaRecord;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -13,16 +14,23 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 /**
  * A message as received from Kafka: its text, and who sent it. On a team's own topic ({@code <topic>.<team>}, which
  * the broker lets only that team write) the sender is that team, whatever the body claims; on a shared topic the
- * body's {@code team} is all there is.
+ * body's {@code team} is all there is. The value is taken as bytes and read as UTF-8 here, so that bytes that are
+ * not UTF-8 are known as such ({@link JsonText#decode}) rather than replaced.
  */
-public record Inbound(IncomingKafkaRecord<String, String> record, Optional<String> sender) {
+public record Inbound(IncomingKafkaRecord<String, byte[]> record, Optional<String> sender, JsonText.Decoded text) {
 
-    public static Inbound of(IncomingKafkaRecord<String, String> record) {
-        return new Inbound(record, TeamTopics.sender(record.getTopic()));
+    public static Inbound of(IncomingKafkaRecord<String, byte[]> record) {
+        return new Inbound(record, TeamTopics.sender(record.getTopic()), JsonText.decode(record.getPayload()));
     }
 
+    /** The message's text (null for a record without a value); where it is not UTF-8, see {@link #notUtf8}. */
     public String payload() {
-        return record.getPayload();
+        return text.text();
+    }
+
+    /** Where the message's bytes are not UTF-8, if they are not. */
+    public Optional<String> notUtf8() {
+        return Optional.ofNullable(text.notUtf8());
     }
 
     public String topic() {

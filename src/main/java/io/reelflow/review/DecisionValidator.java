@@ -57,7 +57,15 @@ public class DecisionValidator {
         }
     }
 
-    /** Reads a message as received: text that is not JSON is a violation like any other. */
+    /** Reads a message as received: bytes that are not UTF-8, or text that is not JSON, are violations like any other. */
+    public Result read(JsonText.Decoded message) {
+        if (!message.utf8()) {
+            return new Result(null, decisionId(null, message.text()), List.of(new Violation("$", message.notUtf8())));
+        }
+        return read(message.text());
+    }
+
+    /** Reads a message's text: text that is not JSON is a violation like any other. */
     public Result read(String payload) {
         JsonNode root;
         try {
@@ -74,6 +82,7 @@ public class DecisionValidator {
             return new Result(null, decisionId(root, rawPayload), List.of(new Violation("$", "must be a JSON object")));
         }
         Violations v = new Violations(SHAPE.violations(root));
+        JsonText.brokenCharacters(root).forEach(broken -> v.add(broken.field(), broken.reason()));
         String revisedPrompt = text.prompt(root.path("revisedPrompt"), "revisedPrompt", v);
         String reviewer = TextRules.text(root.path("reviewer"), "reviewer", true, v);
         String note = TextRules.text(root.path("note"), "note", false, v);

@@ -37,7 +37,7 @@ public class ReviewConsumer {
     // Not ordered here: the connector keeps each key's records (one shot's decisions) in order and lets up to
     // throttled.ordered.max-concurrency keys run at once.
     @Blocking(ordered = false)
-    public CompletionStage<Void> consume(IncomingKafkaRecord<String, String> record) throws InterruptedException {
+    public CompletionStage<Void> consume(IncomingKafkaRecord<String, byte[]> record) throws InterruptedException {
         Inbound message = Inbound.of(record);
         try {
             ReviewService.Outcome outcome = Transient.retrying(message.position(), () -> handle(message), LOG);
@@ -50,7 +50,7 @@ public class ReviewConsumer {
     }
 
     private ReviewService.Outcome handle(Inbound message) {
-        DecisionValidator.Result result = validator.read(message.payload());
+        DecisionValidator.Result result = validator.read(message.text());
         Optional<Violation> claim = message.claim(result.team());
         if (!result.valid() || claim.isPresent()) {
             List<Violation> reasons = new java.util.ArrayList<>(result.valid() ? List.of() : result.violations());

@@ -121,13 +121,41 @@ class ApiIT {
         assertThat(invalid.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
         assertThat(violations(invalid)).anySatisfy(v -> assertThat(v).startsWith("shots[2].prompt: "))
                 .anySatisfy(v -> assertThat(v).startsWith("shots[2].aspectRatio: "));
+        // The same batch behind a byte order mark is read like any other: the same violations, not "not valid JSON".
+        byte[] utf8 = bad.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] marked = new byte[utf8.length + 3];
+        System.arraycopy(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, 0, marked, 0, 3);
+        System.arraycopy(utf8, 0, marked, 3, utf8.length);
+        HttpResponse<String> withMark = sendBytes("POST", "/api/v1/batches", acmeKey, marked, "application/json");
+        assertThat(withMark.statusCode()).isEqualTo(422);
+        assertThat(violations(withMark)).isEqualTo(violations(invalid));
+        // Bytes that are not UTF-8 (Latin-1 here, charset declared or not) are refused naming where, not replaced.
+        ObjectNode accented = batch("latin1-" + System.nanoTime());
+        ((ObjectNode) accented.withArray("shots").get(0)).put("prompt", "Café terrace at dawn, slow push in, warm light.");
+        byte[] latin1 = accented.toString().getBytes(StandardCharsets.ISO_8859_1);
+        int at = accented.toString().indexOf('é');
+        for (String type : List.of("application/json", "application/json; charset=ISO-8859-1")) {
+            HttpResponse<String> notUtf8 = sendBytes("POST", "/api/v1/batches", acmeKey, latin1, type);
+            assertThat(notUtf8.statusCode()).as(type).isEqualTo(422);
+            assertThat(violations(notUtf8)).as(type).containsExactly("(body): not UTF-8: the text has the byte 0xE9 at"
+                    + " offset " + at + ", which is not UTF-8 there; JSON is read as UTF-8 only");
+        }
+        // Half of an emoji, as a client that cut a prompt inside one sends it.
+        ObjectNode halved = batch("halved-" + System.nanoTime());
+        ((ObjectNode) halved.withArray("shots").get(0)).put("prompt", "A toast at sunset, glasses raised HALF");
+        HttpResponse<String> half = send("POST", "/api/v1/batches", acmeKey,
+                halved.toString().replace("HALF", "\\ud83e"));
+        assertThat(half.statusCode()).isEqualTo(422);
+        assertThat(violations(half)).singleElement().satisfies(v -> assertThat(v)
+                .startsWith("shots[0].prompt: holds half of a character at character 34"));
 
         ObjectNode foreign = batch("foreign-" + System.nanoTime());
         foreign.put("team", "globex");
         HttpResponse<String> forbidden = send("POST", "/api/v1/batches", acmeKey, foreign.toString());
         assertThat(forbidden.statusCode()).isEqualTo(403);
         assertThat(violations(forbidden)).containsExactly("team: must be absent or 'acme' (the team of your API key)");
-        assertThat(it.db.count("select count(*) from batch where batch_key like 'foreign-%' or batch_key like 'bad-%'"))
+        assertThat(it.db.count("select count(*) from batch where batch_key like 'foreign-%' or batch_key like 'bad-%'"
+                + " or batch_key like 'latin1-%' or batch_key like 'halved-%'"))
                 .isZero();
     }
 
@@ -430,13 +458,20 @@ class ApiIT {
     }
 
     private HttpResponse<String> send(String method, String path, String key, String body) throws Exception {
+        return sendBytes(method, path, key, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+                "application/json");
+    }
+
+    private HttpResponse<String> sendBytes(String method, String path, String key, byte[] body, String type)
+            throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
         if (body != null) {
-            request.header("Content-Type", "application/json");
+            request.header("Content-Type", type);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -138,6 +138,21 @@ class BatchValidatorTest {
     }
 
     @Test
+    void refusesTextCutInsideACharacterWhereverItIs() throws Exception {
+        // A client that cut a prompt to a length in UTF-16 units can split an emoji and send half of it.
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c", "shots": [
+                 {"shotId": "1", "prompt": "A toast at sunset \\ud83e"},
+                 {"shotId": "2", "prompt": "A toast at sunset \\ud83e\\udd42"}],
+                 "brand": {"endCard": {"text": "\\udd42 Cheers"}}}""");
+
+        assertThat(reasons.get("shots[0].prompt")).startsWith("holds half of a character at character 18 (the lone"
+                + " surrogate \\ud83e");
+        assertThat(reasons).doesNotContainKey("shots[1].prompt");
+        assertThat(reasons.get("brand.endCard.text")).startsWith("holds half of a character at character 0");
+    }
+
+    @Test
     void refusesModelsThatAreUnknownOrWhoseProviderIsNotConfigured() throws Exception {
         Map<String, String> reasons = reasons("""
                 {"batchId": "b", "team": "t", "campaign": "c",

@@ -3,6 +3,7 @@ package io.reelflow.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -268,8 +269,26 @@ class DraftPipelineIT {
         assertThat(EventStream.header(dead, "dead-letter-reason")).startsWith("not valid JSON");
         assertThat(EventStream.header(dead, "dead-letter-topic")).isEqualTo("campaign-batches");
 
+        // Latin-1 bytes (a client encoding in its platform's charset): set aside unchanged, naming the byte, rather
+        // than taken with U+FFFD in the prompt.
+        ObjectNode accented = Batches.valid(TEAM, "latin1-" + System.nanoTime(), 1);
+        ((ObjectNode) accented.withArray("shots").get(0)).put("prompt", "Café terrace at dawn, slow push in, warm light.");
+        byte[] latin1 = Batches.json(accented).getBytes(StandardCharsets.ISO_8859_1);
+        Kafka.send(it.stack.kafka(), "campaign-batches", "latin1", latin1);
+        ConsumerRecord<String, String> notUtf8 = deadLetters.awaitRecord(r -> "latin1".equals(r.key()), WAIT);
+        assertThat(notUtf8).as("dead letter for the Latin-1 batch").isNotNull();
+        assertThat(EventStream.header(notUtf8, "dead-letter-reason")).isEqualTo("not UTF-8: the text has the byte 0xE9"
+                + " at offset " + Batches.json(accented).indexOf('é') + ", which is not UTF-8 there; JSON is read as"
+                + " UTF-8 only");
+        assertThat(it.db.count("select count(*) from batch where batch_key like 'latin1-%'")).isZero();
+
+        // A byte order mark before the batch, as some tools write it: read like any batch.
         String next = "after-garbage-" + System.nanoTime();
-        submit(Batches.valid(TEAM, next, 1));
+        byte[] utf8 = Batches.json(Batches.valid(TEAM, next, 1)).getBytes(StandardCharsets.UTF_8);
+        byte[] marked = new byte[utf8.length + 3];
+        System.arraycopy(new byte[] {(byte) 0xef, (byte) 0xbb, (byte) 0xbf}, 0, marked, 0, 3);
+        System.arraycopy(utf8, 0, marked, 3, utf8.length);
+        Kafka.send(it.stack.kafka(), "campaign-batches", TEAM + "/" + next, marked);
         assertThat(awaitEvent(next, "BatchDrafted").path("draftsLanded").asInt()).isEqualTo(1);
     }
 

@@ -47,6 +47,25 @@ class DecisionValidatorTest {
     }
 
     @Test
+    void bytesThatAreNotUtf8AndTextCutInsideACharacterAreRefusedNamingWhere() {
+        byte[] latin1 = """
+                {"team": "acme", "campaign": "c", "batchId": "b1", "shotId": "s1", "revision": 1,
+                 "decision": "approve", "reviewer": "Zoë"}""".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        DecisionValidator.Result notUtf8 = validator.read(io.reelflow.validation.JsonText.decode(latin1));
+        assertThat(notUtf8.violations()).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo("$");
+            assertThat(v.reason()).startsWith("not UTF-8: the text has the byte 0xEB at offset ");
+        });
+        assertThat(notUtf8.decisionId()).startsWith("sha256:");
+
+        DecisionValidator.Result cut = validator.read("""
+                {"team": "acme", "campaign": "c", "batchId": "b1", "shotId": "s1", "revision": 1,
+                 "decision": "reject", "reviewer": "dana", "note": "too dark \\ud83c"}""");
+        assertThat(cut.violations()).extracting(Violation::field).containsExactly("note");
+        assertThat(cut.violations().get(0).reason()).startsWith("holds half of a character at character 9");
+    }
+
+    @Test
     void readsTextThatIsNotJsonAsARefusalWithAStableId() {
         DecisionValidator.Result garbled = validator.read("{\"decision\": appro");
         DecisionValidator.Result again = validator.read("{\"decision\": appro");

@@ -2,6 +2,7 @@ package io.reelflow.review;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -177,6 +178,17 @@ class ReviewIT {
         assertThat(answer).as("answer to the unreadable decision").isNotNull();
         assertThat(EventStream.parse(answer.value()).path("reasons").get(0).path("reason").asText())
                 .startsWith("not valid JSON");
+        // A reviewer's tool that writes Latin-1: the decision is answered naming the byte, not applied with a U+FFFD.
+        String latin1 = malformed.replace("\"maybe\"", "\"approve\"").replace("\"bad-", "\"latin1-")
+                .replace("\"revisedPrompt\": \"x\"", "\"reviewer\": \"Zoë\"");
+        Kafka.send(it.stack.kafka(), "draft-reviews", TEAM + "/" + batchId + "/s01",
+                latin1.getBytes(StandardCharsets.ISO_8859_1));
+        ConsumerRecord<String, String> notUtf8 = refused.awaitRecord(r -> r.value().contains(batchId)
+                && EventStream.parse(r.value()).path("payload").asText().contains("latin1-" + batchId), WAIT);
+        assertThat(notUtf8).as("answer to the decision in Latin-1").isNotNull();
+        assertThat(EventStream.parse(notUtf8.value()).path("reasons").get(0).path("reason").asText())
+                .isEqualTo("not UTF-8: the text has the byte 0xEB at offset " + latin1.indexOf('ë') + ", which is not"
+                        + " UTF-8 there; JSON is read as UTF-8 only");
 
         // Decision ids are each team's own: another team's decision under the same id, refused (it names no shot
         // of that team), does not make this team's decision a duplicate.

@@ -1,5 +1,6 @@
 package io.reelflow.testkit;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -13,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.reelflow.localstack.KafkaAccess;
@@ -25,11 +27,16 @@ public final class Kafka {
 
     /** Sends one record and waits for the broker's acknowledgement; returns where it was written. */
     public static RecordMetadata send(KafkaAccess kafka, String topic, String key, String value) throws Exception {
+        return send(kafka, topic, key, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends one record of these bytes, as a client in any language may (UTF-8 or not). */
+    public static RecordMetadata send(KafkaAccess kafka, String topic, String key, byte[] value) throws Exception {
         Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new StringSerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
             return producer.send(new ProducerRecord<>(topic, key, value)).get(60, TimeUnit.SECONDS);
         }
     }
