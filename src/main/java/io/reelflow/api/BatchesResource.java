@@ -37,6 +37,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -77,9 +79,9 @@ public class BatchesResource {
     @Transactional
     @Operation(summary = "Submit a campaign batch", description = "Validated as on campaign-batches, then published"
             + " there; answered 202 with the batch's location and advice on its prompts. The team is the API key's.")
-    public Response submit(byte[] body) {
+    public Response submit(byte[] body, @Context HttpHeaders headers) {
         String team = caller.team(Role.SUBMITTER);
-        ObjectNode root = JsonBody.object(json, body, "batch");
+        ObjectNode root = JsonBody.object(json, body, headers.getMediaType(), "batch");
         JsonNode given = root.get("team");
         if (given != null && !given.isNull() && !team.equals(given.asText())) {
             throw new ApiException(403, "Forbidden", "a batch is submitted for the API key's own team",

@@ -22,6 +22,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -55,9 +57,10 @@ public class DecisionsResource {
     @Transactional
     @Operation(summary = "Review a shot's latest draft", description = "approve, reject, or revise with a"
             + " revisedPrompt; validated as on draft-reviews and published there. revision defaults to the latest.")
-    public Response decide(@PathParam("batchId") String batchId, @PathParam("shotId") String shotId, byte[] body) {
+    public Response decide(@PathParam("batchId") String batchId, @PathParam("shotId") String shotId, byte[] body,
+            @Context HttpHeaders headers) {
         String team = caller.team(Role.REVIEWER);
-        ObjectNode message = JsonBody.object(json, body, "decision");
+        ObjectNode message = JsonBody.object(json, body, headers.getMediaType(), "decision");
         List<Violation> fromUrl = FROM_THE_URL.stream().filter(message::has)
                 .map(f -> new Violation(f, "is taken from the URL and your API key; leave it out")).toList();
         if (!fromUrl.isEmpty()) {

@@ -2,6 +2,7 @@ package io.reelflow.validation;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
@@ -46,15 +47,24 @@ public final class JsonText {
      * write, is dropped (section 8.1 allows it).
      */
     public static Decoded decode(byte[] bytes) {
+        return decode(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The text of a request body in the charset its {@code Content-Type} names (UTF-8 when it names none), read as
+     * strictly as {@link #decode(byte[])}.
+     */
+    public static Decoded decode(byte[] bytes, Charset charset) {
         if (bytes == null) {
             return new Decoded(null, null);
         }
-        int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb
+        boolean utf8 = charset.equals(StandardCharsets.UTF_8);
+        int start = utf8 && bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb
                 && (bytes[2] & 0xff) == 0xbf ? 3 : 0;
         ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
-        CharBuffer out = CharBuffer.allocate(bytes.length - start);
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CharBuffer out = CharBuffer.allocate((int) Math.ceil((bytes.length - start) * (double) decoder.maxCharsPerByte()));
         CoderResult result = decoder.decode(in, out, true);
         if (!result.isError()) {
             result = decoder.flush(out);
@@ -62,11 +72,13 @@ public final class JsonText {
         if (result.isError()) {
             int at = in.position();
             int lead = bytes[at] & 0xff;
-            boolean cut = at + result.length() == bytes.length && lead >= 0xc2 && lead <= 0xf4;
+            String name = utf8 ? "UTF-8" : charset.name();
+            boolean cut = utf8 && at + result.length() == bytes.length && lead >= 0xc2 && lead <= 0xf4;
             String where = cut ? "ends inside a character begun by the byte 0x%02X at offset %d"
-                    : "has the byte 0x%02X at offset %d, which is not UTF-8 there";
-            return new Decoded(new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8),
-                    "not UTF-8: the text " + where.formatted(lead, at) + "; JSON is read as UTF-8 only");
+                    : "has the byte 0x%02X at offset %d, which is not " + name + " there";
+            return new Decoded(new String(bytes, start, bytes.length - start, charset),
+                    "not " + name + ": the text " + where.formatted(lead, at)
+                            + (utf8 ? "; JSON is read as UTF-8" : " (the charset its Content-Type names)"));
         }
         return new Decoded(out.flip().toString(), null);
     }

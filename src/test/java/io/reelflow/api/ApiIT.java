@@ -129,17 +129,33 @@ class ApiIT {
         HttpResponse<String> withMark = sendBytes("POST", "/api/v1/batches", acmeKey, marked, "application/json");
         assertThat(withMark.statusCode()).isEqualTo(422);
         assertThat(violations(withMark)).isEqualTo(violations(invalid));
-        // Bytes that are not UTF-8 (Latin-1 here, charset declared or not) are refused naming where, not replaced.
+        // Bytes that are not UTF-8 (Latin-1 here) are refused naming where, not replaced; where the Content-Type names
+        // the charset they are in, they are read in it (the violation quotes the value as sent).
         ObjectNode accented = batch("latin1-" + System.nanoTime());
-        ((ObjectNode) accented.withArray("shots").get(0)).put("prompt", "Café terrace at dawn, slow push in, warm light.");
+        ((ObjectNode) accented.withArray("shots").get(0)).put("prompt", "Café terrace at dawn, slow push in, warm light.")
+                .put("aspectRatio", "carré");
         byte[] latin1 = accented.toString().getBytes(StandardCharsets.ISO_8859_1);
-        int at = accented.toString().indexOf('é');
-        for (String type : List.of("application/json", "application/json; charset=ISO-8859-1")) {
-            HttpResponse<String> notUtf8 = sendBytes("POST", "/api/v1/batches", acmeKey, latin1, type);
-            assertThat(notUtf8.statusCode()).as(type).isEqualTo(422);
-            assertThat(violations(notUtf8)).as(type).containsExactly("(body): not UTF-8: the text has the byte 0xE9 at"
-                    + " offset " + at + ", which is not UTF-8 there; JSON is read as UTF-8 only");
-        }
+        HttpResponse<String> notUtf8 = sendBytes("POST", "/api/v1/batches", acmeKey, latin1, "application/json");
+        assertThat(notUtf8.statusCode()).isEqualTo(422);
+        assertThat(violations(notUtf8)).containsExactly("(body): not UTF-8: the text has the byte 0xE9 at offset "
+                + accented.toString().indexOf('é') + ", which is not UTF-8 there; JSON is read as UTF-8");
+        HttpResponse<String> declared = sendBytes("POST", "/api/v1/batches", acmeKey, latin1,
+                "application/json; charset=ISO-8859-1");
+        assertThat(declared.statusCode()).isEqualTo(422);
+        assertThat(violations(declared)).singleElement()
+                .satisfies(v -> assertThat(v).startsWith("shots[0].aspectRatio: 'carré' is not allowed"));
+        byte[] undefined = accented.toString().replace("é", "e").getBytes(StandardCharsets.US_ASCII);
+        undefined[accented.toString().indexOf("Caf") + 3] = (byte) 0x81;
+        HttpResponse<String> notInCharset = sendBytes("POST", "/api/v1/batches", acmeKey, undefined,
+                "application/json; charset=windows-1252");
+        assertThat(violations(notInCharset)).containsExactly("(body): not windows-1252: the text has the byte 0x81 at"
+                + " offset " + (accented.toString().indexOf("Caf") + 3) + ", which is not windows-1252 there (the charset"
+                + " its Content-Type names)");
+        HttpResponse<String> unknown = sendBytes("POST", "/api/v1/batches", acmeKey, latin1,
+                "application/json; charset=x-no-such-charset");
+        assertThat(unknown.statusCode()).isEqualTo(415);
+        assertThat(violations(unknown)).containsExactly("(Content-Type): names the charset 'x-no-such-charset', which"
+                + " is not known here; send UTF-8");
         // Half of an emoji, as a client that cut a prompt inside one sends it.
         ObjectNode halved = batch("halved-" + System.nanoTime());
         ((ObjectNode) halved.withArray("shots").get(0)).put("prompt", "A toast at sunset, glasses raised HALF");

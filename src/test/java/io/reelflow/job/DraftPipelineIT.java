@@ -279,7 +279,7 @@ class DraftPipelineIT {
         assertThat(notUtf8).as("dead letter for the Latin-1 batch").isNotNull();
         assertThat(EventStream.header(notUtf8, "dead-letter-reason")).isEqualTo("not UTF-8: the text has the byte 0xE9"
                 + " at offset " + Batches.json(accented).indexOf('é') + ", which is not UTF-8 there; JSON is read as"
-                + " UTF-8 only");
+                + " UTF-8");
         assertThat(it.db.count("select count(*) from batch where batch_key like 'latin1-%'")).isZero();
 
         // A byte order mark before the batch, as some tools write it: read like any batch.

@@ -188,7 +188,7 @@ class ReviewIT {
         assertThat(notUtf8).as("answer to the decision in Latin-1").isNotNull();
         assertThat(EventStream.parse(notUtf8.value()).path("reasons").get(0).path("reason").asText())
                 .isEqualTo("not UTF-8: the text has the byte 0xEB at offset " + latin1.indexOf('ë') + ", which is not"
-                        + " UTF-8 there; JSON is read as UTF-8 only");
+                        + " UTF-8 there; JSON is read as UTF-8");
 
         // Decision ids are each team's own: another team's decision under the same id, refused (it names no shot
         // of that team), does not make this team's decision a duplicate.

@@ -57,7 +57,7 @@ class JsonTextTest {
         JsonText.Decoded latin1 = JsonText.decode("{\"prompt\": \"Café\"}".getBytes(StandardCharsets.ISO_8859_1));
         assertThat(latin1.utf8()).isFalse();
         assertThat(latin1.notUtf8()).isEqualTo("not UTF-8: the text has the byte 0xE9 at offset 15, which is not UTF-8"
-                + " there; JSON is read as UTF-8 only");
+                + " there; JSON is read as UTF-8");
         assertThat(latin1.text()).as("kept only to be echoed back").isEqualTo("{\"prompt\": \"Caf\ufffd\"}");
 
         // Cut after the first byte of a three-byte character.
@@ -72,6 +72,20 @@ class JsonTextTest {
         assertThat(JsonText.decode(bytes(0x22, 0x41, 0xff)).notUtf8()).contains("0xFF at offset 2");
         // The offset counts the byte order mark, so it points into the bytes as sent.
         assertThat(JsonText.decode(bytes(0xef, 0xbb, 0xbf, 0x7b, 0xe9)).notUtf8()).contains("0xE9 at offset 4");
+    }
+
+    @Test
+    void aBodyInTheCharsetItsContentTypeNamesIsReadInItAsStrictly() {
+        byte[] latin1 = "{\"prompt\": \"Café\"}".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(JsonText.decode(latin1, StandardCharsets.ISO_8859_1).text()).isEqualTo("{\"prompt\": \"Café\"}");
+        // 0x81 is a byte windows-1252 leaves undefined; in UTF-16 an odd count of bytes ends inside a character.
+        assertThat(JsonText.decode(bytes(0x22, 0x81, 0x22), java.nio.charset.Charset.forName("windows-1252")).notUtf8())
+                .isEqualTo("not windows-1252: the text has the byte 0x81 at offset 1, which is not windows-1252 there"
+                        + " (the charset its Content-Type names)");
+        assertThat(JsonText.decode(bytes(0x00, 0x22, 0x00), StandardCharsets.UTF_16BE).utf8()).isFalse();
+        // A byte order mark is only UTF-8's to drop.
+        assertThat(JsonText.decode(bytes(0xef, 0xbb, 0xbf, 0x7b), StandardCharsets.ISO_8859_1).text())
+                .isEqualTo("\u00ef\u00bb\u00bf{");
     }
 
     @Test
