@@ -66,6 +66,18 @@ class DecisionValidatorTest {
     }
 
     @Test
+    void aRevisionBeyondWhatARevisionCanBeIsRefusedNotWrappedAround() {
+        // 2^32 + 1 read as a Java int is 1: the decision would have judged revision 1.
+        DecisionValidator.Result huge = validator.read("""
+                {"team": "acme", "campaign": "c", "batchId": "b1", "shotId": "s1", "revision": 4294967297,
+                 "decision": "approve", "reviewer": "dana"}""");
+        assertThat(huge.violations()).extracting(Violation::field).containsExactly("revision");
+        assertThat(validator.read("""
+                {"team": "acme", "campaign": "c", "batchId": "b1", "shotId": "s1", "revision": 2147483647,
+                 "decision": "approve", "reviewer": "dana"}""").decision().revision()).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
     void readsTextThatIsNotJsonAsARefusalWithAStableId() {
         DecisionValidator.Result garbled = validator.read("{\"decision\": appro");
         DecisionValidator.Result again = validator.read("{\"decision\": appro");
