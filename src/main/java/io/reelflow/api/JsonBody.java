@@ -25,8 +25,8 @@ final class JsonBody {
 
     static ObjectNode object(ObjectMapper json, byte[] bytes, MediaType type, String what) {
         JsonText.Decoded decoded = JsonText.decode(bytes, charset(type));
-        if (!decoded.utf8()) {
-            throw ApiException.invalid("(body)", decoded.notUtf8());
+        if (!decoded.ok()) {
+            throw ApiException.invalid("(body)", decoded.error());
         }
         String body = decoded.text();
         if (body == null || body.isBlank()) {

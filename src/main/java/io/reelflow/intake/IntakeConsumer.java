@@ -26,8 +26,8 @@ import jakarta.enterprise.context.ApplicationScoped;
  * Consumes {@code campaign-batches} (or every team's {@code campaign-batches.<team>}). Each record ends in one short
  * transaction: accepted, recognised as a re-send, or rejected with reasons, on the sender's rejected topic. A batch
  * on a team's topic that names another team is rejected. A record that is not JSON in UTF-8 goes, unchanged, to the
- * sender's dead-letter topic with the reason in its headers. Only a passing database outage holds the partition, and only until the
- * database answers again.
+ * sender's dead-letter topic with the reason in its headers. Only a passing database outage holds the partition, and
+ * only until the database answers again.
  */
 @ApplicationScoped
 public class IntakeConsumer {

@@ -30,7 +30,7 @@ public record Inbound(IncomingKafkaRecord<String, byte[]> record, Optional<Strin
 
     /** Where the message's bytes are not UTF-8, if they are not. */
     public Optional<String> notUtf8() {
-        return Optional.ofNullable(text.notUtf8());
+        return Optional.ofNullable(text.error());
     }
 
     public String topic() {

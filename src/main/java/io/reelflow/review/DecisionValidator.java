@@ -57,10 +57,10 @@ public class DecisionValidator {
         }
     }
 
-    /** Reads a message as received: bytes that are not UTF-8, or text that is not JSON, are violations like any other. */
+    /** Reads a message as received: bytes not UTF-8, or text not JSON, are violations like any other. */
     public Result read(JsonText.Decoded message) {
-        if (!message.utf8()) {
-            return new Result(null, decisionId(null, message.text()), List.of(new Violation("$", message.notUtf8())));
+        if (!message.ok()) {
+            return new Result(null, decisionId(null, message.text()), List.of(new Violation("$", message.error())));
         }
         return read(message.text());
     }

@@ -64,7 +64,8 @@ public final class JsonText {
         ByteBuffer in = ByteBuffer.wrap(bytes, start, bytes.length - start);
         CharsetDecoder decoder = charset.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-        CharBuffer out = CharBuffer.allocate((int) Math.ceil((bytes.length - start) * (double) decoder.maxCharsPerByte()));
+        CharBuffer out = CharBuffer.allocate(
+                (int) Math.ceil((bytes.length - start) * (double) decoder.maxCharsPerByte()));
         CoderResult result = decoder.decode(in, out, true);
         if (!result.isError()) {
             result = decoder.flush(out);
@@ -84,20 +85,21 @@ public final class JsonText {
     }
 
     /**
-     * A body or message read as text: {@code text} (null for none); when its bytes were not UTF-8, {@code notUtf8}
-     * says where, and {@code text} is what a lenient reading made of them (for echoing back only).
+     * A body or message read as text: {@code text} (null for none); when its bytes were not in the charset,
+     * {@code error} says where, and {@code text} is what a lenient reading made of them (for echoing back only).
      */
-    public record Decoded(String text, String notUtf8) {
+    public record Decoded(String text, String error) {
 
-        public boolean utf8() {
-            return notUtf8 == null;
+        public boolean ok() {
+            return error == null;
         }
     }
 
     /**
      * Text values and field names holding half of a character: a UTF-16 surrogate without its other half
-     * (<code>"&#92;ud83c"</code>), as text cut in the middle of an emoji leaves. JSON's grammar allows it, but it is not
-     * text: stored or sent on it turns into {@code ?}, and a database's JSON refuses it. Each is named by its path.
+     * (<code>"&#92;ud83c"</code>), as text cut in the middle of an emoji leaves. JSON's grammar allows it, but it is
+     * not text: stored or sent on it turns into {@code ?}, and a database's JSON refuses it. Each is named by its
+     * path.
      */
     public static List<Violation> brokenCharacters(JsonNode root) {
         List<Violation> found = new ArrayList<>();
@@ -116,7 +118,8 @@ public final class JsonText {
             for (Map.Entry<String, JsonNode> field : node.properties()) {
                 brokenCharacter(field.getKey()).ifPresent(half -> found.add(new Violation(name(path),
                         "has a field whose name holds " + half)));
-                brokenCharacters(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey(), found);
+                String at = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                brokenCharacters(field.getValue(), at, found);
             }
         }
     }

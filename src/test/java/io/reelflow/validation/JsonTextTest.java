@@ -55,23 +55,23 @@ class JsonTextTest {
     void bytesThatAreNotUtf8AreNamedWithTheirOffsetNotReplaced() {
         // Latin-1, as a client that encodes its text in the platform's charset sends it: é is the byte 0xE9.
         JsonText.Decoded latin1 = JsonText.decode("{\"prompt\": \"Café\"}".getBytes(StandardCharsets.ISO_8859_1));
-        assertThat(latin1.utf8()).isFalse();
-        assertThat(latin1.notUtf8()).isEqualTo("not UTF-8: the text has the byte 0xE9 at offset 15, which is not UTF-8"
+        assertThat(latin1.ok()).isFalse();
+        assertThat(latin1.error()).isEqualTo("not UTF-8: the text has the byte 0xE9 at offset 15, which is not UTF-8"
                 + " there; JSON is read as UTF-8");
         assertThat(latin1.text()).as("kept only to be echoed back").isEqualTo("{\"prompt\": \"Caf\ufffd\"}");
 
         // Cut after the first byte of a three-byte character.
         byte[] cut = "ab東".getBytes(StandardCharsets.UTF_8);
         JsonText.Decoded stops = JsonText.decode(Arrays.copyOf(cut, 3));
-        assertThat(stops.notUtf8()).startsWith("not UTF-8: the text ends inside a character begun by the byte 0xE6 at"
+        assertThat(stops.error()).startsWith("not UTF-8: the text ends inside a character begun by the byte 0xE6 at"
                 + " offset 2");
 
         // A surrogate written as three bytes (CESU-8), an overlong slash, and a byte UTF-8 never uses.
-        assertThat(JsonText.decode(bytes(0x22, 0xed, 0xa0, 0xbc, 0x22)).notUtf8()).contains("0xED at offset 1");
-        assertThat(JsonText.decode(bytes(0x22, 0xc0, 0xaf, 0x22)).notUtf8()).contains("0xC0 at offset 1");
-        assertThat(JsonText.decode(bytes(0x22, 0x41, 0xff)).notUtf8()).contains("0xFF at offset 2");
+        assertThat(JsonText.decode(bytes(0x22, 0xed, 0xa0, 0xbc, 0x22)).error()).contains("0xED at offset 1");
+        assertThat(JsonText.decode(bytes(0x22, 0xc0, 0xaf, 0x22)).error()).contains("0xC0 at offset 1");
+        assertThat(JsonText.decode(bytes(0x22, 0x41, 0xff)).error()).contains("0xFF at offset 2");
         // The offset counts the byte order mark, so it points into the bytes as sent.
-        assertThat(JsonText.decode(bytes(0xef, 0xbb, 0xbf, 0x7b, 0xe9)).notUtf8()).contains("0xE9 at offset 4");
+        assertThat(JsonText.decode(bytes(0xef, 0xbb, 0xbf, 0x7b, 0xe9)).error()).contains("0xE9 at offset 4");
     }
 
     @Test
@@ -79,10 +79,10 @@ class JsonTextTest {
         byte[] latin1 = "{\"prompt\": \"Café\"}".getBytes(StandardCharsets.ISO_8859_1);
         assertThat(JsonText.decode(latin1, StandardCharsets.ISO_8859_1).text()).isEqualTo("{\"prompt\": \"Café\"}");
         // 0x81 is a byte windows-1252 leaves undefined; in UTF-16 an odd count of bytes ends inside a character.
-        assertThat(JsonText.decode(bytes(0x22, 0x81, 0x22), java.nio.charset.Charset.forName("windows-1252")).notUtf8())
+        assertThat(JsonText.decode(bytes(0x22, 0x81, 0x22), java.nio.charset.Charset.forName("windows-1252")).error())
                 .isEqualTo("not windows-1252: the text has the byte 0x81 at offset 1, which is not windows-1252 there"
                         + " (the charset its Content-Type names)");
-        assertThat(JsonText.decode(bytes(0x00, 0x22, 0x00), StandardCharsets.UTF_16BE).utf8()).isFalse();
+        assertThat(JsonText.decode(bytes(0x00, 0x22, 0x00), StandardCharsets.UTF_16BE).ok()).isFalse();
         // A byte order mark is only UTF-8's to drop.
         assertThat(JsonText.decode(bytes(0xef, 0xbb, 0xbf, 0x7b), StandardCharsets.ISO_8859_1).text())
                 .isEqualTo("\u00ef\u00bb\u00bf{");
