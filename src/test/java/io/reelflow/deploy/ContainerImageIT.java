@@ -2,6 +2,7 @@ package io.reelflow.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,6 +111,17 @@ class ContainerImageIT {
         // The root filesystem is read-only in the run; only /tmp takes files.
         String writes = inContainer("touch /deployments/x 2>&1 || echo refused; touch /tmp/x && echo tmp-ok");
         assertThat(writes).contains("refused").contains("tmp-ok");
+        // The service loads native libraries it unpacks under /tmp (FFmpeg, Kafka's compression codecs): the tmpfs
+        // as Compose and the README mount it lets a library copied there be mapped. Docker mounts a tmpfs given no
+        // options noexec (Podman does not), and there the same mapping fails.
+        String load = "cp /lib/x86_64-linux-gnu/libc.so.6 /tmp/ && /lib64/ld-linux-x86-64.so.2 /tmp/libc.so.6 2>&1"
+                + " | head -n 1; grep ' /tmp ' /proc/mounts";
+        assertThat(inContainer(load)).as("a library mapped from /tmp as mounted").contains("GNU C Library")
+                .doesNotContain("noexec");
+        assertThat(podman.run(Duration.ofMinutes(1), "run", "--rm", "--network", "none", "--tmpfs",
+                "/tmp:rw,noexec,nosuid,nodev", "--entrypoint", "bash", IMAGE, "-c", load).output())
+                .as("the same from a tmpfs mounted as Docker mounts one given no options")
+                .contains("failed to map segment").contains("noexec");
     }
 
     @Test
@@ -122,7 +134,7 @@ class ContainerImageIT {
         podman.run(Duration.ofMinutes(2), "rm", "-f", "-t", "0", CONTAINER);
         Instant started = Instant.now();
         podman.run(Duration.ofMinutes(2), "run", "-d", "--name", CONTAINER, "--network", "host",
-                "--read-only", "--tmpfs", "/tmp:rw,size=4g,mode=1777", "--cap-drop", "ALL",
+                "--read-only", "--tmpfs", tmpfs(), "--cap-drop", "ALL",
                 "--security-opt", "no-new-privileges", "--user", "10001:10001", "--env-file", envFile.toString(),
                 IMAGE).orFail("podman run");
         Awaitility.await("the container ready").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250))
@@ -145,7 +157,10 @@ class ContainerImageIT {
         defaults.put("reviewPolicy", "auto-qc");
         defaults.putArray("deliverables").add("square");
         batch.putObject("brand").putObject("endCard").put("text", "Reelflow");
-        Kafka.send(it.stack.kafka(), "campaign-batches", "acme/" + batchId, Batches.json(batch));
+        // Compressed with zstd, as many teams' clients send large messages: the consumer inflates it with a native
+        // library it unpacks under /tmp.
+        Kafka.send(it.stack.kafka(), "campaign-batches", "acme/" + batchId,
+                Batches.json(batch).getBytes(StandardCharsets.UTF_8), "zstd");
         JsonNode delivered = events.awaitFirst(e -> batchId.equals(e.path("batchId").asText()),
                 e -> "BatchDelivered".equals(e.path("type").asText()), Duration.ofMinutes(6));
         assertThat(delivered).as("BatchDelivered for %s", batchId).isNotNull();
@@ -187,7 +202,9 @@ class ContainerImageIT {
         assertThat(Files.readString(Path.of("README.md"))).contains("-t reelflow:dev");
         assertThat(service.path("build").path("dockerfile").asText()).isEqualTo("docker/Dockerfile");
         assertThat(service.path("read_only").asBoolean()).isTrue();
-        assertThat(service.path("tmpfs").toString()).contains("/tmp");
+        assertThat(service.path("tmpfs")).as("one tmpfs, /tmp, run here as written").hasSize(1);
+        assertThat(tmpfs()).startsWith("/tmp:");
+        assertThat(Files.readString(Path.of("README.md"))).as("the README's podman run").contains("--tmpfs " + tmpfs() + " ");
         assertThat(service.path("cap_drop").toString()).isEqualTo("[\"ALL\"]");
         assertThat(service.path("security_opt").toString()).contains("no-new-privileges");
         assertThat(service.has("healthcheck")).as("Compose uses the image's health check").isFalse();
@@ -316,6 +333,12 @@ class ContainerImageIT {
     }
 
     /** The pod's termination grace period in the base Deployment, in seconds. */
+    /** The tmpfs {@code /tmp} as {@code docker/compose.yaml} mounts it: every run here mounts it so. */
+    private static String tmpfs() throws Exception {
+        return YAML.readTree(Files.readString(Path.of("docker/compose.yaml"))).path("services").path("reelflow")
+                .path("tmpfs").get(0).asText();
+    }
+
     private static int gracePeriod() throws Exception {
         return YAML.readTree(Files.readString(Path.of("k8s/base/deployment.yaml"))).path("spec").path("template")
                 .path("spec").path("terminationGracePeriodSeconds").asInt();
@@ -347,7 +370,7 @@ class ContainerImageIT {
     }
 
     private String inContainer(String script) throws Exception {
-        return podman.run(Duration.ofMinutes(1), "run", "--rm", "--network", "none", "--read-only", "--tmpfs", "/tmp",
+        return podman.run(Duration.ofMinutes(1), "run", "--rm", "--network", "none", "--read-only", "--tmpfs", tmpfs(),
                 "--cap-drop", "ALL", "--entrypoint", "bash", IMAGE, "-c", script).output();
     }
 

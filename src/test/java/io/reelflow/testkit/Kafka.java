@@ -32,7 +32,14 @@ public final class Kafka {
 
     /** Sends one record of these bytes, as a client in any language may (UTF-8 or not). */
     public static RecordMetadata send(KafkaAccess kafka, String topic, String key, byte[] value) throws Exception {
+        return send(kafka, topic, key, value, "none");
+    }
+
+    /** Sends one record compressed with {@code compression} ({@code zstd}, {@code lz4}, {@code snappy}, ...). */
+    public static RecordMetadata send(KafkaAccess kafka, String topic, String key, byte[] value, String compression)
+            throws Exception {
         Properties props = kafka.clientProperties();
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 8 * 1024 * 1024);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
