@@ -133,7 +133,7 @@ public class BatchValidator {
                     ? DeliveryRequests.placements(shot.path("deliverables"), path + ".deliverables", v)
                     : deliverables;
             List<Captions.Cue> captions = DeliveryRequests.captions(shot.path("captions"), path + ".captions",
-                    config.render().finalCut().seconds(), v);
+                    config.render().finalCut().seconds(), placements.stream().anyMatch(Placement::burnCaptions), v);
             if (!captions.isEmpty() && placements.isEmpty()) {
                 v.add(path + ".captions", "are written beside the shot's deliverables, but it has none; name"
                         + " placements in deliverables (of the shot or in defaults)");

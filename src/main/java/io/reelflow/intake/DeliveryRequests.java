@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.reelflow.campaign.Brand;
 import io.reelflow.media.Captions;
 import io.reelflow.media.Deliverables;
+import io.reelflow.media.Fonts;
 import io.reelflow.media.FrameSize;
 import io.reelflow.media.Placement;
 import io.reelflow.reference.ReferenceImageException;
@@ -111,6 +112,7 @@ final class DeliveryRequests {
         Brand.EndCard endCard = null;
         if (card.isObject()) {
             String text = TextRules.text(card.path("text"), "brand.endCard.text", true, v);
+            drawable(text, "brand.endCard.text", "the end card is drawn", v);
             endCard = new Brand.EndCard(card.path("seconds").asDouble(2), text,
                     card.path("background").asText("#000000"), card.path("textColor").asText("#ffffff"));
         }
@@ -133,7 +135,7 @@ final class DeliveryRequests {
      * The caption lines of a shot whose final lasts {@code seconds}: each starts before the final ends and after
      * the previous line ended; a line running past the end is cut there when delivered.
      */
-    static List<Captions.Cue> captions(JsonNode array, String path, int seconds, Violations v) {
+    static List<Captions.Cue> captions(JsonNode array, String path, int seconds, boolean burnt, Violations v) {
         List<Captions.Cue> cues = new ArrayList<>();
         double previousEnd = 0;
         if (!array.isArray()) {
@@ -148,6 +150,9 @@ final class DeliveryRequests {
             double start = cue.get("start").asDouble();
             double end = cue.get("end").asDouble();
             String text = TextRules.text(cue.get("text"), at + ".text", true, v);
+            if (burnt) {
+                drawable(text, at + ".text", "a placement of the shot burns its captions in", v);
+            }
             if (end <= start) {
                 v.add(at + ".end", String.format(Locale.ROOT, "is %s s, not after its start (%s s)", num(end),
                         num(start)));
@@ -163,6 +168,23 @@ final class DeliveryRequests {
             previousEnd = Math.max(previousEnd, end);
         }
         return cues;
+    }
+
+    /**
+     * Text drawn into the picture must be in the shipped typeface's reach: a character it has no glyph for would be
+     * drawn as an empty box in every file.
+     */
+    private static void drawable(String text, String path, String why, Violations v) {
+        if (text == null) {
+            return;
+        }
+        List<String> missing = Fonts.undrawable(text, 5);
+        if (!missing.isEmpty()) {
+            v.add(path, "holds characters the typeface text is drawn in (" + Fonts.name() + ": Latin, Greek, Cyrillic,"
+                    + " Armenian, Georgian, Hebrew, Arabic) has no glyph for, and " + why + ": " + String.join(", ",
+                    missing) + "; they would show as empty boxes. Deliver such text as captions files only"
+                    + " (burnCaptions false), or leave those characters out");
+        }
     }
 
     private static String num(double value) {

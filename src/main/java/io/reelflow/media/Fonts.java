@@ -5,16 +5,32 @@ import java.awt.FontFormatException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 
 /**
  * The typeface Reelflow draws text with (captions, labels, end cards): DejaVu Sans Bold, shipped with the service
  * ({@code /fonts}), so text looks the same on every machine, with or without fonts installed.
  */
-final class Fonts {
+public final class Fonts {
 
     private static final Font BOLD = load("/fonts/DejaVuSans-Bold.ttf");
 
     private Fonts() {
+    }
+
+    /**
+     * The characters of {@code text} the typeface has no glyph for, each once, as {@code 新 (U+65B0)}, at most
+     * {@code limit} of them; empty when it draws them all. Line breaks and spaces are not drawn and not counted.
+     */
+    public static List<String> undrawable(String text, int limit) {
+        return text.codePoints().filter(c -> !Character.isWhitespace(c) && !BOLD.canDisplay(c)).distinct()
+                .limit(limit).mapToObj(c -> Character.toString(c) + " (U+" + String.format("%04X", c) + ")")
+                .toList();
+    }
+
+    /** The shipped typeface's name, as a reason names it. */
+    public static String name() {
+        return BOLD.getFontName(java.util.Locale.ROOT);
     }
 
     /** The shipped typeface at {@code pixels} high. */

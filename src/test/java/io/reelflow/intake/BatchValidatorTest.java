@@ -331,6 +331,28 @@ class BatchValidatorTest {
     }
 
     @Test
+    void textDrawnIntoThePictureMustBeInTheTypefacesReach() throws Exception {
+        // Japanese and an emoji burnt into reels would be empty boxes; the same lines as caption files only are fine,
+        // and so are Greek, Cyrillic and accented Latin burnt in.
+        Map<String, String> reasons = reasons("""
+                {"batchId": "b-1", "team": "acme", "campaign": "spring",
+                 "defaults": {"deliverables": [{"name": "reels", "burnCaptions": true}, "youtube"]},
+                 "brand": {"endCard": {"text": "新発売 Spring"}},
+                 "shots": [{"shotId": "s1", "prompt": "A tilt up a lighthouse.",
+                            "captions": [{"start": 0, "end": 2, "text": "灯台の光 🎬"},
+                                         {"start": 2, "end": 4, "text": "Φως, свет, lumière"}]},
+                           {"shotId": "s2", "prompt": "A dolly along a pier.", "deliverables": ["youtube"],
+                            "captions": [{"start": 0, "end": 2, "text": "桟橋を歩く"}]}]}""");
+
+        assertThat(reasons.get("shots[0].captions[0].text")).startsWith("holds characters the typeface text is drawn"
+                + " in (DejaVu Sans Bold: ").contains("a placement of the shot burns its captions in: 灯 (U+706F),"
+                + " 台 (U+53F0), の (U+306E), 光 (U+5149), 🎬 (U+1F3AC); they would show as empty boxes");
+        assertThat(reasons).doesNotContainKeys("shots[0].captions[1].text", "shots[1].captions[0].text");
+        assertThat(reasons.get("brand.endCard.text")).contains("the end card is drawn: 新 (U+65B0), 発 (U+767A),"
+                + " 売 (U+58F2);");
+    }
+
+    @Test
     void readsTheBrandKitAndStandardPlacementsWithChanges() throws Exception {
         String logo = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(
                 new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0});
