@@ -128,14 +128,14 @@ public final class JsonText {
         return path.isEmpty() ? "$" : path;
     }
 
+    /** Where {@code text} holds half of a character, counted in characters (code points), if it does. */
     private static Optional<String> brokenCharacter(String text) {
-        for (int i = 0; i < text.length(); i++) {
+        int at = 0;
+        for (int i = 0; i < text.length(); i += Character.charCount(text.codePointAt(i)), at++) {
             char c = text.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
+            if (Character.isSurrogate(c) && Character.charCount(text.codePointAt(i)) == 1) {
                 return Optional.of("half of a character at character %d (the lone surrogate \\u%04x, as text cut"
-                        .formatted(i, (int) c) + " inside an emoji leaves): text must be whole characters");
+                        .formatted(at, (int) c) + " inside an emoji leaves): text must be whole characters");
             }
         }
         return Optional.empty();

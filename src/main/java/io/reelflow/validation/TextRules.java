@@ -22,12 +22,14 @@ public final class TextRules {
             return null;
         }
         String prompt = node.textValue().strip();
+        // Characters as people and most languages count them (code points): an emoji is one, not two UTF-16 units.
+        int length = prompt.codePointCount(0, prompt.length());
         if (prompt.isEmpty()) {
             v.add(path, "must not be empty");
-        } else if (prompt.length() < minPrompt) {
-            v.add(path, "is " + prompt.length() + " characters; at least " + minPrompt + " are required");
-        } else if (prompt.length() > maxPrompt) {
-            v.add(path, "is " + prompt.length() + " characters; at most " + maxPrompt + " are allowed");
+        } else if (length < minPrompt) {
+            v.add(path, "is " + length + " characters; at least " + minPrompt + " are required");
+        } else if (length > maxPrompt) {
+            v.add(path, "is " + length + " characters; at most " + maxPrompt + " are allowed");
         } else {
             noControlCharacters(prompt, path, v);
         }

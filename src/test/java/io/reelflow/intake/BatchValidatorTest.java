@@ -138,6 +138,16 @@ class BatchValidatorTest {
     }
 
     @Test
+    void aPromptsLengthIsCountedInCharactersAnEmojiBeingOne() throws Exception {
+        // 1,500 emoji are 3,000 UTF-16 units: within 2,000 characters all the same, as a Python client counts them.
+        String emoji = "🎬".repeat(1_500);
+        assertThat(reasons("""
+                {"batchId": "b", "team": "t", "campaign": "c", "shots": [{"shotId": "1", "prompt": "%s"},
+                 {"shotId": "2", "prompt": "%s"}]}""".formatted(emoji, "🎬".repeat(2_001))))
+                .containsExactly(Map.entry("shots[1].prompt", "is 2001 characters; at most 2000 are allowed"));
+    }
+
+    @Test
     void refusesTextCutInsideACharacterWhereverItIs() throws Exception {
         // A client that cut a prompt to a length in UTF-16 units can split an emoji and send half of it.
         Map<String, String> reasons = reasons("""

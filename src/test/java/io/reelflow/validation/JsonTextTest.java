@@ -104,6 +104,9 @@ class JsonTextTest {
                         + " whole characters"));
         assertThat(JsonText.brokenCharacters(JsonText.read(JSON, "{\"a\": [\"🎬\", \"\\ud83c\\udfac\"]}")))
                 .as("whole pairs, raw or escaped").isEmpty();
+        assertThat(JsonText.brokenCharacters(JsonText.read(JSON, "{\"a\": \"🎬 x \\udfac\"}")))
+                .as("the place counted in characters, an emoji one").singleElement()
+                .satisfies(v -> assertThat(v.reason()).startsWith("holds half of a character at character 4 "));
     }
 
     private static byte[] bytes(int... values) {
