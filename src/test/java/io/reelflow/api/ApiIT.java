@@ -372,6 +372,16 @@ class ApiIT {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.body()).contains("<title>Reelflow review</title>").contains("/review/review.js");
         assertThat(send("GET", "/review/review.js", null, null).statusCode()).isEqualTo(200);
+        // No page of the service may be framed by another site (a reviewer tricked into clicking Approve there), no
+        // answer is sniffed as another type, and the review page runs scripts from the service alone.
+        for (HttpResponse<String> answer : List.of(page, openapi, send("GET", "/api/v1/batches", acmeKey, null),
+                send("GET", "/api/v1/batches", null, null))) {
+            assertThat(answer.headers().firstValue("X-Frame-Options")).as(answer.uri().getPath()).hasValue("DENY");
+            assertThat(answer.headers().firstValue("X-Content-Type-Options")).as(answer.uri().getPath())
+                    .hasValue("nosniff");
+        }
+        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp -> assertThat(csp)
+                .contains("frame-ancestors 'none'").contains("script-src 'self'").contains("object-src 'none'"));
     }
 
     @Test
