@@ -180,10 +180,9 @@ final class DeliveryRequests {
         }
         List<String> missing = Fonts.undrawable(text, 5);
         if (!missing.isEmpty()) {
-            v.add(path, "holds characters the typeface text is drawn in (" + Fonts.name() + ": Latin, Greek, Cyrillic,"
-                    + " Armenian, Georgian, Hebrew, Arabic) has no glyph for, and " + why + ": " + String.join(", ",
-                    missing) + "; they would show as empty boxes. Deliver such text as captions files only"
-                    + " (burnCaptions false), or leave those characters out");
+            v.add(path, "holds characters the typeface text is drawn in (" + Fonts.reach() + ") has no glyph for,"
+                    + " and " + why + ": " + String.join(", ", missing) + "; they would show as empty boxes. Deliver"
+                    + " such text as captions files only (burnCaptions false), or leave those characters out");
         }
     }
 

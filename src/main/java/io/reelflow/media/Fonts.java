@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The typeface Reelflow draws text with (captions, labels, end cards): DejaVu Sans Bold, shipped with the service
@@ -24,13 +25,12 @@ public final class Fonts {
      */
     public static List<String> undrawable(String text, int limit) {
         return text.codePoints().filter(c -> !Character.isWhitespace(c) && !BOLD.canDisplay(c)).distinct()
-                .limit(limit).mapToObj(c -> Character.toString(c) + " (U+" + String.format("%04X", c) + ")")
-                .toList();
+                .limit(limit).mapToObj(c -> "%s (U+%04X)".formatted(Character.toString(c), c)).toList();
     }
 
-    /** The shipped typeface's name, as a reason names it. */
-    public static String name() {
-        return BOLD.getFontName(java.util.Locale.ROOT);
+    /** The shipped typeface and the scripts it has letters for ({@code FontsTest} checks a letter of each). */
+    public static String reach() {
+        return BOLD.getFontName(Locale.ROOT) + ": Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew, Arabic";
     }
 
     /** The shipped typeface at {@code pixels} high. */

@@ -16,6 +16,7 @@ class FontsTest {
                 "あ (U+3042)", "한 (U+D55C)", "🎬 (U+1F3AC)");
         assertThat(Fonts.undrawable("ก क 新 あ 한 🎬", 2)).hasSize(2);
         assertThat(Fonts.undrawable("two\nlines\tand spaces", 10)).as("white space is not drawn").isEmpty();
-        assertThat(Fonts.name()).isEqualTo("DejaVu Sans Bold");
+        assertThat(Fonts.reach()).isEqualTo("DejaVu Sans Bold: Latin, Greek, Cyrillic, Armenian, Georgian, Hebrew,"
+                + " Arabic");
     }
 }
